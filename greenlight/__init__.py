@@ -1,0 +1,1 @@
+"""Greenlight: assess, log and oversee the use of generative AI in a production."""

@@ -1,0 +1,7 @@
+"""python -m greenlight: see greenlight.cli."""
+
+import sys
+
+from greenlight.cli import main
+
+sys.exit(main())

@@ -1,0 +1,148 @@
+"""Command line: python -m greenlight COMMAND ...
+
+Every command returns an exit code: 0 for success, 2 for input a person must fix, with one
+clear line per problem on stderr and never a traceback. Commands are registered in COMMANDS;
+each is (name, help, add_arguments, run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+from greenlight.answers import AnswersError, load_answers
+from greenlight.engine import Assessment, Engine
+from greenlight.guidance import Guidance, GuidanceError, load_guidance
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+
+class UserError(Exception):
+    """An error the user can act on: printed as lines on stderr, exit 2."""
+
+    def __init__(self, lines: list[str] | str):
+        self.lines = [lines] if isinstance(lines, str) else lines
+        super().__init__("\n".join(self.lines))
+
+
+def guidance_from(args: argparse.Namespace) -> Guidance:
+    """The guidance named by --guidance (or the default set), as a UserError when invalid."""
+    try:
+        return load_guidance(getattr(args, "guidance", None))
+    except GuidanceError as exc:
+        raise UserError(exc.problems) from None
+
+
+def read_input(path: str) -> bytes:
+    """The bytes of FILE, or of stdin for '-'."""
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read the file: {exc.strerror}") from None
+
+
+def format_assessment(title: str, result: Assessment, guidance: Guidance) -> str:
+    """A readable summary of an assessment for the terminal."""
+    level = guidance.level(result.level)
+    lines = [title, f"Level: {level.label.upper()} - {level.meaning}"]
+    row = guidance.matrix_row(result.matrix_row)
+    lines.append(f"Matrix row: {row.label if row else 'none (other use)'}")
+    lines.append("Reasons:" if result.reasons else "Reasons: none")
+    for reason in result.reasons:
+        lines.append(f"  [{reason.level}] {reason.text} ({reason.rule}; section {reason.section})")
+    lines.append("Next actions:")
+    lines.extend(f"  - {action}" for action in result.actions)
+    if result.unanswered:
+        lines.append("Unanswered (counted as the riskier answer):")
+        lines.extend(f"  - {qid}: {guidance.question(qid).label}" for qid in result.unanswered)
+    for reading in guidance.readings:
+        if reading.id in result.readings:
+            lines.append(f"Reading applied ({reading.id}): {' '.join(reading.reading.split())}")
+    lines.append(f"Guidance: {result.guidance_id} {result.guidance_version}")
+    return "\n".join(lines)
+
+
+def _assess_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="an answers document (YAML or JSON), or - for stdin")
+    parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    parser.add_argument("--guidance", metavar="DIR", help="a guidance folder (default: guidance/)")
+
+
+def run_assess(args: argparse.Namespace, out: TextIO) -> int:
+    guidance = guidance_from(args)
+    try:
+        answers = load_answers(read_input(args.file), guidance)
+    except AnswersError as exc:
+        name = "stdin" if args.file == "-" else args.file
+        raise UserError([f"{name}: {problem}" for problem in exc.problems]) from None
+    result = Engine(guidance).assess(answers)
+    if args.json:
+        out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        out.write(format_assessment(answers.title, result, guidance) + "\n")
+    return EXIT_OK
+
+
+def _check_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "guidance", nargs="?", metavar="DIR", help="the folder to check (default: guidance/)"
+    )
+
+
+def run_check_guidance(args: argparse.Namespace, out: TextIO) -> int:
+    guidance = guidance_from(args)
+    out.write(
+        f"{guidance.path}: valid - {guidance.id} {guidance.version}: {len(guidance.sections)} sections, "
+        f"{len(guidance.questions)} questions, {len(guidance.rules)} rules, "
+        f"{len(guidance.matrix)} matrix rows\n"
+    )
+    return EXIT_OK
+
+
+Command = tuple[
+    str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace, TextIO], int]
+]
+
+COMMANDS: list[Command] = [
+    ("assess", "assess one intended use from an answers document", _assess_arguments, run_assess),
+    ("check-guidance", "validate a guidance folder", _check_arguments, run_check_guidance),
+]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse exits 2 too; keep its one-line form
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m greenlight", description="Greenlight: GenAI use assessment and log"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name, help_text, add_arguments, run in COMMANDS:
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        add_arguments(command)
+        command.set_defaults(run=run)
+    return parser
+
+
+def main(
+    argv: list[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    """Run one command; return its exit code."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args, out)
+    except UserError as exc:
+        for line in exc.lines:
+            err.write(f"error: {line}\n")
+        return EXIT_BAD_INPUT

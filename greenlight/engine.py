@@ -1,0 +1,130 @@
+"""The assessment engine: rules compiled once, `assess(answers) -> Assessment`.
+
+The level is the most serious level among the reasons that fired (the lowest level when none
+did). Rules are checked at load time to be monotonic, so a riskier answer never lowers it.
+Assessments depend only on the answers, so they are memoised: re-assessing a large log with
+many alike uses costs one dictionary look-up per repeat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from greenlight.answers import Answers
+from greenlight.conditions import Predicate, compile_condition
+from greenlight.guidance import Guidance
+
+MEMO_LIMIT = 65_536
+
+
+@dataclass(frozen=True)
+class Reason:
+    rule: str
+    level: str
+    section: str
+    text: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"rule": self.rule, "level": self.level, "section": self.section, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Assessment:
+    level: str
+    reasons: tuple[Reason, ...]
+    actions: tuple[str, ...]
+    unanswered: tuple[str, ...]
+    matrix_row: str | None
+    guidance_id: str
+    guidance_version: str
+    readings: tuple[str, ...] = ()
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        return tuple(reason.rule for reason in self.reasons)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as plain data (the `assess --json` output)."""
+        return {
+            "level": self.level,
+            "reasons": [reason.to_dict() for reason in self.reasons],
+            "actions": list(self.actions),
+            "unanswered": list(self.unanswered),
+            "matrix_row": self.matrix_row,
+            "guidance": {"id": self.guidance_id, "version": self.guidance_version},
+            "readings": list(self.readings),
+        }
+
+
+class Engine:
+    """A guidance set compiled for fast, repeated assessment."""
+
+    def __init__(self, guidance: Guidance):
+        self.guidance = guidance
+        questions = {q.id: q for q in guidance.questions}
+        self._rank = {level.id: level.rank for level in guidance.levels}
+        self._rules: tuple[tuple[Predicate, Reason, tuple[str, ...]], ...] = tuple(
+            (
+                compile_condition(rule.when, lambda qid, v: questions[qid].rank(v)),
+                Reason(rule.id, rule.level, rule.section, rule.text),
+                rule.actions,
+            )
+            for rule in guidance.rules
+        )
+        self._asked = tuple(
+            (
+                q.id,
+                compile_condition(q.shown_when, lambda qid, v: questions[qid].rank(v))
+                if q.shown_when is not None
+                else None,
+            )
+            for q in guidance.questions
+            if q.report_missing
+        )
+        self._order = tuple(q.id for q in guidance.questions)
+        self._rows = {row.id for row in guidance.matrix}
+        self._memo: dict[tuple, Assessment] = {}
+
+    def assess(self, answers: Answers) -> Assessment:
+        """Assess one use."""
+        return self.assess_values(answers.values, answers.provided)
+
+    def assess_values(self, values: Mapping[str, Any], provided: frozenset[str]) -> Assessment:
+        """Assess from the answers mapping (every question id present) and the ids given."""
+        key = (tuple(values[q] for q in self._order), provided)
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit
+        result = self._assess(values, provided)
+        if len(self._memo) >= MEMO_LIMIT:
+            self._memo.clear()
+        self._memo[key] = result
+        return result
+
+    def _assess(self, values: Mapping[str, Any], provided: frozenset[str]) -> Assessment:
+        g = self.guidance
+        fired = [(reason, actions) for test, reason, actions in self._rules if test(values)]
+        fired.sort(key=lambda item: -self._rank[item[0].level])  # stable: keeps file order
+        level = fired[0][0].level if fired else g.levels[0].id
+        actions: dict[str, None] = dict.fromkeys(g.level(level).actions)
+        for _, rule_actions in fired:
+            actions.update(dict.fromkeys(rule_actions))
+        unanswered = tuple(
+            qid
+            for qid, shown in self._asked
+            if qid not in provided and (shown is None or shown(values))
+        )
+        row = values.get(g.matrix_question) if g.matrix_question else None
+        reasons = tuple(reason for reason, _ in fired)
+        return Assessment(
+            level=level,
+            reasons=reasons,
+            actions=tuple(actions),
+            unanswered=unanswered,
+            matrix_row=row if row in self._rows else None,
+            guidance_id=g.id,
+            guidance_version=g.version,
+            readings=tuple(r.id for r in g.readings_for_rules(reason.rule for reason in reasons)),
+        )

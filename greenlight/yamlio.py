@@ -1,0 +1,167 @@
+"""A restricted YAML reader: plain data only, line numbers kept, size and alias limits.
+
+Used for guidance files and answers documents. It differs from ``yaml.safe_load`` in three
+ways that matter here:
+
+* only ``true``/``false`` are booleans, so the answers ``yes`` and ``no`` stay strings
+  (YAML 1.1 would turn them into booleans);
+* every mapping remembers the line of each key, so errors can say ``file:line``;
+* aliases, nesting depth and total size are capped, so a small hostile document cannot
+  expand into a huge one, and duplicate keys are errors instead of silently overwritten.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+MAX_ALIASES = 100
+MAX_DEPTH = 40
+MAX_NODES = 100_000
+
+_BOOL = "tag:yaml.org,2002:bool"
+
+
+class YamlError(ValueError):
+    """A document that is not plain, well-formed YAML within our limits."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+class LineDict(dict):
+    """A mapping that remembers the line of each key (1-based) and its own start line."""
+
+    line: int = 0
+    key_lines: dict
+
+    def line_of(self, key: Any) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class LineList(list):
+    """A sequence that remembers the line of each item (1-based)."""
+
+    line: int = 0
+    item_lines: list
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2-style booleans and resource limits."""
+
+    def __init__(self, stream: str, max_aliases: int):
+        super().__init__(stream)
+        self._max_aliases = max_aliases
+        self._aliases = 0
+        self._depth = 0
+        self._nodes = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > self._max_aliases:
+                mark = self.peek_event().start_mark
+                raise YamlError(f"more than {self._max_aliases} aliases (*name)", mark.line + 1)
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise YamlError(f"more than {MAX_NODES} values", self.peek_event().start_mark.line + 1)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise YamlError(f"nested deeper than {MAX_DEPTH} levels", mark.line + 1)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+# Only true/false are booleans: remove YAML 1.1's yes/no/on/off from the implicit resolvers.
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != _BOOL]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def _construct_mapping(loader: _Loader, node: MappingNode):
+    data = LineDict()
+    data.line = node.start_mark.line + 1
+    data.key_lines = {}
+    yield data
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if not isinstance(key, str | int | bool) or key is None:
+            raise YamlError("a key must be a plain word or number", line)
+        if key in data:
+            raise YamlError(f"key {key!r} appears twice in the same mapping", line)
+        data[key] = loader.construct_object(value_node, deep=False)
+        data.key_lines[key] = line
+
+
+def _construct_sequence(loader: _Loader, node: SequenceNode):
+    data = LineList()
+    data.line = node.start_mark.line + 1
+    data.item_lines = [child.start_mark.line + 1 for child in node.value]
+    yield data
+    data.extend(loader.construct_object(child, deep=False) for child in node.value)
+
+
+def _refuse_tag(loader: _Loader, suffix: str, node: Node):
+    raise YamlError(f"the tag !{suffix} is not allowed: use plain values", node.start_mark.line + 1)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+_Loader.add_constructor(
+    "tag:yaml.org,2002:set", lambda loader, node: _refuse_tag(loader, "set", node)
+)
+_Loader.add_constructor(
+    "tag:yaml.org,2002:omap", lambda loader, node: _refuse_tag(loader, "omap", node)
+)
+_Loader.add_constructor(
+    "tag:yaml.org,2002:pairs", lambda loader, node: _refuse_tag(loader, "pairs", node)
+)
+_Loader.add_constructor(
+    "tag:yaml.org,2002:binary", lambda loader, node: _refuse_tag(loader, "binary", node)
+)
+_Loader.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
+)
+_Loader.add_multi_constructor("", _refuse_tag)
+_Loader.add_multi_constructor("!", _refuse_tag)
+
+
+def read_yaml(text: str, max_aliases: int = MAX_ALIASES) -> Any:
+    """Parse one YAML document of plain data; raise YamlError with the line on any problem."""
+    try:
+        loader = _Loader(text, max_aliases)
+        try:
+            node = loader.get_single_node()
+            if node is None or (isinstance(node, ScalarNode) and node.tag.endswith(":null")):
+                return None
+            return loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except YamlError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise YamlError(f"not valid YAML: {problem}", line) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"not valid YAML: {exc}") from None
+    except RecursionError:
+        raise YamlError(f"nested deeper than {MAX_DEPTH} levels") from None

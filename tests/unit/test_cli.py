@@ -1,0 +1,140 @@
+"""`python -m greenlight assess` and `check-guidance`, run as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from greenlight.guidance import DEFAULT_DIR
+
+ROOT = Path(__file__).resolve().parents[2]
+ALT = ROOT / "tests" / "fixtures" / "guidance-alt"
+
+MOODBOARD = """\
+title: Season 2 look moodboard
+use_case_type: ideation
+principles:
+  outputs_original: yes
+  no_training_on_inputs: yes
+  enterprise_environment: yes
+  temporary_only: yes
+  no_performance_replacement: yes
+context:
+  final_deliverable: false
+  tool_tier: enterprise
+"""
+
+
+def greenlight(*args: str, stdin: str | bytes = b"") -> subprocess.CompletedProcess:
+    data = stdin.encode() if isinstance(stdin, str) else stdin
+    return subprocess.run(
+        [sys.executable, "-m", "greenlight", *args],
+        input=data,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+
+
+def test_assess_json_from_stdin():
+    done = greenlight("assess", "--json", "-", stdin=MOODBOARD)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["level"] == "low"
+    assert result["reasons"] == [] and result["unanswered"] == []
+    assert result["matrix_row"] == "ideation"
+    assert result["guidance"] == {"id": "netflix-genai-production", "version": "2026.11"}
+    assert result["actions"]
+
+
+def test_assess_readable_summary_from_a_file(tmp_path):
+    path = tmp_path / "use.yaml"
+    path.write_text(MOODBOARD.replace("temporary_only: yes", "temporary_only: unsure"))
+    done = greenlight("assess", str(path))
+    out = done.stdout.decode()
+    assert done.returncode == 0
+    assert out.splitlines()[:2] == [
+        "Season 2 look moodboard",
+        "Level: ESCALATE - Talk to your studio contact before you go ahead; written approval may be needed.",
+    ]
+    assert "(principle-4-temporary; section guiding-principles)" in out
+
+
+def test_assess_exits_2_with_one_line_per_problem_and_no_traceback():
+    done = greenlight(
+        "assess", "-", stdin="title: x\nprinciples: {outputs_original: maybe}\nfoo: 1\n"
+    )
+    err = done.stderr.decode()
+    assert done.returncode == 2 and done.stdout == b""
+    assert err.splitlines() == [
+        "error: stdin: principles.outputs_original: 'maybe' is not one of yes, unsure, no",
+        "error: stdin: foo: unknown key; allowed: context, department, description, involves, principles, "
+        "requested_by, scene, title, tool, use_case_type, vendor",
+    ]
+
+
+@pytest.mark.parametrize(
+    "stdin",
+    [
+        b"\xff\xfe\x00garbage",
+        b"- 1\n- 2\n",
+        b"{not json",
+        b"title: !!python/object/new:os.system [ls]\n",
+    ],
+    ids=["binary", "list", "bad-json", "python-tag"],
+)
+def test_assess_refuses_bad_input_cleanly(stdin):
+    done = greenlight("assess", "--json", "-", stdin=stdin)
+    assert done.returncode == 2
+    assert b"Traceback" not in done.stderr and done.stderr.startswith(b"error: stdin: ")
+
+
+def test_assess_missing_file():
+    done = greenlight("assess", "/nonexistent/use.yaml")
+    assert done.returncode == 2
+    assert (
+        done.stderr.decode()
+        == "error: /nonexistent/use.yaml: cannot read the file: No such file or directory\n"
+    )
+
+
+def test_check_guidance_valid_default_and_alternative():
+    done = greenlight("check-guidance")
+    assert done.returncode == 0 and b"valid - netflix-genai-production 2026.11" in done.stdout
+    done = greenlight("check-guidance", str(ALT))
+    assert done.returncode == 0 and b"acme-pictures-ai 0.3" in done.stdout
+
+
+def test_check_guidance_invalid_prints_file_line(tmp_path):
+    folder = tmp_path / "g"
+    shutil.copytree(DEFAULT_DIR, folder)
+    rules = folder / "rules.yaml"
+    rules.write_text(rules.read_text().replace("    level: approval\n", "    level: aproval\n", 1))
+    done = greenlight("check-guidance", str(folder))
+    assert done.returncode == 2
+    lines = done.stderr.decode().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: rules.yaml:")
+    assert lines[0].endswith("level 'aproval' is not defined (did you mean 'approval'?)")
+
+
+def test_assess_against_another_guidance_set():
+    done = greenlight(
+        "assess",
+        "--json",
+        "--guidance",
+        str(ALT),
+        "-",
+        stdin="title: x\ninvolves: {voice_clone: yes}\n",
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["level"] == "stop"
+
+
+def test_usage_errors_exit_2():
+    assert greenlight().returncode == 2
+    assert greenlight("nope").returncode == 2
