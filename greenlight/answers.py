@@ -72,16 +72,24 @@ class Answers:
 
     def to_document(self, guidance: Guidance) -> dict[str, Any]:
         """The nested answers document; only answers actually given, so gaps stay gaps."""
-        doc: dict[str, Any] = {"title": self.title}
-        doc.update({name: self.fields[name] for name in FIELD_NAMES[1:] if self.fields.get(name)})
-        for q in guidance.questions:
-            if q.id not in self.provided:
-                continue
-            target = doc
-            for part in q.path[:-1]:
-                target = target.setdefault(part, {})
-            target[q.path[-1]] = self.values[q.id]
-        return doc
+        given = {qid: value for qid, value in self.values.items() if qid in self.provided}
+        return build_document(guidance, {"title": self.title, **self.fields}, given)
+
+
+def build_document(
+    guidance: Guidance, fields: Mapping[str, str], answers: Mapping[str, str | bool]
+) -> dict[str, Any]:
+    """An answers document from free-text fields and answers keyed by question id."""
+    doc: dict[str, Any] = {"title": fields.get("title", "")}
+    doc.update({name: fields[name] for name in FIELD_NAMES[1:] if fields.get(name)})
+    for q in guidance.questions:
+        if q.id not in answers:
+            continue
+        target = doc
+        for part in q.path[:-1]:
+            target = target.setdefault(part, {})
+        target[q.path[-1]] = answers[q.id]
+    return doc
 
 
 def _answer(q: Question, raw: Any, path: str, problems: list[Problem]) -> str | bool | None:

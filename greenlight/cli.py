@@ -106,6 +106,155 @@ def run_check_guidance(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+# --- the use-case log: export, import, history --------------------------------------------
+
+
+def _database_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="a database URL (default: $GREENLIGHT_DATABASE_URL, secrets.toml or data/greenlight.db)",
+    )
+
+
+def open_store(args: argparse.Namespace):
+    """The store named by --database (or the configured one), as a UserError when unusable."""
+    import sqlalchemy as sa
+
+    from greenlight.store import UseCaseStore
+    from greenlight.store_db import StoreConfigError
+    from greenlight.store_schema import SchemaError
+
+    try:
+        return UseCaseStore(getattr(args, "database", None))
+    except (StoreConfigError, SchemaError) as exc:
+        raise UserError(str(exc)) from None
+    except sa.exc.SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise UserError(f"cannot open the database: {reason}") from None
+
+
+def _export_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--production",
+        metavar="CODE",
+        action="append",
+        default=[],
+        help="a production to export (repeat for several; default: all)",
+    )
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    parser.add_argument("--guidance", metavar="DIR", help="a guidance folder (default: guidance/)")
+    _database_argument(parser)
+
+
+def run_export(args: argparse.Namespace, out: TextIO) -> int:
+    from greenlight.csvio import iter_csv
+    from greenlight.store import NotFound, UseFilter
+
+    guidance = guidance_from(args)
+    store = open_store(args)
+    for code in args.production:
+        try:
+            store.get_production(code)
+        except NotFound as exc:
+            raise UserError(str(exc)) from None
+    chunks = iter_csv(store, guidance, UseFilter(productions=tuple(args.production)))
+    if not args.output:
+        for chunk in chunks:
+            out.write(chunk)
+        return EXIT_OK
+    try:
+        with open(args.output, "w", encoding="utf-8", newline="") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+    except OSError as exc:
+        raise UserError(f"{args.output}: cannot write the file: {exc.strerror}") from None
+    return EXIT_OK
+
+
+def _import_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="a CSV file in Greenlight's export format, or - for stdin")
+    parser.add_argument("--production", metavar="CODE", required=True, help="the production")
+    parser.add_argument("--actor", metavar="NAME", help="who is importing (default: your login)")
+    parser.add_argument("--guidance", metavar="DIR", help="a guidance folder (default: guidance/)")
+    _database_argument(parser)
+
+
+def _login() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "command line"
+
+
+MAX_PROBLEMS_SHOWN = 50
+
+
+def run_import(args: argparse.Namespace, out: TextIO) -> int:
+    from greenlight.csvio import CsvImportError, import_csv
+
+    guidance = guidance_from(args)
+    data = read_input(args.file)
+    store = open_store(args)
+    name = "stdin" if args.file == "-" else args.file
+    try:
+        result = import_csv(
+            store,
+            data,
+            args.production,
+            Engine(guidance),
+            actor=args.actor or _login(),
+            source_name=name,
+        )
+    except CsvImportError as exc:
+        lines = [f"{name}: {problem}" for problem in exc.problems[:MAX_PROBLEMS_SHOWN]]
+        if len(exc.problems) > MAX_PROBLEMS_SHOWN:
+            lines.append(f"{name}: ... and {len(exc.problems) - MAX_PROBLEMS_SHOWN} more problems")
+        raise UserError([*lines, f"{name}: nothing was imported"]) from None
+    note = f"; {result.relevelled} had a different level in the file" if result.relevelled else ""
+    out.write(
+        f"imported {result.imported} uses into {result.production}, each assessed under "
+        f"guidance {guidance.id} {guidance.version}{note}\n"
+    )
+    return EXIT_OK
+
+
+def _history_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("use_id", metavar="USE_ID", help="the id of a logged use")
+    _database_argument(parser)
+
+
+def run_history(args: argparse.Namespace, out: TextIO) -> int:
+    from greenlight.csvio import format_time
+    from greenlight.store import NotFound
+
+    store = open_store(args)
+    try:
+        use = store.get_use(args.use_id)
+        entries = store.history(args.use_id)
+    except NotFound as exc:
+        raise UserError(str(exc)) from None
+    out.write(f"{use.id}  {use.title}  ({use.production_code}, {use.level}, {use.status})\n")
+    for entry in entries:
+        if entry.field == "created":
+            change = f"created as {entry.new}"
+        else:
+            change = f"{entry.field}: {_shown(entry.old)} -> {_shown(entry.new)}"
+        note = f"  ({entry.note})" if entry.note else ""
+        out.write(
+            f"{format_time(entry.at.replace(microsecond=0))}  {entry.actor}  {change}{note}\n"
+        )
+    return EXIT_OK
+
+
+def _shown(value: str | None) -> str:
+    if value is None:
+        return "(none)"
+    return json.dumps(value, ensure_ascii=False) if value == "" or value != value.strip() else value
+
+
 Command = tuple[
     str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace, TextIO], int]
 ]
@@ -113,6 +262,9 @@ Command = tuple[
 COMMANDS: list[Command] = [
     ("assess", "assess one intended use from an answers document", _assess_arguments, run_assess),
     ("check-guidance", "validate a guidance folder", _check_arguments, run_check_guidance),
+    ("export", "write logged uses as CSV", _export_arguments, run_export),
+    ("import", "log the uses in a CSV file (all or nothing)", _import_arguments, run_import),
+    ("history", "list every recorded change of a logged use", _history_arguments, run_history),
 ]
 
 

@@ -73,19 +73,20 @@ class Engine:
             )
             for rule in guidance.rules
         )
-        self._asked = tuple(
-            (
-                q.id,
-                compile_condition(q.shown_when, lambda qid, v: questions[qid].rank(v))
-                if q.shown_when is not None
-                else None,
-            )
+        self._shown = {
+            q.id: compile_condition(q.shown_when, lambda qid, v: questions[qid].rank(v))
             for q in guidance.questions
-            if q.report_missing
-        )
+            if q.shown_when is not None
+        }
+        self._asked = tuple(q.id for q in guidance.questions if q.report_missing)
         self._order = tuple(q.id for q in guidance.questions)
         self._rows = {row.id for row in guidance.matrix}
         self._memo: dict[tuple, Assessment] = {}
+
+    def is_shown(self, question_id: str, values: Mapping[str, Any]) -> bool:
+        """Whether a question matters for these answers (its shown_when holds, or it has none)."""
+        shown = self._shown.get(question_id)
+        return shown is None or shown(values)
 
     def assess(self, answers: Answers) -> Assessment:
         """Assess one use."""
@@ -112,9 +113,7 @@ class Engine:
         for _, rule_actions in fired:
             actions.update(dict.fromkeys(rule_actions))
         unanswered = tuple(
-            qid
-            for qid, shown in self._asked
-            if qid not in provided and (shown is None or shown(values))
+            qid for qid in self._asked if qid not in provided and self.is_shown(qid, values)
         )
         row = values.get(g.matrix_question) if g.matrix_question else None
         reasons = tuple(reason for reason, _ in fired)

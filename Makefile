@@ -1,0 +1,70 @@
+# Greenlight. `make run` starts the app, `make test` checks everything.
+# Both create .venv on first use; later runs reinstall only when pyproject.toml changes.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+# Extra pytest arguments, e.g. make test PYTEST_ARGS='-k store -x'
+PYTEST_ARGS ?=
+
+# Stamps: touched after a successful install, older than pyproject.toml means stale.
+APP_STAMP := $(VENV)/.installed-app
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: help run test e2e lint format bench soak clean
+
+help:
+	@echo "make run     start the app on http://localhost:$(PORT)"
+	@echo "make test    lint, format check and the whole test suite (PostgreSQL too, when installed)"
+	@echo "make e2e     only the browser tests"
+	@echo "make lint    ruff check and format check;  make format  fix what ruff can"
+	@echo "make bench   benchmarks (bench/);  make soak  long-running tests (marked slow)"
+	@echo "make clean   remove .venv and caches (keeps data/greenlight.db)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(APP_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --editable .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --editable '.[test]'
+	touch $@ $(APP_STAMP)
+
+run: $(APP_STAMP)
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(TEST_STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# scripts/pg-test-server runs pytest against a throw-away PostgreSQL server when
+# GREENLIGHT_TEST_POSTGRES_URL is unset and PostgreSQL is installed (see README).
+test: lint
+	scripts/pg-test-server run $(BIN)/pytest -m 'not slow' $(PYTEST_ARGS)
+
+e2e: $(TEST_STAMP)
+	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
+
+bench: $(TEST_STAMP)
+	@test -d bench || { echo "make bench: there is no bench/ package yet" >&2; exit 1; }
+	scripts/pg-test-server run $(BIN)/python -m bench
+
+# pytest exits 5 when no test is marked slow: that is not a failure of the soak.
+soak: $(TEST_STAMP)
+	scripts/pg-test-server run $(BIN)/pytest -m slow --timeout=3600 $(PYTEST_ARGS) \
+		|| { rc=$$?; if [[ $$rc -eq 5 ]]; then echo "make soak: no test is marked slow yet"; else exit $$rc; fi; }
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis artifacts *.egg-info
+	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +

@@ -1,0 +1,10 @@
+"""Greenlight's entry point: page config, the shared sidebar and the navigation; nothing else."""
+
+import streamlit as st
+
+from greenlight import ui
+
+st.set_page_config(page_title="Greenlight", page_icon=":material/traffic:", layout="wide")
+navigation = ui.navigation()
+ui.sidebar(ui.store())
+navigation.run()

@@ -1,0 +1,360 @@
+"""Altair chart builders for the risk overview: an aggregated frame in, a chart out.
+
+The contract every builder keeps:
+
+* It takes a frame as ``store_queries`` returns it (grouped in SQL: one row per category and
+  level, with a ``uses`` count) and the Guidance, from which every label and colour is read.
+* The chart embeds only those rows, plus label columns derived from the declarations, so its
+  Vega-Lite spec grows with the number of categories, never with the number of uses.
+* An empty frame never raises: the builder returns ``empty_chart()``, a one-line text chart.
+  A page that would rather show ``st.info`` checks ``is_empty(frame)`` first.
+* Widths are ``"container"``: show a chart with ``st.altair_chart(chart, width="stretch")``.
+
+Levels are coloured by ``level_scale`` everywhere and stacked least serious first (at the
+bottom or on the left). Long category names are truncated on the axis (``labelLimit``) and
+shown in full in the tooltip, so the charts stay readable on a 390 px phone.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Literal
+
+import altair as alt
+import pandas as pd
+
+from greenlight.guidance import Guidance, Question
+from greenlight.workflow import STATUSES
+
+NO_DEPARTMENT = "(none)"
+OTHER_DEPARTMENTS = "({n} other departments)"
+# Non-clear principle answers, light to dark as they get more serious. Not level colours:
+# an answer is not a level, and the two must not be confused on the page.
+ANSWER_COLOURS: Mapping[str, str] = {"unsure": "#c4b5fd", "no": "#6d28d9"}
+# Category labels are cut (with an ellipsis) at this many px: less on a narrow screen, so a
+# 390 px phone keeps room for the bars. containerSize() is the chart's own width in the page.
+NARROW_PX = 600
+LABEL_LIMIT = {"expr": f"containerSize()[0] < {NARROW_PX} ? 110 : 240"}
+# Legends sit under the chart; on a phone one entry a row, so none is cut off.
+LEGEND_COLUMNS = {"expr": f"containerSize()[0] < {NARROW_PX} ? 1 : 0"}
+BAR_STEP = 22  # px per bar on horizontal bar charts: height grows with the categories
+TIMELINE_HEIGHT = 220
+EMPTY_MESSAGE = "No uses match these filters yet."
+Period = Literal["week", "month"]
+_PERIOD_UNIT = {"week": "utcyearweek", "month": "utcyearmonth"}
+_PERIOD_AXIS = {"week": "%d %b", "month": "%b %Y"}
+_PERIOD_TOOLTIP = {"week": "Week of %d %b %Y", "month": "%B %Y"}
+
+
+def is_empty(frame: pd.DataFrame | None) -> bool:
+    """True when there is nothing to chart: no frame, no rows, or no uses counted."""
+    if frame is None or len(frame) == 0:
+        return True
+    return "uses" in frame.columns and int(frame["uses"].sum()) == 0
+
+
+def empty_chart(message: str = EMPTY_MESSAGE) -> alt.Chart:
+    """A chart that says there is nothing to show (what every builder returns for no data)."""
+    return (
+        alt.Chart(pd.DataFrame({"message": [message]}))
+        .mark_text(align="left", x=0, baseline="middle", fontSize=14, color="#6b7280")
+        .encode(text="message:N", tooltip=alt.Tooltip("message:N", title="No data"))
+        .properties(height=40, width="container")
+    )
+
+
+def level_scale(guidance: Guidance) -> alt.Scale:
+    """The one colour scale of levels: their ids in order, mapped to their declared colours."""
+    return alt.Scale(
+        domain=[level.id for level in guidance.levels],
+        range=[level.colour for level in guidance.levels],
+    )
+
+
+def level_legend(guidance: Guidance) -> alt.Legend:
+    """A legend that shows each level's label (the data carries ids), in level order."""
+    labels = {level.id: level.label for level in guidance.levels}
+    return _legend("Level", labels)
+
+
+def level_color(guidance: Guidance, *, legend: bool = True) -> alt.Color:
+    """The colour encoding of the `level` column, shared by every level chart."""
+    return alt.Color(
+        "level:N",
+        scale=level_scale(guidance),
+        legend=level_legend(guidance) if legend else None,
+    )
+
+
+def level_chart(frame: pd.DataFrame, guidance: Guidance) -> alt.Chart:
+    """Uses by level (DataFrame[level, uses]): a bar per declared level, least serious on top."""
+    if is_empty(frame):
+        return empty_chart()
+    # Every declared level gets its bar, at zero if no use has it: the scale is always whole.
+    missing = [level.id for level in guidance.levels if level.id not in set(frame["level"])]
+    zeros = pd.DataFrame({"level": missing, "uses": [0] * len(missing)})
+    data = _with_levels(pd.concat([frame[["level", "uses"]], zeros], ignore_index=True), guidance)
+    order = _ordered_labels(data, "level_label", [level.label for level in guidance.levels])
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("level_label:N", sort=order, title=None, axis=_category_axis()),
+            x=_uses_axis(),
+            color=level_color(guidance, legend=False),
+            tooltip=[
+                alt.Tooltip("level_label:N", title="Level"),
+                alt.Tooltip("uses:Q", title="Uses", format=","),
+            ],
+        )
+        .properties(height=alt.Step(BAR_STEP * 1.5), width="container")
+    )
+
+
+def department_level_chart(frame: pd.DataFrame, guidance: Guidance, top: int = 12) -> alt.Chart:
+    """Departments by level (DataFrame[department, level, uses]); past `top`, one bar for others."""
+    if is_empty(frame):
+        return empty_chart()
+    data = _with_levels(frame, guidance)
+    name = data["department"].fillna("").astype(str).str.strip()
+    data["department"] = name.where(name != "", NO_DEPARTMENT)
+    order = _by_total(data, "department")
+    if len(order) > top:  # departments are free text: a studio may have hundreds
+        order, rest = order[:top], order[top:]
+        folded = data[data["department"].isin(rest)]
+        folded = folded.groupby(["level", "level_label", "level_rank"], as_index=False)["uses"]
+        other = OTHER_DEPARTMENTS.format(n=len(rest))
+        data = pd.concat(
+            [data[data["department"].isin(order)], folded.sum().assign(department=other)],
+            ignore_index=True,
+        )
+        order.append(other)
+    return _stacked_bars(data, "department", "Department", order, guidance)
+
+
+def type_level_chart(frame: pd.DataFrame, guidance: Guidance) -> alt.Chart:
+    """Use-case types by level (DataFrame[use_case_type, level, uses]), in declared order."""
+    if is_empty(frame):
+        return empty_chart()
+    labels = _type_labels(guidance)
+    data = _with_levels(frame, guidance)
+    data["type_label"] = _labelled(data["use_case_type"], labels)
+    order = _ordered_labels(data, "type_label", list(labels.values()))
+    return _stacked_bars(data, "type_label", "Use-case type", order, guidance)
+
+
+def status_level_chart(frame: pd.DataFrame, guidance: Guidance) -> alt.Chart:
+    """Statuses by level (DataFrame[status, level, uses]), in workflow order."""
+    if is_empty(frame):
+        return empty_chart()
+    labels = {status.id: status.label for status in STATUSES}
+    data = _with_levels(frame, guidance)
+    data["status_label"] = _labelled(data["status"], labels)
+    order = _ordered_labels(data, "status_label", list(labels.values()))
+    return _stacked_bars(data, "status_label", "Status", order, guidance)
+
+
+def reason_chart(frame: pd.DataFrame, guidance: Guidance, top: int = 10) -> alt.Chart:
+    """The `top` rules that fire most (DataFrame[rule, level, section, uses]), by level."""
+    if is_empty(frame):
+        return empty_chart()
+    totals = frame.groupby("rule", sort=False)["uses"].sum()
+    ranked = sorted(totals.index, key=lambda rule: (-int(totals[rule]), str(rule)))[: max(top, 0)]
+    data = _with_levels(frame[frame["rule"].isin(ranked)], guidance)
+    rules = {rule.id: rule.text for rule in guidance.rules}
+    sections = {section.id: section.title for section in guidance.sections}
+    data["rule_text"] = [rules.get(r, "(no longer in the guidance)") for r in data["rule"]]
+    data["section_title"] = _labelled(data["section"], sections)
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("rule:N", sort=ranked, title=None, axis=_category_axis()),
+            x=_uses_axis(),
+            color=level_color(guidance),
+            order=_level_order(),
+            tooltip=[
+                alt.Tooltip("rule:N", title="Rule"),
+                alt.Tooltip("rule_text:N", title="Reason"),
+                alt.Tooltip("section_title:N", title="Guidance section"),
+                alt.Tooltip("level_label:N", title="Level"),
+                alt.Tooltip("uses:Q", title="Uses", format=","),
+            ],
+        )
+        .properties(height=alt.Step(BAR_STEP), width="container")
+    )
+
+
+def timeline_chart(frame: pd.DataFrame, guidance: Guidance, period: Period = "week") -> alt.Chart:
+    """Uses per week or month by level (DataFrame[week|month, level, uses]), stacked bars."""
+    if period not in _PERIOD_UNIT:
+        raise ValueError(f"period {period!r}: choose week or month")
+    if is_empty(frame):
+        return empty_chart()
+    data = _with_levels(frame, guidance)
+    start = pd.to_datetime(data[period].astype(str))
+    data[period] = start.dt.strftime("%Y-%m-%d")  # a date: Vega-Lite reads it as UTC midnight
+    data["period_label"] = start.dt.strftime(_PERIOD_TOOLTIP[period])
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                f"{_PERIOD_UNIT[period]}({period}):T",
+                title=None,
+                axis=alt.Axis(format=_PERIOD_AXIS[period], labelOverlap=True, grid=False),
+            ),
+            y=alt.Y("uses:Q", title="Uses", stack="zero", axis=alt.Axis(tickMinStep=1)),
+            color=level_color(guidance),
+            order=_level_order(),
+            tooltip=[
+                alt.Tooltip("period_label:N", title=period.capitalize()),
+                alt.Tooltip("level_label:N", title="Level"),
+                alt.Tooltip("uses:Q", title="Uses", format=","),
+            ],
+        )
+        .properties(height=TIMELINE_HEIGHT, width="container")
+    )
+
+
+def principle_chart(frame: pd.DataFrame, guidance: Guidance) -> alt.Chart:
+    """Principles answered no or unsure (DataFrame[question_id, answer, uses]), most first."""
+    if is_empty(frame):
+        return empty_chart()
+    questions = {q.id: q for q in guidance.questions}
+    data = frame.copy()
+    data["uses"] = data["uses"].astype("int64")
+    data["principle"] = [_question_label(questions.get(qid), qid) for qid in data["question_id"]]
+    answers = _answer_labels(questions.get(qid) for qid in data["question_id"].unique())
+    data["answer_label"] = _labelled(data["answer"], answers)
+    rank = {answer: i for i, answer in enumerate(ANSWER_COLOURS)}
+    data["answer_rank"] = [rank.get(a, len(rank)) for a in data["answer"]]
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y(
+                "principle:N", sort=_by_total(data, "principle"), title=None, axis=_category_axis()
+            ),
+            x=_uses_axis(),
+            color=alt.Color(
+                "answer:N",
+                scale=alt.Scale(domain=list(ANSWER_COLOURS), range=list(ANSWER_COLOURS.values())),
+                legend=_legend("Answer", answers),
+            ),
+            order=alt.Order("answer_rank:Q", sort="ascending"),
+            tooltip=[
+                alt.Tooltip("principle:N", title="Principle"),
+                alt.Tooltip("answer_label:N", title="Answer"),
+                alt.Tooltip("uses:Q", title="Uses", format=","),
+            ],
+        )
+        .properties(height=alt.Step(BAR_STEP), width="container")
+    )
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _lookup_expr(labels: Mapping[str, str]) -> str:
+    """A Vega expression mapping a legend or axis value to its label (itself if unknown)."""
+    # json.dumps quotes and escapes every key and label, so any declared text is safe here.
+    return f"({json.dumps(dict(labels))})[datum.value] || datum.label"
+
+
+def _labelled(values: pd.Series, labels: Mapping[str, str]) -> list[str]:
+    """Each value's declared label, or the value itself when it is not declared."""
+    return [labels.get(v, str(v)) for v in values]
+
+
+def _with_levels(frame: pd.DataFrame, guidance: Guidance) -> pd.DataFrame:
+    """A copy of the frame with each level's label and rank (an undeclared level ranks last)."""
+    data = frame.copy()
+    data["uses"] = data["uses"].astype("int64")
+    levels = {level.id: level for level in guidance.levels}
+    data["level_label"] = [levels[v].label if v in levels else str(v) for v in data["level"]]
+    data["level_rank"] = [levels[v].rank if v in levels else len(levels) for v in data["level"]]
+    return data
+
+
+def _ordered_labels(data: pd.DataFrame, column: str, declared: Sequence[str]) -> list[str]:
+    """The declared labels in order, then any undeclared ones present, alphabetically."""
+    present = set(data[column])
+    extra = sorted(present.difference(declared))
+    return [label for label in declared if label in present] + extra
+
+
+def _by_total(data: pd.DataFrame, column: str) -> list[str]:
+    """The column's values, most uses first (ties alphabetically)."""
+    totals = data.groupby(column, sort=False)["uses"].sum()
+    return sorted(totals.index, key=lambda value: (-int(totals[value]), str(value)))
+
+
+def _type_labels(guidance: Guidance) -> dict[str, str]:
+    """Each use-case type's label: its matrix row's, else its answer option's."""
+    rows = {row.id: row.label for row in guidance.matrix}
+    question = next((q for q in guidance.questions if q.id == guidance.matrix_question), None)
+    options = question.options if question is not None else ()
+    labels = {str(o.value): rows.get(str(o.value), o.label) for o in options}
+    return {**labels, **{k: v for k, v in rows.items() if k not in labels}}
+
+
+def _question_label(question: Question | None, question_id: str) -> str:
+    """'1. Will the output …' for a numbered principle; the id if it is no longer declared."""
+    if question is None:
+        return question_id
+    return f"{question.number}. {question.label}" if question.number else question.label
+
+
+def _answer_labels(questions: Iterable[Question | None]) -> dict[str, str]:
+    """The labels of the non-clear answers, in ANSWER_COLOURS order, read from the questions."""
+    labels = {answer: answer.capitalize() for answer in ANSWER_COLOURS}  # if none declares it
+    for question in questions:
+        for option in question.options if question is not None else ():
+            if str(option.value) in labels:
+                labels[str(option.value)] = option.label
+    return labels
+
+
+def _legend(title: str, labels: Mapping[str, str]) -> alt.Legend:
+    """A legend under the chart, labels from the declarations; wraps to fit a phone."""
+    return alt.Legend(
+        title=title, orient="bottom", columns=LEGEND_COLUMNS, labelExpr=_lookup_expr(labels)
+    )
+
+
+def _category_axis() -> alt.Axis:
+    return alt.Axis(labelLimit=LABEL_LIMIT, ticks=False)
+
+
+def _uses_axis() -> alt.X:
+    return alt.X("uses:Q", title="Uses", stack="zero", axis=alt.Axis(tickMinStep=1))
+
+
+def _level_order() -> alt.Order:
+    return alt.Order("level_rank:Q", sort="ascending")
+
+
+def _stacked_bars(
+    data: pd.DataFrame, column: str, title: str, order: list[str], guidance: Guidance
+) -> alt.Chart:
+    """Horizontal bars per category, stacked by level; the tooltip adds the category's total."""
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y(f"{column}:N", sort=order, title=None, axis=_category_axis()),
+            x=_uses_axis(),
+            color=level_color(guidance),
+            order=_level_order(),
+            tooltip=[
+                alt.Tooltip(f"{column}:N", title=title),
+                alt.Tooltip("level_label:N", title="Level"),
+                alt.Tooltip("uses:Q", title="Uses", format=","),
+                alt.Tooltip("total:Q", title=f"{title}, all levels", format=","),
+            ],
+        )
+        .transform_joinaggregate(total="sum(uses)", groupby=[column])
+        .properties(height=alt.Step(BAR_STEP), width="container")
+    )

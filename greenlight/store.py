@@ -1,0 +1,438 @@
+"""The use-case log: productions, logged uses, their approval workflow and full history.
+
+`UseCaseStore` is the one entry point the pages, the CLI and the benchmarks use. Levels are
+never taken from a caller: every write that touches answers assesses them with the Engine it
+is given. Every change writes history rows and bumps the data version in the same
+transaction, so a cache keyed on `data_version()` never serves stale results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from greenlight import store_queries as q
+from greenlight import workflow
+from greenlight.answers import AnswersError, parse_answers
+from greenlight.store_db import (
+    get_engine,
+    read_transaction,
+    resolve_database_url,
+    write_transaction,
+)
+from greenlight.store_productions import ProductionsMixin
+from greenlight.store_queries import OverviewQueries
+from greenlight.store_records import (
+    HistoryEntry,
+    LoggedReason,
+    NewUse,
+    NotFound,
+    Production,
+    ReassessResult,
+    StoreError,
+    UseFilter,
+    UsePage,
+    UseRecord,
+    to_db_time,
+    utc,
+)
+from greenlight.store_rows import (
+    INSERT_BATCH,
+    USE_ID_PATTERN,
+    Progress,
+    apply_assessment,
+    assessed_values,
+    child_rows,
+    clean_actor,
+    clean_note,
+    creation_history,
+    new_use_id,
+    now_utc,
+    week_start,
+    write_history,
+)
+from greenlight.store_schema import (
+    ensure_schema,
+    productions,
+    use_history,
+    use_principles,
+    use_reasons,
+    uses,
+)
+from greenlight.workflow import TransitionError
+
+if TYPE_CHECKING:
+    from greenlight.answers import Answers
+    from greenlight.engine import Engine
+    from greenlight.guidance import Guidance
+
+__all__ = [
+    "HistoryEntry",
+    "LoggedReason",
+    "NewUse",
+    "NotFound",
+    "Production",
+    "ReassessResult",
+    "StoreError",
+    "TransitionError",
+    "UseCaseStore",
+    "UseFilter",
+    "UsePage",
+    "UseRecord",
+]
+
+
+class UseCaseStore(ProductionsMixin, OverviewQueries):
+    """The log of intended GenAI uses, in SQLite or PostgreSQL."""
+
+    def __init__(self, url: str | None = None):
+        """Open (creating or upgrading the schema of) the database at `url` or the default."""
+        self.url = url or resolve_database_url()
+        self.engine = get_engine(self.url)
+        ensure_schema(self.engine)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    # --- writing uses --------------------------------------------------------------------
+
+    def log_use(
+        self,
+        production: str,
+        answers: Answers,
+        engine: Engine,
+        *,
+        actor: str,
+        status: str = workflow.DEFAULT_STATUS,
+        approval_ref: str = "",
+        note: str = "",
+        at: datetime | None = None,
+    ) -> UseRecord:
+        """Assess `answers` and log them as a new use of `production`; return the record."""
+        if status not in workflow.INITIAL_STATUSES:
+            raise TransitionError(
+                f"a new use starts as {' or '.join(workflow.INITIAL_STATUSES)}, not {status!r}"
+            )
+        new = NewUse(
+            answers=answers,
+            assessment=engine.assess(answers),
+            status=status,
+            approval_ref=approval_ref,
+            created_at=at,
+            updated_at=at,
+            note=note,
+        )
+        (use_id,) = self.insert_uses(production, [new], engine.guidance, actor=actor)
+        return self.get_use(use_id)
+
+    def insert_uses(
+        self,
+        production: str,
+        items: Sequence[NewUse],
+        guidance: Guidance,
+        *,
+        actor: str,
+        progress: Progress | None = None,
+    ) -> list[str]:
+        """Insert assessed uses in one transaction (all or none); return their ids.
+
+        Each item's assessment must come from an Engine over `guidance` (csvio and log_use do
+        that); its status must be valid at its level. History gets a "created" row for each,
+        and a "status" row for each of its `steps`.
+        """
+        actor = clean_actor(actor)
+        prepared = []
+        for item in items:
+            workflow.check_state(item.status, item.assessment.level, item.approval_ref)
+            use_id = item.id or new_use_id()
+            if not USE_ID_PATTERN.fullmatch(use_id):
+                raise StoreError(f"use id {use_id!r}: use 1 to 40 letters, digits, - or _")
+            created = to_db_time(item.created_at) if item.created_at else now_utc()
+            updated = to_db_time(item.updated_at) if item.updated_at else created
+            row = {
+                "id": use_id,
+                **assessed_values(item.answers, item.assessment, guidance),
+                "status": item.status,
+                "approval_ref": item.approval_ref,
+                "created_at": created,
+                "updated_at": updated,
+                "created_week": week_start(created.date()),
+                "created_month": created.date().replace(day=1),
+                "created_by": actor,
+                "updated_by": actor,
+                "archived": False,
+                "previous_level": None,
+                "previous_guidance_version": None,
+            }
+            reasons, principles = child_rows(use_id, item.answers, item.assessment, guidance)
+            history = creation_history(item, use_id, created, actor)
+            prepared.append((row, reasons, principles, history))
+        try:
+            with write_transaction(self.engine) as conn:
+                self._insert_prepared(conn, production, prepared, progress)
+        except sa.exc.IntegrityError:
+            raise StoreError(
+                "a use with one of these ids is already logged: nothing was written"
+            ) from None
+        return [p[0]["id"] for p in prepared]
+
+    def _insert_prepared(self, conn, production, prepared, progress) -> None:
+        total = len(prepared)
+        production_id = self._production_id(conn, production)
+        for start in range(0, total, INSERT_BATCH):
+            chunk = prepared[start : start + INSERT_BATCH]
+            rows = [dict(p[0], production_id=production_id) for p in chunk]
+            conn.execute(sa.insert(uses), rows)
+            reason_rows = [r for p in chunk for r in p[1]]
+            if reason_rows:
+                conn.execute(sa.insert(use_reasons), reason_rows)
+            principle_rows = [r for p in chunk for r in p[2]]
+            if principle_rows:
+                conn.execute(sa.insert(use_principles), principle_rows)
+            conn.execute(sa.insert(use_history), [h for p in chunk for h in p[3]])
+            if progress:
+                progress(min(start + INSERT_BATCH, total), total)
+        self._bump(conn, [production])
+
+    def _lock_use(self, conn: Connection, use_id: str) -> dict[str, Any]:
+        query = (
+            sa.select(uses, productions.c.code.label("production_code"))
+            .select_from(uses.join(productions, productions.c.id == uses.c.production_id))
+            .where(uses.c.id == use_id)
+            .with_for_update(of=uses)
+        )
+        row = conn.execute(query).mappings().first()
+        if row is None:
+            raise NotFound(f"no logged use with id {use_id!r}")
+        return dict(row)
+
+    def update_use(
+        self, use_id: str, answers: Answers, engine: Engine, *, actor: str, note: str = ""
+    ) -> UseRecord:
+        """Replace a use's answers and free text, re-assess it, and record what changed.
+
+        An approved use whose level rises goes back to submitted (workflow.reopen_status).
+        """
+        actor, note = clean_actor(actor), clean_note(note)
+        assessment = engine.assess(answers)
+        with write_transaction(self.engine) as conn:
+            current = self._lock_use(conn, use_id)
+            values, changes = apply_assessment(conn, current, answers, assessment, engine.guidance)
+            if changes:
+                now = now_utc()
+                values.update(updated_at=now, updated_by=actor)
+                conn.execute(sa.update(uses).where(uses.c.id == use_id).values(**values))
+                write_history(conn, use_id, now, actor, changes, note)
+                self._bump(conn, [current["production_code"]])
+        return self.get_use(use_id)
+
+    def reassess(
+        self,
+        engine: Engine,
+        *,
+        actor: str,
+        productions_: Sequence[str] | None = None,
+        progress: Progress | None = None,
+        batch_size: int = 500,
+    ) -> ReassessResult:
+        """Re-assess every use assessed under another guidance version than `engine`'s.
+
+        The old level and guidance version are kept next to the new ones (previous_level,
+        previous_guidance_version). Works in short transactions of `batch_size` uses, so other
+        writers are not held up; a use whose answers the new guidance rejects is left as it
+        was and reported in `problems`.
+        """
+        actor = clean_actor(actor)
+        guidance = engine.guidance
+        # Archived or not: the record stays whole.
+        f = UseFilter(productions=tuple(productions_ or ()), archived=None)
+        stale = sa.or_(
+            uses.c.guidance_id != guidance.id, uses.c.guidance_version != guidance.version
+        )
+        with self.engine.connect() as conn:
+            ids = list(
+                conn.execute(
+                    sa.select(uses.c.id).where(*q.where(f), stale).order_by(uses.c.id)
+                ).scalars()
+            )
+        checked = changed = reopened = 0
+        problems: list[str] = []
+        note = f"re-assessed under guidance {guidance.id} {guidance.version}"
+        for start in range(0, len(ids), batch_size):
+            with write_transaction(self.engine) as conn:
+                touched: set[str] = set()
+                for use_id in ids[start : start + batch_size]:
+                    current = self._lock_use(conn, use_id)
+                    if (current["guidance_id"], current["guidance_version"]) == (
+                        guidance.id,
+                        guidance.version,
+                    ):
+                        continue  # another writer got there first
+                    try:
+                        answers = parse_answers(current["answers"], guidance)
+                    except AnswersError as exc:
+                        problems.extend(f"use {use_id}: {p}" for p in exc.problems)
+                        continue
+                    assessment = engine.assess(answers)
+                    values, changes = apply_assessment(conn, current, answers, assessment, guidance)
+                    now = now_utc()
+                    values.update(updated_at=now, updated_by=actor)
+                    conn.execute(sa.update(uses).where(uses.c.id == use_id).values(**values))
+                    write_history(conn, use_id, now, actor, changes, note)
+                    checked += 1
+                    changed += values["level"] != current["level"]
+                    reopened += values.get("status", current["status"]) != current["status"]
+                    touched.add(current["production_code"])
+                if touched:
+                    self._bump(conn, touched)
+            if progress:
+                progress(min(start + batch_size, len(ids)), len(ids))
+        return ReassessResult(checked, changed, reopened, tuple(problems))
+
+    def set_status(
+        self,
+        use_id: str,
+        status: str,
+        *,
+        actor: str,
+        approval_ref: str | None = None,
+        note: str = "",
+        at: datetime | None = None,
+    ) -> UseRecord:
+        """Move a use to `status` if the workflow allows it (TransitionError says why not).
+
+        `approval_ref`, when given, replaces the stored reference in the same change.
+        """
+        actor, note = clean_actor(actor), clean_note(note)
+        with write_transaction(self.engine) as conn:
+            current = self._lock_use(conn, use_id)
+            ref = current["approval_ref"] if approval_ref is None else approval_ref.strip()
+            workflow.check_transition(
+                current["status"], status, level=current["level"], approval_ref=ref
+            )
+            changes = [("status", current["status"], status)]
+            if ref != current["approval_ref"]:
+                changes.append(("approval_ref", current["approval_ref"], ref))
+            self._write(conn, current, actor, changes, note, at, status=status, approval_ref=ref)
+        return self.get_use(use_id)
+
+    def set_approval_ref(self, use_id: str, approval_ref: str, *, actor: str, note: str = ""):
+        """Record or correct the studio's approval reference without changing the status."""
+        actor, note = clean_actor(actor), clean_note(note)
+        ref = (approval_ref or "").strip()
+        with write_transaction(self.engine) as conn:
+            current = self._lock_use(conn, use_id)
+            workflow.check_state(current["status"], current["level"], ref)
+            if ref != current["approval_ref"]:
+                changes = [("approval_ref", current["approval_ref"], ref)]
+                self._write(conn, current, actor, changes, note, None, approval_ref=ref)
+        return self.get_use(use_id)
+
+    def archive_use(self, use_id: str, *, actor: str, note: str = "") -> UseRecord:
+        """Take a use out of the log (nothing is deleted; restore_use brings it back)."""
+        return self._set_archived(use_id, True, actor, note)
+
+    def restore_use(self, use_id: str, *, actor: str, note: str = "") -> UseRecord:
+        """Bring an archived use back into the log."""
+        return self._set_archived(use_id, False, actor, note)
+
+    def _set_archived(self, use_id: str, archived: bool, actor: str, note: str) -> UseRecord:
+        actor, note = clean_actor(actor), clean_note(note)
+        with write_transaction(self.engine) as conn:
+            current = self._lock_use(conn, use_id)
+            if bool(current["archived"]) == archived:
+                state = "archived" if archived else "in the log (not archived)"
+                raise StoreError(f"use {use_id} is already {state}")
+            changes = [("archived", bool(current["archived"]), archived)]
+            self._write(conn, current, actor, changes, note, None, archived=archived)
+        return self.get_use(use_id)
+
+    def _write(self, conn, current, actor, changes, note, at, **values) -> None:
+        when = to_db_time(at) if at else now_utc()
+        conn.execute(
+            sa.update(uses)
+            .where(uses.c.id == current["id"])
+            .values(**values, updated_at=when, updated_by=actor)
+        )
+        write_history(conn, current["id"], when, actor, changes, note)
+        self._bump(conn, [current["production_code"]])
+
+    # --- reading uses --------------------------------------------------------------------
+
+    def get_use(self, use_id: str) -> UseRecord:
+        """One logged use (archived or not); NotFound if the id is unknown."""
+        with read_transaction(self.engine) as conn:
+            row = (
+                conn.execute(
+                    sa.select(
+                        uses,
+                        productions.c.code.label("production_code"),
+                        productions.c.name.label("production_name"),
+                    )
+                    .select_from(uses.join(productions, productions.c.id == uses.c.production_id))
+                    .where(uses.c.id == use_id)
+                )
+                .mappings()
+                .first()
+            )
+            if row is None:
+                raise NotFound(f"no logged use with id {use_id!r}")
+            reasons = conn.execute(
+                sa.select(use_reasons.c.rule, use_reasons.c.level, use_reasons.c.section)
+                .where(use_reasons.c.use_id == use_id)
+                .order_by(use_reasons.c.position)
+            ).all()
+        m = dict(row)
+        for name in (
+            "production_id",
+            "level_rank",
+            "reason_rules",
+            "created_week",
+            "created_month",
+        ):
+            del m[name]
+        m["reasons"] = tuple(LoggedReason(*r) for r in reasons)
+        m["created_at"], m["updated_at"] = utc(m["created_at"]), utc(m["updated_at"])
+        m["archived"] = bool(m["archived"])
+        return UseRecord(**m)
+
+    def existing_use_ids(self, ids: Iterable[str]) -> set[str]:
+        """Which of these use ids are already in the database."""
+        wanted = list(dict.fromkeys(ids))
+        found: set[str] = set()
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                found.update(
+                    conn.execute(sa.select(uses.c.id).where(uses.c.id.in_(chunk))).scalars()
+                )
+        return found
+
+    def history(self, use_id: str) -> list[HistoryEntry]:
+        """Every recorded change of a use, oldest first; NotFound if the id is unknown."""
+        with read_transaction(self.engine) as conn:
+            if conn.execute(sa.select(uses.c.id).where(uses.c.id == use_id)).first() is None:
+                raise NotFound(f"no logged use with id {use_id!r}")
+            rows = conn.execute(
+                sa.select(use_history)
+                .where(use_history.c.use_id == use_id)
+                .order_by(use_history.c.id)
+            ).all()
+        return [
+            HistoryEntry(
+                id=r.id,
+                use_id=r.use_id,
+                at=utc(r.at),
+                actor=r.actor,
+                field=r.field,
+                old=r.old_value,
+                new=r.new_value,
+                note=r.note,
+            )
+            for r in rows
+        ]

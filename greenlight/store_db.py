@@ -1,0 +1,170 @@
+"""Where the log lives and how we talk to it: URL resolution, one engine per URL, transactions.
+
+SQLite (the default, data/greenlight.db) runs in WAL mode with foreign keys on, and every write
+transaction starts with BEGIN IMMEDIATE, so concurrent writers queue on the busy timeout
+instead of failing half-way. PostgreSQL (psycopg 3) is used when a URL points at one.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import tomllib
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SQLITE_PATH = ROOT / "data" / "greenlight.db"
+URL_ENV = "GREENLIGHT_DATABASE_URL"
+SECRETS_SECTION = ("connections", "greenlight")
+# Writers on SQLite wait this long for the lock before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+_WRITE_OPTION = "greenlight_write"
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+class StoreConfigError(RuntimeError):
+    """The database location is misconfigured; str() says where and how to fix it."""
+
+
+def _secrets_paths() -> list[Path]:
+    paths = [Path.cwd() / ".streamlit" / "secrets.toml", ROOT / ".streamlit" / "secrets.toml"]
+    unique: list[Path] = []
+    for path in paths:
+        if path.resolve() not in [p.resolve() for p in unique]:
+            unique.append(path)
+    return unique
+
+
+def _url_from_secrets(path: Path) -> str | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StoreConfigError(f"{path}: cannot be read ({exc})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise StoreConfigError(f"{path}: not valid TOML ({exc})") from None
+    section = data
+    for key in SECRETS_SECTION:
+        section = section.get(key) if isinstance(section, dict) else None
+    if not isinstance(section, dict) or "url" not in section:
+        return None
+    url = section["url"]
+    if not isinstance(url, str) or not url.strip():
+        raise StoreConfigError(f"{path}: [connections.greenlight] url must be a non-empty string")
+    return url.strip()
+
+
+def resolve_database_url(
+    environ: Mapping[str, str] | None = None, secrets_paths: list[Path] | None = None
+) -> str:
+    """The database URL: $GREENLIGHT_DATABASE_URL, else secrets.toml, else data/greenlight.db."""
+    env = os.environ if environ is None else environ
+    url = env.get(URL_ENV, "").strip()
+    if url:
+        return url
+    for path in _secrets_paths() if secrets_paths is None else secrets_paths:
+        found = _url_from_secrets(path)
+        if found:
+            return found
+    return f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def _prepare_sqlite_file(url: sa.URL) -> None:
+    database = url.database or ""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return
+    Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def _on_sqlite_connect(dbapi_connection, _record) -> None:
+    # Let SQLAlchemy's "begin" event, not pysqlite, decide how transactions start.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA busy_timeout = 30000")  # = SQLITE_BUSY_TIMEOUT_MS
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        # Safe with WAL: a crash of the process loses nothing committed.
+        cursor.execute("PRAGMA synchronous = NORMAL")
+    finally:
+        cursor.close()
+
+
+def _on_sqlite_begin(conn: Connection) -> None:
+    if conn.get_execution_options().get(_WRITE_OPTION):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def create_store_engine(url: str) -> Engine:
+    """A new engine for `url`, configured for Greenlight (use get_engine to share one)."""
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError:
+        raise StoreConfigError(
+            f"{url!r} is not a database URL: use sqlite:///PATH or "
+            "postgresql+psycopg://USER@HOST/DB"
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        _prepare_sqlite_file(parsed)
+        engine = sa.create_engine(
+            parsed,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        )
+        event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "begin", _on_sqlite_begin)
+        return engine
+    if backend == "postgresql":
+        if parsed.drivername != "postgresql+psycopg":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return sa.create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    raise StoreConfigError(
+        f"unsupported database {backend!r} in {parsed.render_as_string(hide_password=True)}: "
+        "Greenlight runs on SQLite or PostgreSQL"
+    )
+
+
+def get_engine(url: str) -> Engine:
+    """The process-wide engine for `url`, created on first use."""
+    with _engines_lock:
+        engine = _engines.get(url)
+        if engine is None:
+            engine = _engines[url] = create_store_engine(url)
+        return engine
+
+
+def dispose_engines() -> None:
+    """Close every pooled connection and forget the engines (tests, shutdown)."""
+    with _engines_lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A connection in a write transaction, committed on success, rolled back on error."""
+    with engine.connect() as conn:
+        conn.execution_options(**{_WRITE_OPTION: True})
+        with conn.begin():
+            yield conn
+
+
+@contextmanager
+def read_transaction(engine: Engine) -> Iterator[Connection]:
+    """A connection in a read transaction: one consistent snapshot, never committed."""
+    with engine.connect() as conn, conn.begin():
+        yield conn

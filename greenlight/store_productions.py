@@ -1,0 +1,138 @@
+"""Productions and data versions: the part of UseCaseStore that is not about single uses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from greenlight.store_db import write_transaction
+from greenlight.store_records import NotFound, Production, StoreError, utc
+from greenlight.store_rows import CODE_PATTERN, clean_actor, now_utc
+from greenlight.store_schema import (
+    CODE_LENGTH,
+    DATA_COUNTER,
+    NAME_LENGTH,
+    counters,
+    production_counter,
+    productions,
+    uses,
+)
+
+
+class ProductionsMixin:
+    """Productions and the data version (a mixin of UseCaseStore: needs `self.engine`)."""
+
+    engine: Engine
+
+    # --- versions ------------------------------------------------------------------------
+
+    def data_version(self, productions_: Sequence[str] | None = None) -> int:
+        """A number that grows with every write (to the given productions, or to any)."""
+        with self.engine.connect() as conn:
+            if not productions_:
+                query = sa.select(counters.c.value).where(counters.c.name == DATA_COUNTER)
+                return int(conn.execute(query).scalar_one())
+            names = [production_counter(code) for code in productions_]
+            query = sa.select(sa.func.max(counters.c.value)).where(counters.c.name.in_(names))
+            return int(conn.execute(query).scalar() or 0)
+
+    def _bump(self, conn: Connection, codes: Iterable[str]) -> int:
+        value = conn.execute(
+            sa.update(counters)
+            .where(counters.c.name == DATA_COUNTER)
+            .values(value=counters.c.value + 1)
+            .returning(counters.c.value)
+        ).scalar_one()
+        for code in sorted(set(codes)):
+            name = production_counter(code)
+            done = conn.execute(
+                sa.update(counters).where(counters.c.name == name).values(value=value)
+            )
+            if done.rowcount == 0:
+                conn.execute(sa.insert(counters).values(name=name, value=value))
+        return value
+
+    # --- productions ---------------------------------------------------------------------
+
+    def create_production(
+        self, code: str, name: str, *, actor: str, is_demo: bool = False
+    ) -> Production:
+        """Add a production; its code (letters, digits, - and _) must be new."""
+        code = (code or "").strip()
+        name = " ".join((name or "").split())
+        if not CODE_PATTERN.fullmatch(code) or len(code) > CODE_LENGTH:
+            raise StoreError(
+                f"production code {code!r}: use 1 to {CODE_LENGTH} letters, digits, - or _, "
+                "starting with a letter or digit"
+            )
+        if not name or len(name) > NAME_LENGTH:
+            raise StoreError(f"production name: give 1 to {NAME_LENGTH} characters")
+        actor = clean_actor(actor)
+        with write_transaction(self.engine) as conn:
+            exists = conn.execute(
+                sa.select(productions.c.id).where(productions.c.code == code)
+            ).first()
+            if exists:
+                raise StoreError(f"a production with code {code!r} already exists: pick another")
+            conn.execute(
+                sa.insert(productions).values(
+                    code=code, name=name, created_at=now_utc(), created_by=actor, is_demo=is_demo
+                )
+            )
+            self._bump(conn, [code])
+        return self.get_production(code)
+
+    def get_production(self, code: str) -> Production:
+        """The production with this code; NotFound if there is none."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(productions).where(productions.c.code == code)).first()
+        if row is None:
+            raise NotFound(f"no production with code {code!r}")
+        return self._production(row)
+
+    def list_productions(self) -> list[Production]:
+        """Every production, real ones first, then by name."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(productions).order_by(productions.c.is_demo, productions.c.name)
+            ).all()
+        return [self._production(row) for row in rows]
+
+    @staticmethod
+    def _production(row) -> Production:
+        m = row._mapping
+        return Production(
+            id=m["id"],
+            code=m["code"],
+            name=m["name"],
+            created_at=utc(m["created_at"]),
+            created_by=m["created_by"],
+            is_demo=bool(m["is_demo"]),
+        )
+
+    def remove_demo_productions(self) -> int:
+        """Delete every demo production with all its uses and history; return the uses removed.
+
+        The only real deletion in the store: logged uses of real productions are archived.
+        """
+        with write_transaction(self.engine) as conn:
+            demo = conn.execute(
+                sa.select(productions.c.id, productions.c.code).where(productions.c.is_demo)
+            ).all()
+            if not demo:
+                return 0
+            ids = [row.id for row in demo]
+            removed = conn.execute(
+                sa.select(sa.func.count()).select_from(uses).where(uses.c.production_id.in_(ids))
+            ).scalar_one()
+            conn.execute(sa.delete(productions).where(productions.c.id.in_(ids)))
+            self._bump(conn, [row.code for row in demo])
+        return removed
+
+    def _production_id(self, conn: Connection, code: str) -> int:
+        found = conn.execute(sa.select(productions.c.id).where(productions.c.code == code)).first()
+        if found is None:
+            raise NotFound(f"no production with code {code!r}: create it first")
+        return found.id

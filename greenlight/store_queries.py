@@ -1,0 +1,297 @@
+"""Read side of the store: the overview's aggregates and the paged log listing, all in SQL.
+
+Every function takes a Connection and a UseFilter and returns a small result: counts are
+grouped in the database, never computed over rows in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from greenlight.answers import FIELD_NAMES
+from greenlight.store_db import read_transaction
+from greenlight.store_records import (
+    SUMMARY_COLUMNS,
+    StoreError,
+    UseFilter,
+    UsePage,
+    UseSummary,
+    utc,
+)
+from greenlight.store_schema import productions, use_principles, use_reasons, uses
+
+# The dimensions counts() can group by, each a column of `uses` (or of productions).
+DIMENSIONS: dict[str, Any] = {
+    "level": uses.c.level,
+    "status": uses.c.status,
+    "department": uses.c.department,
+    "use_case_type": uses.c.use_case_type,
+    "matrix_row": uses.c.matrix_row,
+    "week": uses.c.created_week,
+    "month": uses.c.created_month,
+    "production": productions.c.code,
+}
+
+# What the listing may be sorted by; level sorts by seriousness, not by name.
+SORT_KEYS: dict[str, Any] = {
+    "created_at": uses.c.created_at,
+    "updated_at": uses.c.updated_at,
+    "title": uses.c.title,
+    "level": uses.c.level_rank,
+    "status": uses.c.status,
+    "department": uses.c.department,
+    "use_case_type": uses.c.use_case_type,
+    "tool": uses.c.tool,
+    "vendor": uses.c.vendor,
+    "production": productions.c.code,
+}
+
+MAX_PAGE = 1000
+
+# What the CSV export reads of each use, in this order (answers is the answers document).
+EXPORT_COLUMNS: tuple[str, ...] = (
+    "id",
+    "production",
+    *FIELD_NAMES,
+    "answers",
+    "level",
+    "reason_rules",
+    "matrix_row",
+    "status",
+    "approval_ref",
+    "guidance_id",
+    "guidance_version",
+    "created_at",
+    "updated_at",
+)
+
+
+def where(f: UseFilter) -> list[sa.ColumnElement[bool]]:
+    """The WHERE conditions on `uses` for a filter."""
+    conditions: list[sa.ColumnElement[bool]] = []
+    if f.archived is not None:
+        conditions.append(uses.c.archived == f.archived)
+    if f.productions:
+        ids = sa.select(productions.c.id).where(productions.c.code.in_(f.productions))
+        conditions.append(uses.c.production_id.in_(ids.scalar_subquery()))
+    if f.date_from is not None:
+        conditions.append(uses.c.created_at >= datetime.combine(f.date_from, time.min))
+    if f.date_to is not None:
+        conditions.append(
+            uses.c.created_at < datetime.combine(f.date_to + timedelta(days=1), time.min)
+        )
+    for values, column in (
+        (f.departments, uses.c.department),
+        (f.statuses, uses.c.status),
+        (f.levels, uses.c.level),
+        (f.use_case_types, uses.c.use_case_type),
+    ):
+        if values:
+            conditions.append(column.in_(values))
+    if f.text:
+        conditions.append(
+            sa.or_(
+                *(
+                    column.icontains(f.text, autoescape=True)
+                    for column in (uses.c.title, uses.c.description, uses.c.tool, uses.c.vendor)
+                )
+            )
+        )
+    return conditions
+
+
+def export_query(f: UseFilter) -> sa.Select:
+    """The uses matching a filter with EXPORT_COLUMNS, by production, creation time and id."""
+    columns = [
+        productions.c.code.label("production") if name == "production" else uses.c[name]
+        for name in EXPORT_COLUMNS
+    ]
+    return (
+        sa.select(*columns)
+        .select_from(uses.join(productions, productions.c.id == uses.c.production_id))
+        .where(*where(f))
+        .order_by(productions.c.code, uses.c.created_at, uses.c.id)
+    )
+
+
+def count_uses(conn: Connection, f: UseFilter) -> int:
+    """How many uses match the filter."""
+    return conn.execute(sa.select(sa.func.count()).select_from(uses).where(*where(f))).scalar_one()
+
+
+def _frame(rows: list, columns: list[str]):
+    import pandas as pd
+
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+
+
+def counts(conn: Connection, f: UseFilter, by: tuple[str, ...]):
+    """Uses grouped by the named DIMENSIONS: a DataFrame with those columns and `uses`."""
+    unknown = [name for name in by if name not in DIMENSIONS]
+    if unknown or not by:
+        raise StoreError(f"cannot group by {unknown or by}: choose from {', '.join(DIMENSIONS)}")
+    columns = [DIMENSIONS[name].label(name) for name in by]
+    query = sa.select(*columns, sa.func.count().label("uses")).select_from(uses)
+    if "production" in by:
+        query = query.join(productions, productions.c.id == uses.c.production_id)
+    order = [sa.func.max(uses.c.level_rank) if name == "level" else DIMENSIONS[name] for name in by]
+    query = query.where(*where(f)).group_by(*(DIMENSIONS[name] for name in by)).order_by(*order)
+    return _frame(conn.execute(query).all(), [*by, "uses"])
+
+
+def counts_by_reason(conn: Connection, f: UseFilter):
+    """How many uses each rule fired for: DataFrame[rule, level, section, uses], most first."""
+    n = sa.func.count().label("uses")
+    query = (
+        sa.select(use_reasons.c.rule, use_reasons.c.level, use_reasons.c.section, n)
+        .select_from(use_reasons.join(uses, uses.c.id == use_reasons.c.use_id))
+        .where(*where(f))
+        .group_by(use_reasons.c.rule, use_reasons.c.level, use_reasons.c.section)
+        .order_by(n.desc(), use_reasons.c.rule)
+    )
+    return _frame(conn.execute(query).all(), ["rule", "level", "section", "uses"])
+
+
+def principle_concerns(conn: Connection, f: UseFilter):
+    """Principles answered other than yes (unanswered counts as the default, unsure).
+
+    DataFrame[question_id, answer, uses], ordered by question and answer.
+    """
+    n = sa.func.count().label("uses")
+    query = (
+        sa.select(use_principles.c.question_id, use_principles.c.answer, n)
+        .select_from(use_principles.join(uses, uses.c.id == use_principles.c.use_id))
+        .where(*where(f))
+        .group_by(use_principles.c.question_id, use_principles.c.answer)
+        .order_by(use_principles.c.question_id, use_principles.c.answer)
+    )
+    return _frame(conn.execute(query).all(), ["question_id", "answer", "uses"])
+
+
+def distinct_values(conn: Connection, f: UseFilter, name: str) -> list[str]:
+    """The distinct values of one dimension among the filtered uses (for filter widgets)."""
+    if name not in DIMENSIONS or name in ("week", "month"):
+        raise StoreError(f"no list of values for {name!r}")
+    column = DIMENSIONS[name]
+    query = sa.select(column).distinct().select_from(uses)
+    if name == "production":
+        query = query.join(productions, productions.c.id == uses.c.production_id)
+    return list(conn.execute(query.where(*where(f)).order_by(column)).scalars())
+
+
+def list_uses(
+    conn: Connection,
+    f: UseFilter,
+    *,
+    sort: str = "created_at",
+    descending: bool = True,
+    offset: int = 0,
+    limit: int = 50,
+) -> UsePage:
+    """One page of the log for the filter, sorted, with the total number that match."""
+    if sort not in SORT_KEYS:
+        raise StoreError(f"cannot sort by {sort!r}: choose from {', '.join(SORT_KEYS)}")
+    if not 1 <= limit <= MAX_PAGE or offset < 0:
+        raise StoreError(f"a page holds 1 to {MAX_PAGE} uses from offset 0 or more")
+    key = SORT_KEYS[sort]
+    tiebreak = uses.c.id.desc() if descending else uses.c.id.asc()
+    columns = [
+        productions.c.code.label("production_code") if name == "production_code" else uses.c[name]
+        for name in SUMMARY_COLUMNS
+    ]
+    query = (
+        sa.select(*columns)
+        .select_from(uses.join(productions, productions.c.id == uses.c.production_id))
+        .where(*where(f))
+        .order_by(key.desc() if descending else key.asc(), tiebreak)
+        .offset(offset)
+        .limit(limit)
+    )
+    rows = []
+    for row in conn.execute(query).mappings():
+        values = dict(row)
+        values["created_at"] = utc(values["created_at"])
+        values["updated_at"] = utc(values["updated_at"])
+        rows.append(UseSummary(**values))
+    return UsePage(rows=tuple(rows), total=count_uses(conn, f), offset=offset, limit=limit)
+
+
+ALL_USES = UseFilter()  # every live (not archived) use of every production
+
+
+class OverviewQueries:
+    """The read-only queries of UseCaseStore (a mixin: needs `self.engine`)."""
+
+    engine: Engine
+
+    def list_uses(self, f: UseFilter = ALL_USES, **options: Any) -> UsePage:
+        """A page of the log: see store_queries.list_uses for sort, descending, offset, limit."""
+        with read_transaction(self.engine) as conn:
+            return list_uses(conn, f, **options)
+
+    def count_uses(self, f: UseFilter = ALL_USES) -> int:
+        """How many uses match the filter."""
+        with self.engine.connect() as conn:
+            return count_uses(conn, f)
+
+    def counts(self, f: UseFilter = ALL_USES, by: Sequence[str] = ("level",)):
+        """Uses grouped by dimensions (store_queries.DIMENSIONS): DataFrame[*by, uses]."""
+        with self.engine.connect() as conn:
+            return counts(conn, f, tuple(by))
+
+    def counts_by_level(self, f: UseFilter = ALL_USES):
+        """DataFrame[level, uses], least serious level first."""
+        return self.counts(f, ("level",))
+
+    def counts_by_status_level(self, f: UseFilter = ALL_USES):
+        """DataFrame[status, level, uses]."""
+        return self.counts(f, ("status", "level"))
+
+    def counts_by_department_level(self, f: UseFilter = ALL_USES):
+        """DataFrame[department, level, uses]."""
+        return self.counts(f, ("department", "level"))
+
+    def counts_by_type_level(self, f: UseFilter = ALL_USES):
+        """DataFrame[use_case_type, level, uses]."""
+        return self.counts(f, ("use_case_type", "level"))
+
+    def counts_by_week_level(self, f: UseFilter = ALL_USES):
+        """DataFrame[week (Monday, a date), level, uses]."""
+        return self.counts(f, ("week", "level"))
+
+    def counts_by_month_level(self, f: UseFilter = ALL_USES):
+        """DataFrame[month (first day, a date), level, uses]."""
+        return self.counts(f, ("month", "level"))
+
+    def counts_by_reason(self, f: UseFilter = ALL_USES):
+        """DataFrame[rule, level, section, uses], the rules that fire most first."""
+        with self.engine.connect() as conn:
+            return counts_by_reason(conn, f)
+
+    def principle_concerns(self, f: UseFilter = ALL_USES):
+        """DataFrame[question_id, answer, uses] for principles answered no or unsure."""
+        with self.engine.connect() as conn:
+            return principle_concerns(conn, f)
+
+    def distinct_values(self, name: str, f: UseFilter = ALL_USES) -> list[str]:
+        """The values of a dimension (e.g. department) present among the filtered uses."""
+        with self.engine.connect() as conn:
+            return distinct_values(conn, f, name)
+
+    def iter_export_rows(self, f: UseFilter = ALL_USES, batch: int = 1000) -> Iterator[tuple]:
+        """Every use matching the filter as a tuple of EXPORT_COLUMNS, streamed in batches.
+
+        Ordered by production, creation time and id. A server-side cursor on PostgreSQL (and
+        SQLite's lazy cursor) keep memory flat however large the log is.
+        """
+        with self.engine.connect() as conn:
+            result = conn.execution_options(stream_results=True, yield_per=batch).execute(
+                export_query(f)
+            )
+            for partition in result.partitions():
+                yield from partition

@@ -1,0 +1,209 @@
+"""What the store hands out: frozen records, the filter of the overview, and the store's errors."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import UTC, date, datetime
+from typing import Any
+
+from greenlight.answers import FIELD_NAMES
+
+
+class StoreError(ValueError):
+    """A request the store refuses; str() says what is wrong and what to do."""
+
+
+class NotFound(StoreError, LookupError):
+    """No production or use with that code or id."""
+
+
+def utc(value: datetime) -> datetime:
+    """An aware UTC datetime from the naive UTC one the database stores."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def to_db_time(value: datetime) -> datetime:
+    """The naive UTC datetime the database stores (a naive input is taken as UTC)."""
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Production:
+    """A film or series whose uses are logged together."""
+
+    id: int
+    code: str
+    name: str
+    created_at: datetime
+    created_by: str
+    is_demo: bool
+
+
+@dataclass(frozen=True)
+class LoggedReason:
+    """A rule that fired when the use was last assessed (its text lives in the guidance)."""
+
+    rule: str
+    level: str
+    section: str
+
+
+@dataclass(frozen=True)
+class UseRecord:
+    """One logged use, as stored."""
+
+    id: str
+    production_code: str
+    production_name: str
+    title: str
+    description: str
+    department: str
+    tool: str
+    vendor: str
+    requested_by: str
+    scene: str
+    use_case_type: str
+    answers: Mapping[str, Any]  # the answers document; parse_answers(record.answers, guidance)
+    level: str
+    reasons: tuple[LoggedReason, ...]
+    matrix_row: str | None
+    guidance_id: str
+    guidance_version: str
+    previous_level: str | None
+    previous_guidance_version: str | None
+    status: str
+    approval_ref: str
+    created_at: datetime
+    updated_at: datetime
+    created_by: str
+    updated_by: str
+    archived: bool
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """The free-text fields by name, title first (the order of answers.FIELDS)."""
+        return {name: getattr(self, name) for name in FIELD_NAMES}
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        return tuple(reason.rule for reason in self.reasons)
+
+
+@dataclass(frozen=True)
+class UseSummary:
+    """One row of the log table: what a listing shows, without the answers."""
+
+    id: str
+    production_code: str
+    title: str
+    department: str
+    tool: str
+    vendor: str
+    requested_by: str
+    scene: str
+    use_case_type: str
+    level: str
+    matrix_row: str | None
+    status: str
+    approval_ref: str
+    created_at: datetime
+    updated_at: datetime
+    archived: bool
+
+
+SUMMARY_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(UseSummary))
+
+
+@dataclass(frozen=True)
+class UsePage:
+    """One page of a listing and the number of uses that match the filter in all."""
+
+    rows: tuple[UseSummary, ...]
+    total: int
+    offset: int
+    limit: int
+
+    def to_frame(self):
+        """The rows as a pandas DataFrame (columns: SUMMARY_COLUMNS)."""
+        import pandas as pd
+
+        return pd.DataFrame([r.__dict__ for r in self.rows], columns=list(SUMMARY_COLUMNS))
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One recorded change of a use: when, who, which field, from what, to what, and why."""
+
+    id: int
+    use_id: str
+    at: datetime
+    actor: str
+    field: str
+    old: str | None
+    new: str | None
+    note: str
+
+
+def _as_tuple(value: Any) -> tuple:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
+@dataclass(frozen=True)
+class UseFilter:
+    """Which uses a query covers. Empty tuples mean "all"; dates are UTC days, inclusive.
+
+    Hashable, so it can key a cache; lists given for the tuple fields are turned into tuples.
+    """
+
+    productions: tuple[str, ...] = ()  # production codes
+    date_from: date | None = None
+    date_to: date | None = None
+    departments: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    use_case_types: tuple[str, ...] = ()
+    text: str = ""  # searched in title, description, tool and vendor, ignoring case
+    archived: bool | None = False  # False: the live log; True: only archived; None: both
+
+    def __post_init__(self) -> None:
+        for name in ("productions", "departments", "statuses", "levels", "use_case_types"):
+            object.__setattr__(self, name, _as_tuple(getattr(self, name)))
+        for name in ("date_from", "date_to"):
+            value = getattr(self, name)
+            if isinstance(value, datetime):
+                object.__setattr__(self, name, value.date())
+        object.__setattr__(self, "text", (self.text or "").strip())
+
+
+@dataclass(frozen=True)
+class ReassessResult:
+    """What re-assessing a log under a guidance version did."""
+
+    checked: int  # uses re-assessed
+    level_changed: int  # of those, how many changed level
+    reopened: int  # approved uses sent back to submitted because their level rose
+    problems: tuple[str, ...] = ()  # uses whose answers the guidance no longer accepts (skipped)
+
+
+@dataclass(frozen=True)
+class NewUse:
+    """A use ready to insert: parsed answers with their assessment, and its workflow state."""
+
+    answers: Any  # greenlight.answers.Answers
+    assessment: Any  # greenlight.engine.Assessment
+    id: str | None = None
+    status: str = "draft"
+    approval_ref: str = ""
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    note: str = ""  # the note of the "created" history row
+    # The path from draft to `status`, as (when, status, note) steps, each one a transition
+    # the workflow allows; empty: the use starts in `status` (as an import does).
+    steps: tuple[tuple[datetime, str, str], ...] = ()

@@ -1,0 +1,226 @@
+"""Turning parsed answers and their assessment into the rows the store writes.
+
+Also the two write helpers that every change of a use shares: writing its history rows and
+applying a new assessment (with the history it produces).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from greenlight import workflow
+from greenlight.answers import FIELD_NAMES
+from greenlight.store_records import NewUse, StoreError, to_db_time
+from greenlight.store_schema import NAME_LENGTH, use_history, use_principles, use_reasons
+
+if TYPE_CHECKING:
+    from greenlight.answers import Answers
+    from greenlight.engine import Assessment
+    from greenlight.guidance import Guidance
+
+CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+USE_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
+PRINCIPLES_GROUP = "principles"
+INSERT_BATCH = 2000
+
+Progress = Callable[[int, int], None]
+# (field, old, new) or (field, old, new, note): one history row; the note overrides the change's.
+Change = tuple
+
+
+def new_use_id() -> str:
+    """A fresh use id: 16 hex digits, unique without asking the database."""
+    return secrets.token_hex(8)
+
+
+def now_utc() -> datetime:
+    """Now, as the naive UTC datetime the database stores."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def week_start(day: date) -> date:
+    """The Monday of the ISO week holding `day`."""
+    return day - timedelta(days=day.weekday())
+
+
+def clean_actor(actor: str) -> str:
+    """The actor's name with spaces tidied; StoreError if empty or too long."""
+    name = " ".join((actor or "").split())
+    if not name:
+        raise StoreError("say who is making the change: the actor's name is empty")
+    if len(name) > NAME_LENGTH:
+        raise StoreError(f"the actor's name is {len(name)} characters; keep it to {NAME_LENGTH}")
+    return name
+
+
+def clean_note(note: str) -> str:
+    """A change note; StoreError if too long."""
+    if len(note or "") > workflow.MAX_NOTE:
+        raise StoreError(f"the note is {len(note)} characters; keep it to {workflow.MAX_NOTE}")
+    return note or ""
+
+
+def history_text(value: Any) -> str | None:
+    """How a value is written in a history row."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def flat_answers(document: Mapping[str, Any], guidance: Guidance) -> dict[str, Any]:
+    """The answers actually given in a document, by contract id (defaults not filled in)."""
+    found: dict[str, Any] = {}
+    for question in guidance.questions:
+        node: Any = document
+        for part in question.path:
+            node = node.get(part) if isinstance(node, Mapping) else None
+        if node is not None:
+            found[question.id] = node
+    return found
+
+
+def assessed_values(answers: Answers, assessment: Assessment, guidance: Guidance) -> dict:
+    """The columns of `uses` that follow from the answers and their assessment."""
+    return {
+        "title": answers.title,
+        **{name: answers.fields.get(name, "") for name in FIELD_NAMES[1:]},
+        "use_case_type": str(answers.values.get(guidance.matrix_question or "use_case_type", "")),
+        "answers": answers.to_document(guidance),
+        "level": assessment.level,
+        "level_rank": guidance.level(assessment.level).rank,
+        "reason_rules": ";".join(assessment.rule_ids),
+        "matrix_row": assessment.matrix_row,
+        "guidance_id": assessment.guidance_id,
+        "guidance_version": assessment.guidance_version,
+    }
+
+
+def child_rows(use_id: str, answers: Answers, assessment: Assessment, guidance: Guidance):
+    """The use_reasons and use_principles rows of a use."""
+    reasons = [
+        {"use_id": use_id, "rule": r.rule, "position": i, "level": r.level, "section": r.section}
+        for i, r in enumerate(assessment.reasons)
+    ]
+    principles = [
+        {"use_id": use_id, "question_id": question.id, "answer": str(answers.values[question.id])}
+        for question in guidance.questions
+        if question.group == PRINCIPLES_GROUP
+        and question.ordered
+        and question.rank(answers.values[question.id]) > 0
+    ]
+    return reasons, principles
+
+
+def creation_history(item: NewUse, use_id: str, created: datetime, actor: str) -> list[dict]:
+    """History rows for a new use: "created", then one "status" row per step of its path."""
+    status = workflow.DEFAULT_STATUS if item.steps else item.status
+    rows = [(created, "created", None, status, clean_note(item.note))]
+    for at, target, note in item.steps:
+        workflow.check_transition(
+            status, target, level=item.assessment.level, approval_ref=item.approval_ref
+        )
+        rows.append((to_db_time(at), "status", status, target, clean_note(note)))
+        status = target
+    if status != item.status:
+        raise StoreError(f"the steps of use {use_id} end at {status!r}, not at {item.status!r}")
+    return [
+        {
+            "use_id": use_id,
+            "at": at,
+            "actor": actor,
+            "field": field,
+            "old_value": old,
+            "new_value": new,
+            "note": note,
+        }
+        for at, field, old, new, note in rows
+    ]
+
+
+def write_history(
+    conn: Connection,
+    use_id: str,
+    at: datetime,
+    actor: str,
+    changes: list[Change],
+    note: str,
+) -> None:
+    """One history row per change (field, old, new[, note]) of a use, in one statement."""
+    if changes:
+        conn.execute(
+            sa.insert(use_history),
+            [
+                {
+                    "use_id": use_id,
+                    "at": at,
+                    "actor": actor,
+                    "field": change[0],
+                    "old_value": history_text(change[1]),
+                    "new_value": history_text(change[2]),
+                    "note": change[3] if len(change) > 3 else note,
+                }
+                for change in changes
+            ],
+        )
+
+
+def apply_assessment(
+    conn: Connection,
+    current: dict[str, Any],
+    answers: Answers,
+    assessment: Assessment,
+    guidance: Guidance,
+) -> tuple[dict[str, Any], list[Change]]:
+    """New column values and history changes for a use's new assessment.
+
+    Rewrites the use's reason and principle rows when anything changed; the caller
+    updates the use row and writes the history.
+    """
+    values = assessed_values(answers, assessment, guidance)
+    changes: list[Change] = []
+    for name in FIELD_NAMES:
+        if current[name] != values[name]:
+            changes.append((name, current[name], values[name]))
+    before = flat_answers(current["answers"], guidance)
+    after = flat_answers(values["answers"], guidance)
+    for question in guidance.questions:
+        old, new = before.get(question.id), after.get(question.id)
+        if old != new or type(old) is not type(new):
+            changes.append((question.id, old, new))
+    for name in ("level", "guidance_id", "guidance_version"):
+        if current[name] != values[name]:
+            changes.append((name, current[name], values[name]))
+    if (current["guidance_id"], current["guidance_version"]) != (
+        values["guidance_id"],
+        values["guidance_version"],
+    ):
+        values["previous_level"] = current["level"]
+        values["previous_guidance_version"] = current["guidance_version"]
+    target = workflow.reopen_status(current["status"], current["level_rank"], values["level_rank"])
+    if target is not None:
+        values["status"] = target
+        reopen_note = (
+            f"the level rose from {current['level']} to {values['level']}: the approval "
+            "covered the use as it was, so the studio has to decide again"
+        )
+        changes.append(("status", current["status"], target, reopen_note))
+    if not changes:
+        return values, changes
+    use_id = current["id"]
+    conn.execute(sa.delete(use_reasons).where(use_reasons.c.use_id == use_id))
+    conn.execute(sa.delete(use_principles).where(use_principles.c.use_id == use_id))
+    reasons, principles = child_rows(use_id, answers, assessment, guidance)
+    if reasons:
+        conn.execute(sa.insert(use_reasons), reasons)
+    if principles:
+        conn.execute(sa.insert(use_principles), principles)
+    return values, changes

@@ -1,0 +1,254 @@
+"""The log's tables (SQLAlchemy Core) and the numbered migrations that create and upgrade them.
+
+`metadata` always describes the newest schema. A new database is created from it in one step
+and stamped with every migration's number; an older database runs the migrations above its
+recorded version, in order. So a migration after the first must change the schema with its
+own statements (add a column, an index, a table), never by calling create_all.
+
+Design notes, with a log of a million uses in mind:
+* free-text fields are columns, so search and grouping by department need no JSON;
+* reasons (`use_reasons`) and non-clear principle answers (`use_principles`) are child tables,
+  so "uses by reason" and "principles answered no/unsure" are GROUP BYs in SQL;
+* the week and month of creation are stored (UTC), so time series group on an indexed column
+  with no date functions that differ between SQLite and PostgreSQL;
+* `counters` holds the data version: bumped in every write transaction, read for cache keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Connection, Engine
+
+from greenlight.store_db import write_transaction
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# An auto-incrementing 64-bit key that is still SQLite's rowid alias.
+_BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+_Json = sa.JSON().with_variant(JSONB(), "postgresql")
+
+ID_LENGTH = 40
+CODE_LENGTH = 40
+NAME_LENGTH = 200
+
+schema_migrations = sa.Table(
+    "schema_migrations",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("applied_at", sa.DateTime, nullable=False),
+)
+
+counters = sa.Table(
+    "counters",
+    metadata,
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("value", sa.BigInteger, nullable=False),
+)
+
+productions = sa.Table(
+    "productions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("code", sa.String(CODE_LENGTH), nullable=False, unique=True),
+    sa.Column("name", sa.String(NAME_LENGTH), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("created_by", sa.String(NAME_LENGTH), nullable=False),
+    sa.Column("is_demo", sa.Boolean, nullable=False),
+)
+
+uses = sa.Table(
+    "uses",
+    metadata,
+    sa.Column("id", sa.String(ID_LENGTH), primary_key=True),
+    sa.Column(
+        "production_id",
+        sa.Integer,
+        sa.ForeignKey("productions.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("department", sa.Text, nullable=False),
+    sa.Column("tool", sa.Text, nullable=False),
+    sa.Column("vendor", sa.Text, nullable=False),
+    sa.Column("requested_by", sa.Text, nullable=False),
+    sa.Column("scene", sa.Text, nullable=False),
+    sa.Column("use_case_type", sa.String(64), nullable=False),
+    # The answers document exactly as the answers contract has it (only what was answered).
+    sa.Column("answers", _Json, nullable=False),
+    sa.Column("level", sa.String(32), nullable=False),
+    sa.Column("level_rank", sa.SmallInteger, nullable=False),
+    # The rule ids of use_reasons joined with ";" in firing order, for the CSV export.
+    sa.Column("reason_rules", sa.Text, nullable=False),
+    sa.Column("matrix_row", sa.String(64), nullable=True),
+    sa.Column("guidance_id", sa.String(100), nullable=False),
+    sa.Column("guidance_version", sa.String(50), nullable=False),
+    sa.Column("previous_level", sa.String(32), nullable=True),
+    sa.Column("previous_guidance_version", sa.String(50), nullable=True),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("approval_ref", sa.Text, nullable=False),
+    # Naive UTC everywhere; records hand out aware datetimes.
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("created_week", sa.Date, nullable=False),  # Monday of the ISO week (UTC)
+    sa.Column("created_month", sa.Date, nullable=False),  # first day of the month (UTC)
+    sa.Column("created_by", sa.String(NAME_LENGTH), nullable=False),
+    sa.Column("updated_by", sa.String(NAME_LENGTH), nullable=False),
+    sa.Column("archived", sa.Boolean, nullable=False),
+    sa.Index(None, "production_id", "created_at"),
+    sa.Index(None, "created_at"),
+    sa.Index(None, "level", "created_at"),
+    sa.Index(None, "status", "level"),
+    sa.Index(None, "department", "level"),
+    sa.Index(None, "use_case_type", "level"),
+    sa.Index(None, "created_week", "level"),
+    sa.Index(None, "created_month", "level"),
+)
+
+use_reasons = sa.Table(
+    "use_reasons",
+    metadata,
+    sa.Column(
+        "use_id",
+        sa.String(ID_LENGTH),
+        sa.ForeignKey("uses.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("rule", sa.String(100), primary_key=True),
+    sa.Column("position", sa.SmallInteger, nullable=False),
+    sa.Column("level", sa.String(32), nullable=False),
+    sa.Column("section", sa.String(100), nullable=False),
+    sa.Index(None, "rule"),
+)
+
+# One row per guiding principle whose answer (defaults applied) is not the clear one.
+use_principles = sa.Table(
+    "use_principles",
+    metadata,
+    sa.Column(
+        "use_id",
+        sa.String(ID_LENGTH),
+        sa.ForeignKey("uses.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("question_id", sa.String(100), primary_key=True),
+    sa.Column("answer", sa.String(32), nullable=False),
+    sa.Index(None, "question_id", "answer"),
+)
+
+use_history = sa.Table(
+    "use_history",
+    metadata,
+    sa.Column("id", _BigId, primary_key=True, autoincrement=True),
+    sa.Column(
+        "use_id",
+        sa.String(ID_LENGTH),
+        sa.ForeignKey("uses.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("actor", sa.String(NAME_LENGTH), nullable=False),
+    sa.Column("field", sa.String(100), nullable=False),
+    sa.Column("old_value", sa.Text, nullable=True),
+    sa.Column("new_value", sa.Text, nullable=True),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Index(None, "use_id", "id"),
+)
+
+DATA_COUNTER = "data"
+
+
+def production_counter(code: str) -> str:
+    """The counters row holding the data version of one production (kept after removal)."""
+    return f"production:{code}"
+
+
+# --- migrations ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One numbered step from the schema version before it to `version`."""
+
+    version: int
+    name: str
+    apply: Callable[[Connection], None]
+
+
+def _initial(conn: Connection) -> None:
+    metadata.create_all(conn)
+    conn.execute(sa.insert(counters).values(name=DATA_COUNTER, value=0))
+
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial schema", _initial),)
+SCHEMA_VERSION = MIGRATIONS[-1].version
+# An arbitrary constant: the PostgreSQL advisory lock that serialises schema upgrades.
+_PG_MIGRATION_LOCK = 0x6772_6E6C
+
+
+class SchemaError(RuntimeError):
+    """The database's schema cannot be used by this version of Greenlight."""
+
+
+def _recorded_version(conn: Connection) -> int | None:
+    if not sa.inspect(conn).has_table(schema_migrations.name):
+        return None
+    return conn.execute(sa.select(sa.func.max(schema_migrations.c.version))).scalar()
+
+
+def ensure_schema(engine: Engine) -> int:
+    """Create or upgrade the schema to SCHEMA_VERSION; return the version found before (0: new).
+
+    Safe to call from several processes at once: the work happens in one write transaction,
+    behind SQLite's write lock or a PostgreSQL advisory lock.
+    """
+    with write_transaction(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_PG_MIGRATION_LOCK)))
+        found = _recorded_version(conn)
+        now = datetime.now(UTC).replace(tzinfo=None)
+        if found is None:
+            if sa.inspect(conn).has_table(uses.name):
+                raise SchemaError(
+                    "the database has Greenlight tables but no schema_migrations table: "
+                    "restore it from a backup or point Greenlight at an empty database"
+                )
+            _initial(conn)
+            conn.execute(
+                sa.insert(schema_migrations),
+                [{"version": m.version, "name": m.name, "applied_at": now} for m in MIGRATIONS],
+            )
+            return 0
+        if found > SCHEMA_VERSION:
+            raise SchemaError(
+                f"the database is at schema version {found}, newer than this Greenlight "
+                f"understands ({SCHEMA_VERSION}): upgrade Greenlight"
+            )
+        for migration in MIGRATIONS:
+            if migration.version > found:
+                migration.apply(conn)
+                conn.execute(
+                    sa.insert(schema_migrations).values(
+                        version=migration.version, name=migration.name, applied_at=now
+                    )
+                )
+        return found
+
+
+def schema_version(engine: Engine) -> int | None:
+    """The schema version recorded in the database, or None for an empty one."""
+    with engine.connect() as conn:
+        return _recorded_version(conn)

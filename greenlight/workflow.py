@@ -1,0 +1,176 @@
+"""The approval workflow of a logged use: statuses, allowed transitions and their guards.
+
+Declared once here; the store enforces it, the pages draw their labels and colours from it,
+and the tests are generated from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MAX_APPROVAL_REF = 500
+MAX_NOTE = 2000
+
+
+@dataclass(frozen=True)
+class Status:
+    """One status of a logged use, with how the app shows it."""
+
+    id: str
+    label: str
+    colour: str
+    icon: str  # a Material Symbols name, as Streamlit's ":material/NAME:" takes it
+    meaning: str
+
+
+STATUSES: tuple[Status, ...] = (
+    Status(
+        "draft",
+        "Draft",
+        "#64748b",
+        "edit_note",
+        "Being written; not yet shared with the studio contact.",
+    ),
+    Status(
+        "submitted",
+        "Submitted",
+        "#2563eb",
+        "send",
+        "Shared with the studio contact; waiting for their answer.",
+    ),
+    Status(
+        "escalated",
+        "Escalated",
+        "#b45309",
+        "priority_high",
+        "Escalated to the studio contact, who is reviewing it; written approval may be needed.",
+    ),
+    Status(
+        "approved",
+        "Approved",
+        "#15803d",
+        "task_alt",
+        "The studio agreed; the production may go ahead as assessed.",
+    ),
+    Status(
+        "declined",
+        "Declined",
+        "#b91c1c",
+        "block",
+        "The studio said no; do not go ahead.",
+    ),
+    Status(
+        "withdrawn",
+        "Withdrawn",
+        "#6b7280",
+        "undo",
+        "The production dropped the idea.",
+    ),
+)
+
+# Where a new use may start (logged by hand or imported without a status).
+INITIAL_STATUSES: tuple[str, ...] = ("draft", "submitted")
+DEFAULT_STATUS = "draft"
+
+# Every allowed move, from -> to. Anything not listed is refused.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "draft": ("submitted", "withdrawn"),
+    "submitted": ("escalated", "approved", "declined", "withdrawn", "draft"),
+    "escalated": ("approved", "declined", "withdrawn"),
+    # Back to submitted: the studio re-opens its decision (or the use changed, see reopen_status).
+    "approved": ("submitted", "withdrawn"),
+    "declined": ("draft", "withdrawn"),
+    "withdrawn": ("draft",),
+}
+
+# A use at one of these levels needs the studio's written approval reference to be approved.
+APPROVAL_REF_LEVELS: tuple[str, ...] = ("approval",)
+
+# Statuses a person still has to act on (the overview's "awaiting a decision").
+OPEN_STATUSES: tuple[str, ...] = ("submitted", "escalated")
+
+_BY_ID = {s.id: s for s in STATUSES}
+
+
+class TransitionError(ValueError):
+    """A status change the workflow does not allow; str() says why and what to do instead."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def status(status_id: str) -> Status:
+    """The declared status with this id; KeyError for an unknown one."""
+    return _BY_ID[status_id]
+
+
+def status_ids() -> tuple[str, ...]:
+    """Every status id, in workflow order."""
+    return tuple(s.id for s in STATUSES)
+
+
+def _label(status_id: str) -> str:
+    found = _BY_ID.get(status_id)
+    return found.label if found else repr(status_id)
+
+
+def _choices(ids: tuple[str, ...]) -> str:
+    labels = [_label(i) for i in ids]
+    if len(labels) == 1:
+        return labels[0]
+    return ", ".join(labels[:-1]) + " or " + labels[-1]
+
+
+def check_state(status_id: str, level: str, approval_ref: str) -> None:
+    """Raise TransitionError if a use could not rest in this status at this level."""
+    if status_id not in _BY_ID:
+        raise TransitionError(f"unknown status {status_id!r}: use one of {', '.join(status_ids())}")
+    if status_id == "approved" and level in APPROVAL_REF_LEVELS and not approval_ref.strip():
+        raise TransitionError(
+            f"a use at level {level!r} needs written approval: enter the studio's approval "
+            "reference before marking it Approved"
+        )
+    if len(approval_ref) > MAX_APPROVAL_REF:
+        raise TransitionError(
+            f"the approval reference is {len(approval_ref)} characters long; "
+            f"keep it to {MAX_APPROVAL_REF}"
+        )
+
+
+def check_transition(current: str, target: str, *, level: str, approval_ref: str = "") -> None:
+    """Raise TransitionError unless a use at `level` may move from `current` to `target`."""
+    if target not in _BY_ID:
+        raise TransitionError(f"unknown status {target!r}: use one of {', '.join(status_ids())}")
+    if current == target:
+        raise TransitionError(f"the use is already {_label(current)}")
+    allowed = TRANSITIONS.get(current, ())
+    if target not in allowed:
+        raise TransitionError(
+            f"a {_label(current)} use cannot become {_label(target)}; "
+            f"from {_label(current)} it can become {_choices(allowed)}"
+        )
+    check_state(target, level, approval_ref)
+
+
+def allowed_targets(current: str, *, level: str, approval_ref: str = "") -> tuple[str, ...]:
+    """The statuses a use may move to now (guards included), in workflow order."""
+    result = []
+    for target in TRANSITIONS.get(current, ()):
+        try:
+            check_transition(current, target, level=level, approval_ref=approval_ref)
+        except TransitionError:
+            continue
+        result.append(target)
+    return tuple(result)
+
+
+def reopen_status(current: str, old_rank: int, new_rank: int) -> str | None:
+    """The status an approved use falls back to when its level rises, else None.
+
+    An approval covers the use as it was assessed: if new answers or newer guidance make it
+    riskier, the studio has to decide again.
+    """
+    if current == "approved" and new_rank > old_rank:
+        return "submitted"
+    return None

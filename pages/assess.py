@@ -1,0 +1,134 @@
+"""Self-assessment: answer the questions, see the outcome at once, log it or download it."""
+
+import streamlit as st
+
+from greenlight import ui, workflow
+from greenlight.answers import (
+    AnswersError,
+    build_document,
+    dump_answers,
+    load_answers,
+    parse_answers,
+)
+from greenlight.report import escalation_request, file_slug
+
+guidance, engine = ui.guidance_and_engine()
+log = ui.store()
+form = ui.AssessmentForm(guidance, engine)
+
+# A logged use opened again from the log (?use=ID): load its answers once.
+use_id = st.query_params.get("use")
+if use_id and form.editing != use_id:
+    record = ui.guarded(lambda: log.get_use(use_id))
+    if record is not None:
+        form.load(parse_answers(record.answers, guidance), editing=use_id)
+        st.rerun()
+
+st.title("Self-assessment")
+if form.editing:
+    st.info(
+        "You are re-assessing a logged use. Change the answers, then save: the log keeps the "
+        "old level and every change in the use's history.",
+        icon=":material/edit:",
+    )
+st.caption(
+    "Answer what you know; anything left open counts as the riskier answer and is listed on "
+    "the outcome. The outcome updates as you answer."
+)
+
+questions, outcome = st.columns([3, 2], gap="large")
+with questions:
+    fields, answers = form.render()
+document = build_document(guidance, fields, answers)
+preview = parse_answers({**document, "title": fields["title"].strip() or "Untitled use"}, guidance)
+result = engine.assess(preview)
+
+with outcome:
+    st.subheader("Outcome")
+    ui.outcome_card(guidance, result)
+
+    st.subheader("Log or share")
+    code = ui.current_production()
+    if form.editing:
+        note = st.text_input(
+            "Note for the history (optional)", max_chars=workflow.MAX_NOTE, key="assess-note"
+        )
+        if st.button("Save changes to this use", type="primary", icon=":material/save:"):
+            who = ui.require_actor()
+            if who and ui.form_is_complete(fields):
+                saved = ui.guarded(
+                    lambda: log.update_use(form.editing, preview, engine, actor=who, note=note),
+                    success="Use re-assessed and saved",
+                )
+                if saved is not None:
+                    st.session_state["log-selected"] = saved.id
+                    st.switch_page(ui.page("log"))
+        if st.button("Stop editing, start a new assessment", icon=":material/add:"):
+            st.query_params.clear()
+            form.reset()
+            st.rerun()
+    elif code is None:
+        st.info("Create a production in the sidebar to log this use.", icon=":material/movie:")
+    else:
+        start = st.segmented_control(
+            "Log as",
+            workflow.INITIAL_STATUSES,
+            default=workflow.DEFAULT_STATUS,
+            format_func=lambda s: workflow.status(s).label,
+            key="assess-log-status",
+            help="Draft keeps it to yourself; submitted means you have shared it with the studio contact.",
+        )
+        if st.button("Log this use", type="primary", icon=":material/playlist_add:"):
+            who = ui.require_actor()
+            if who and ui.form_is_complete(fields):
+                logged = ui.guarded(
+                    lambda: log.log_use(
+                        code, preview, engine, actor=who, status=start or workflow.DEFAULT_STATUS
+                    ),
+                    success="Use logged",
+                )
+                if logged is not None:
+                    st.success(f"Logged as {logged.id} in {code}.", icon=":material/check_circle:")
+                    st.page_link(
+                        ui.page("log"), label="Open the use-case log", icon=":material/table_view:"
+                    )
+
+    slug = file_slug(fields["title"])
+    left, right = st.columns(2)
+    left.download_button(
+        "Download answers",
+        data=dump_answers(preview, guidance),
+        file_name=f"{slug}-answers.yaml",
+        mime="application/x-yaml",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    right.download_button(
+        "Download escalation request",
+        data=escalation_request(
+            preview,
+            result,
+            guidance,
+            production=code or "",
+            requested_by=fields.get("requested_by") or ui.actor(),
+        ),
+        file_name=f"{slug}-escalation-request.md",
+        mime="text/markdown",
+        icon=":material/outgoing_mail:",
+        on_click="ignore",
+    )
+    st.file_uploader(
+        "Load answers (YAML or JSON) to resume or reuse an assessment",
+        type=["yaml", "yml", "json"],
+        key="assess-upload",
+        on_change=form.load_upload,
+        args=(load_answers, AnswersError),
+        max_upload_size=1,
+    )
+    if form.upload_errors:
+        st.error("That file could not be loaded; nothing was changed:", icon=":material/error:")
+        st.text("\n".join(form.upload_errors))
+    if st.button("Clear all answers", icon=":material/restart_alt:"):
+        st.query_params.clear()
+        form.reset()
+        st.rerun()

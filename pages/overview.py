@@ -1,0 +1,82 @@
+"""Risk overview: headline figures and charts across one, several or all productions."""
+
+import datetime as dt
+
+import streamlit as st
+
+from greenlight import charts, ui, workflow
+from greenlight.store import UseFilter
+
+guidance, _ = ui.guidance_and_engine()
+log = ui.store()
+
+st.title("Risk overview")
+productions = log.list_productions()
+if not productions:
+    st.info(
+        "No production yet. Create one with **New production** in the sidebar.",
+        icon=":material/movie:",
+    )
+    st.stop()
+names = {p.code: p.name for p in productions}
+current = ui.current_production()
+
+with st.container(border=True):
+    left, middle, right = st.columns([3, 2, 2])
+    chosen = left.multiselect(
+        "Productions (none chosen: all)",
+        list(names),
+        default=[current] if current in names else [],
+        format_func=lambda code: f"{names[code]} · {code}",
+        key="overview-productions",
+    )
+    period = middle.date_input(
+        "Logged between", value=(), key="overview-dates", format="YYYY-MM-DD"
+    )
+    departments = right.multiselect(
+        "Departments",
+        log.distinct_values("department", UseFilter(productions=tuple(chosen))),
+        format_func=lambda d: d or "(none)",
+        key="overview-departments",
+    )
+start = period[0] if len(period) >= 1 else None
+end = period[1] if len(period) == 2 else (start if isinstance(start, dt.date) else None)
+scope = UseFilter(
+    productions=tuple(chosen), date_from=start, date_to=end, departments=tuple(departments)
+)
+data = ui.overview_data(log, scope)
+
+by_level = dict(data["level"][["level", "uses"]].itertuples(index=False))
+by_status = data["status"].groupby("status")["uses"].sum().to_dict() if len(data["status"]) else {}
+total = sum(by_level.values())
+metrics = st.columns(len(guidance.levels) + 3)
+metrics[0].metric("Uses", total)
+for column, level in zip(metrics[1:], guidance.levels, strict=False):
+    column.metric(level.label, by_level.get(level.id, 0))
+metrics[-2].metric("Awaiting a decision", sum(by_status.get(s, 0) for s in workflow.OPEN_STATUSES))
+metrics[-1].metric("Approved", by_status.get("approved", 0))
+
+if total == 0:
+    st.info(
+        "No logged use matches these filters. Widen the dates or productions, or log a use "
+        "on the Self-assessment page.",
+        icon=":material/query_stats:",
+    )
+    st.stop()
+
+PANELS = (
+    ("Uses by level", charts.level_chart(data["level"], guidance)),
+    ("Departments by level", charts.department_level_chart(data["department"], guidance)),
+    ("Kinds of use by level", charts.type_level_chart(data["type"], guidance)),
+    ("The reasons that fire most", charts.reason_chart(data["reason"], guidance)),
+    ("Uses logged per week", charts.timeline_chart(data["week"], guidance, "week")),
+    ("Status by level", charts.status_level_chart(data["status"], guidance)),
+    ("Principles answered no or unsure", charts.principle_chart(data["principle"], guidance)),
+)
+for row_start in range(0, len(PANELS), 2):
+    for column, (title, chart) in zip(
+        st.columns(2, gap="large"), PANELS[row_start : row_start + 2], strict=False
+    ):
+        with column.container(border=True):
+            st.markdown(f"**{title}**")
+            st.altair_chart(chart, width="stretch")

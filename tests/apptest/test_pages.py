@@ -1,0 +1,192 @@
+"""The app in Streamlit's real runtime (AppTest), on a real SQLite file per test."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from greenlight.answers import parse_answers
+from greenlight.engine import Engine
+from greenlight.guidance import load_guidance
+from greenlight.store import UseCaseStore, UseFilter
+from greenlight.ui import PAGES
+
+ROOT = Path(__file__).resolve().parents[2]
+GUIDANCE = load_guidance()
+ENGINE = Engine(GUIDANCE)
+TIMEOUT = 60
+
+
+@pytest.fixture
+def db_url(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'greenlight.db'}"
+    monkeypatch.setenv("GREENLIGHT_DATABASE_URL", url)
+    return url
+
+
+@pytest.fixture
+def app(db_url):
+    """The app, run once, with a name in the sidebar and a fresh production selected."""
+    store = UseCaseStore(db_url)
+    store.create_production("TST", "Test production", actor="fixture")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.session_state["actor"] = "Avery Tester"
+    at.session_state["production"] = "TST"
+    at.run()
+    assert not at.exception
+    return at
+
+
+def open_page(at: AppTest, url_path: str) -> AppTest:
+    at.switch_page(next(spec.path for spec in PAGES if spec.url_path == url_path))
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[spec.url_path for spec in PAGES])
+def test_every_page_runs_on_a_first_start_with_the_demo(db_url, spec):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page(spec.path)
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert at.title[0].value  # every page has a title
+
+
+def test_first_run_shows_the_demo_production(db_url):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.run()
+    production = at.sidebar.selectbox(key="production")
+    assert production.value == "DEMO"
+    open_page(at, "overview")
+    assert at.metric[0].value != "0"
+
+
+BADGE = re.compile(r"^:\w+-badge\[(?::material/\w+: )?(.*)\]$")
+
+
+def _badges(at: AppTest) -> list[str]:
+    """The labels of the badges on the page (st.badge renders as a Markdown badge directive)."""
+    return [match[1] for m in at.markdown if (match := BADGE.match(m.value))]
+
+
+def _labelled(elements, label: str):
+    """The one element with this label."""
+    (element,) = [e for e in elements if e.label == label]
+    return element
+
+
+def test_answering_questions_updates_the_card_with_exact_level_and_reasons(app):
+    at = open_page(app, "assess")
+    assert "Written approval" not in _badges(at)
+    for key in (
+        "principles.outputs_original",
+        "principles.no_training_on_inputs",
+        "principles.enterprise_environment",
+        "principles.temporary_only",
+        "principles.no_performance_replacement",
+    ):
+        at.segmented_control(key=f"q:{key}").set_value("yes")
+    at.selectbox(key="q:use_case_type").set_value("ideation")
+    at.segmented_control(key="q:context.final_deliverable").set_value(False)
+    at.radio(key="q:context.tool_tier").set_value("enterprise")
+    at.run()
+    assert _badges(at) == ["Low risk"]
+    assert not at.warning  # nothing unanswered
+
+    at.checkbox(key="q:involves.digital_replica").check()
+    at.run()
+    # the consent questions appear only now
+    assert at.segmented_control(key="q:context.talent_consent") is not None
+    assert _badges(at) == ["Written approval"]
+    texts = "\n".join(m.value for m in at.markdown)
+    assert GUIDANCE.rule("digital-replica").text in texts
+    assert GUIDANCE.rule("replica-without-consent").text in texts
+
+    at.segmented_control(key="q:context.talent_consent").set_value(True)
+    at.radio(key="q:context.replica_exception").set_value("as_scripted")
+    at.run()
+    texts = "\n".join(m.value for m in at.markdown)
+    assert GUIDANCE.rule("digital-replica").text in texts
+    assert GUIDANCE.rule("replica-without-consent").text not in texts
+
+
+def test_log_a_use_and_find_it_in_the_log(app, db_url):
+    at = open_page(app, "assess")
+    at.text_input(key="f:title").input("Crowd signage for market scene")
+    at.text_input(key="f:department").input("Art")
+    at.selectbox(key="q:use_case_type").set_value("background_element")
+    at.run()
+    _labelled(at.button, "Log this use").click()
+    at.run()
+    assert not at.exception and not at.error
+    assert any("Logged as" in s.value for s in at.success)
+    store = UseCaseStore(db_url)
+    page = store.list_uses(UseFilter(productions=("TST",)))
+    assert [row.title for row in page.rows] == ["Crowd signage for market scene"]
+    at = open_page(at, "log")
+    assert "Crowd signage for market scene" in at.dataframe[0].value["Title"].tolist()
+
+
+def _logged(db_url, **doc) -> str:
+    store = UseCaseStore(db_url)
+    answers = parse_answers({"title": "Synthetic voice patch", **doc}, GUIDANCE)
+    return store.log_use("TST", answers, ENGINE, actor="fixture", status="submitted").id
+
+
+def test_status_change_needs_an_approval_reference_at_the_approval_level(app, db_url):
+    use_id = _logged(db_url, involves={"digital_replica": True})
+    app.session_state["log-selected"] = use_id
+    at = open_page(app, "log")
+    _labelled(at.selectbox, "New status").set_value("approved")
+    _labelled(at.text_input, "Approval reference").input("")
+    _labelled(at.get("form_submit_button"), "Apply").click()
+    at.run()
+    assert any("approval reference" in e.value.lower() for e in at.error), [
+        e.value for e in at.error
+    ]
+    assert UseCaseStore(db_url).get_use(use_id).status == "submitted"
+
+    _labelled(at.selectbox, "New status").set_value("approved")
+    _labelled(at.text_input, "Approval reference").input("STUDIO-APPROVAL-0042")
+    _labelled(at.get("form_submit_button"), "Apply").click()
+    at.run()
+    assert not at.error, [e.value for e in at.error]
+    record = UseCaseStore(db_url).get_use(use_id)
+    assert (record.status, record.approval_ref) == ("approved", "STUDIO-APPROVAL-0042")
+    assert [e.field for e in UseCaseStore(db_url).history(use_id)][-2:] == [
+        "status",
+        "approval_ref",
+    ]
+
+
+def test_filters_narrow_the_log_and_the_overview(app, db_url):
+    _logged(db_url, involves={"digital_replica": True}, department="Sound")
+    store = UseCaseStore(db_url)
+    store.log_use(
+        "TST",
+        parse_answers({"title": "Moodboard", "department": "Art"}, GUIDANCE),
+        ENGINE,
+        actor="x",
+    )
+    at = open_page(app, "log")
+    assert len(at.dataframe[0].value) == 2
+    at.multiselect(key="log-levels").select("approval")
+    at.run()
+    assert at.dataframe[0].value["Title"].tolist() == ["Synthetic voice patch"]
+    at.multiselect(key="log-levels").unselect("approval")
+    at.text_input(key="log-text").input("mood")
+    at.run()
+    assert at.dataframe[0].value["Title"].tolist() == ["Moodboard"]
+
+    at = open_page(at, "overview")
+    assert at.metric[0].value == "2"
+    at.multiselect(key="overview-departments").select("Sound")
+    at.run()
+    assert at.metric[0].value == "1"
+    assert len(at.get("vega_lite_chart")) == 7
