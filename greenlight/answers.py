@@ -8,6 +8,7 @@ names its path. Unquoted YAML ``yes``/``no`` are read as the answers yes and no.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -18,6 +19,7 @@ from greenlight.guidance_schema import did_you_mean
 from greenlight.yamlio import YamlError, read_yaml
 
 MAX_DOCUMENT_BYTES = 256 * 1024
+MAX_PROBLEMS = 50  # enough to fix a file; a hostile one does not flood the screen
 MAX_ALIASES = 16  # an answers document needs none; a few are harmless
 
 
@@ -110,6 +112,17 @@ def _answer(q: Question, raw: Any, path: str, problems: list[Problem]) -> str | 
     return None
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]{1,60}")
+
+
+def path_part(key: Any) -> str:
+    """A key as it appears in an error path: plain words as they are, anything else quoted."""
+    if isinstance(key, str) and _PLAIN_KEY.fullmatch(key):
+        return key
+    text = repr(key)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _show(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
@@ -164,7 +177,7 @@ def parse_answers(document: Any, guidance: Guidance) -> Answers:
         if not isinstance(key, str) or key not in known:
             problems.append(
                 Problem(
-                    str(key),
+                    path_part(key),
                     f"unknown key{did_you_mean(key, known)}; allowed: {', '.join(sorted(known))}",
                 )
             )
@@ -182,7 +195,7 @@ def parse_answers(document: Any, guidance: Guidance) -> Answers:
                 if q is None:
                     problems.append(
                         Problem(
-                            f"{key}.{sub}",
+                            f"{key}.{path_part(sub)}",
                             f"unknown question{did_you_mean(sub, members)}; allowed: {', '.join(sorted(members))}",
                         )
                     )
@@ -193,6 +206,9 @@ def parse_answers(document: Any, guidance: Guidance) -> Answers:
     if "title" not in document:
         problems.append(Problem("title", "is required; give the use a short title"))
     if problems:
+        if len(problems) > MAX_PROBLEMS:
+            more = len(problems) - MAX_PROBLEMS
+            problems = [*problems[:MAX_PROBLEMS], Problem("", f"... and {more} more problems")]
         raise AnswersError(problems)
     return Answers(
         title=fields.pop("title"),

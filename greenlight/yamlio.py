@@ -159,9 +159,13 @@ def read_yaml(text: str, max_aliases: int = MAX_ALIASES) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        problem = exc.problem or exc.context or "invalid YAML"
+        problem = " ".join((exc.problem or exc.context or "invalid YAML").split())
         raise YamlError(f"not valid YAML: {problem}", line) from None
+    except yaml.reader.ReaderError as exc:
+        raise YamlError(
+            f"not valid YAML: character {exc.character!r} at position {exc.position} is not allowed"
+        ) from None
     except yaml.YAMLError as exc:
-        raise YamlError(f"not valid YAML: {exc}") from None
+        raise YamlError("not valid YAML: " + " ".join(str(exc).split())[:200]) from None
     except RecursionError:
         raise YamlError(f"nested deeper than {MAX_DEPTH} levels") from None

@@ -1,0 +1,141 @@
+"""Malformed answers documents, generated: always a clear error naming the path, never a crash.
+
+Over a thousand documents in all: random structures built around the real keys, random bytes,
+YAML that tries to build Python objects or expand through aliases, and huge values.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from greenlight.answers import (
+    MAX_DOCUMENT_BYTES,
+    Answers,
+    AnswersError,
+    load_answers,
+    parse_answers,
+    path_part,
+)
+from greenlight.guidance import load_guidance
+
+G = load_guidance()
+GROUPS = sorted({q.path[0] for q in G.questions if len(q.path) == 2})
+KEYS = [q.path[-1] for q in G.questions] + GROUPS + ["title", "description", "scene", "x", "", "é"]
+VALUES = sorted({str(v) for q in G.questions for v in q.values})
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.sampled_from(VALUES),
+    st.text(max_size=30),
+)
+trees = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.one_of(st.sampled_from(KEYS), st.text(max_size=8)), inner, max_size=5),
+    ),
+    max_leaves=25,
+)
+documents = st.dictionaries(st.sampled_from(KEYS), trees, max_size=8)
+
+
+def check_outcome(outcome) -> None:
+    """An Answers, or an AnswersError whose every problem is one readable line."""
+    if isinstance(outcome, Answers):
+        return
+    assert isinstance(outcome, AnswersError)
+    assert outcome.problems
+    for problem in outcome.problems:
+        text = str(problem)
+        assert text and "\n" not in text and len(text) < 2000
+        assert "Traceback" not in text
+        if problem.path:
+            assert text.startswith(problem.path + ": ")
+
+
+def attempt(source):
+    started = time.perf_counter()
+    try:
+        outcome = (
+            load_answers(source, G) if isinstance(source, str | bytes) else parse_answers(source, G)
+        )
+    except AnswersError as exc:
+        outcome = exc
+    assert time.perf_counter() - started < 2.0, "parsing must never hang"
+    return outcome
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents)
+def test_random_structures_parse_or_name_the_path(document):
+    outcome = attempt(document)
+    check_outcome(outcome)
+    if isinstance(outcome, AnswersError):
+        named = {path_part(key) for key in document} | {"title", ""}
+        for problem in outcome.problems:
+            assert any(
+                problem.path == part or problem.path.startswith(part + ".") for part in named
+            )
+
+
+@settings(max_examples=200, deadline=None)
+@given(documents)
+def test_the_same_documents_as_yaml_and_json_text(document):
+    for text in (yaml.safe_dump(document, allow_unicode=True), json.dumps(document, default=str)):
+        check_outcome(attempt(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=400))
+def test_random_bytes(data):
+    check_outcome(attempt(data))
+
+
+@settings(max_examples=100, deadline=None)
+@given(trees.filter(lambda value: not isinstance(value, dict)))
+def test_non_mapping_roots(value):
+    outcome = attempt(value)
+    assert isinstance(outcome, AnswersError)
+    assert [str(p) for p in outcome.problems][0].startswith("the document must be a mapping")
+
+
+HOSTILE_YAML = {
+    "python object": "title: !!python/object/apply:os.system ['echo pwned']\n",
+    "python name": "title: !!python/name:os.system\n",
+    "custom tag": "title: !secret x\n",
+    "binary": "title: !!binary aGVsbG8=\n",
+    "set": "title: !!set {a, b}\n",
+    "merge bomb": "a: &a {x: 1}\n" + "".join(f"k{i}: {{<<: *a}}\n" for i in range(40)),
+    "billion laughs": "a: &a ['lol','lol','lol','lol','lol','lol','lol','lol','lol']\n"
+    + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(9)
+    ),
+    "deep nesting": "title: " + "[" * 5000 + "]" * 5000 + "\n",
+    "deep mapping": "title: x\n" + "".join("  " * i + f"k{i}:\n" for i in range(200)),
+    "huge": "title: " + "x" * (MAX_DOCUMENT_BYTES + 1) + "\n",
+    "many keys": "".join(f"k{i}: {i}\n" for i in range(20_000)),
+    "NUL in title": 'title: "a\\0b"\n',
+    "tabs": "title:\tx\n\tprinciples: 1\n",
+    "two documents": "title: a\n---\ntitle: b\n",
+}
+
+
+def test_hostile_yaml_is_refused_quickly_and_clearly():
+    for name, text in HOSTILE_YAML.items():
+        outcome = attempt(text)
+        assert isinstance(outcome, AnswersError), name
+        check_outcome(outcome)
+
+
+def test_unknown_keys_and_values_are_never_guessed():
+    outcome = attempt({"title": "t", "principles": {"outputs_original": "Yes"}})
+    assert isinstance(outcome, AnswersError)
+    assert str(outcome.problems[0]).startswith("principles.outputs_original: 'Yes' is not one of")
