@@ -40,9 +40,15 @@ LABEL_LIMIT = {"expr": f"containerSize()[0] < {NARROW_PX} ? 110 : 240"}
 LEGEND_COLUMNS = {"expr": f"containerSize()[0] < {NARROW_PX} ? 1 : 0"}
 BAR_STEP = 22  # px per bar on horizontal bar charts: height grows with the categories
 TIMELINE_HEIGHT = 220
+# Width fills the container; the height given is the plot's, with axes and legend added below
+# (Streamlit's default, "fit", would squeeze the plot to make room for a phone's taller legend).
+_FIT_WIDTH = {
+    "width": "container",
+    "autosize": alt.AutoSizeParams(type="fit-x", contains="padding"),
+}
 EMPTY_MESSAGE = "No uses match these filters yet."
 Period = Literal["week", "month"]
-_PERIOD_UNIT = {"week": "utcyearweek", "month": "utcyearmonth"}
+_PERIOD_LENGTH = {"week": pd.DateOffset(weeks=1), "month": pd.DateOffset(months=1)}
 _PERIOD_AXIS = {"week": "%d %b", "month": "%b %Y"}
 _PERIOD_TOOLTIP = {"week": "Week of %d %b %Y", "month": "%B %Y"}
 
@@ -60,7 +66,7 @@ def empty_chart(message: str = EMPTY_MESSAGE) -> alt.Chart:
         alt.Chart(pd.DataFrame({"message": [message]}))
         .mark_text(align="left", x=0, baseline="middle", fontSize=14, color="#6b7280")
         .encode(text="message:N", tooltip=alt.Tooltip("message:N", title="No data"))
-        .properties(height=40, width="container")
+        .properties(height=40, **_FIT_WIDTH)
     )
 
 
@@ -108,7 +114,7 @@ def level_chart(frame: pd.DataFrame, guidance: Guidance) -> alt.Chart:
                 alt.Tooltip("uses:Q", title="Uses", format=","),
             ],
         )
-        .properties(height=alt.Step(BAR_STEP * 1.5), width="container")
+        .properties(height=alt.Step(BAR_STEP * 1.5), **_FIT_WIDTH)
     )
 
 
@@ -182,39 +188,47 @@ def reason_chart(frame: pd.DataFrame, guidance: Guidance, top: int = 10) -> alt.
                 alt.Tooltip("uses:Q", title="Uses", format=","),
             ],
         )
-        .properties(height=alt.Step(BAR_STEP), width="container")
+        .properties(height=alt.Step(BAR_STEP), **_FIT_WIDTH)
     )
 
 
 def timeline_chart(frame: pd.DataFrame, guidance: Guidance, period: Period = "week") -> alt.Chart:
     """Uses per week or month by level (DataFrame[week|month, level, uses]), stacked bars."""
-    if period not in _PERIOD_UNIT:
+    if period not in _PERIOD_LENGTH:
         raise ValueError(f"period {period!r}: choose week or month")
     if is_empty(frame):
         return empty_chart()
     data = _with_levels(frame, guidance)
     start = pd.to_datetime(data[period].astype(str))
-    data[period] = start.dt.strftime("%Y-%m-%d")  # a date: Vega-Lite reads it as UTC midnight
+    # Each bar spans its own period exactly (a Vega-Lite timeUnit would start weeks on Sunday);
+    # dates as YYYY-MM-DD, which Vega-Lite reads as UTC midnight, drawn on a UTC scale.
+    data[period] = start.dt.strftime("%Y-%m-%d")
+    data["period_end"] = (start + _PERIOD_LENGTH[period]).dt.strftime("%Y-%m-%d")
     data["period_label"] = start.dt.strftime(_PERIOD_TOOLTIP[period])
     return (
         alt.Chart(data)
-        .mark_bar()
+        .transform_stack(
+            stack="uses", groupby=[period], sort=[alt.SortField("level_rank")], as_=["y0", "y1"]
+        )
+        .mark_bar(stroke="white", strokeWidth=1)
         .encode(
             x=alt.X(
-                f"{_PERIOD_UNIT[period]}({period}):T",
+                f"{period}:T",
                 title=None,
-                axis=alt.Axis(format=_PERIOD_AXIS[period], labelOverlap=True, grid=False),
+                scale=alt.Scale(type="utc"),
+                axis=_time_axis(data[period], period),
             ),
-            y=alt.Y("uses:Q", title="Uses", stack="zero", axis=alt.Axis(tickMinStep=1)),
+            x2="period_end:T",
+            y=alt.Y("y0:Q", title="Uses", axis=alt.Axis(tickMinStep=1)),
+            y2="y1:Q",
             color=level_color(guidance),
-            order=_level_order(),
             tooltip=[
                 alt.Tooltip("period_label:N", title=period.capitalize()),
                 alt.Tooltip("level_label:N", title="Level"),
                 alt.Tooltip("uses:Q", title="Uses", format=","),
             ],
         )
-        .properties(height=TIMELINE_HEIGHT, width="container")
+        .properties(height=TIMELINE_HEIGHT, **_FIT_WIDTH)
     )
 
 
@@ -250,7 +264,7 @@ def principle_chart(frame: pd.DataFrame, guidance: Guidance) -> alt.Chart:
                 alt.Tooltip("uses:Q", title="Uses", format=","),
             ],
         )
-        .properties(height=alt.Step(BAR_STEP), width="container")
+        .properties(height=alt.Step(BAR_STEP), **_FIT_WIDTH)
     )
 
 
@@ -320,12 +334,22 @@ def _answer_labels(questions: Iterable[Question | None]) -> dict[str, str]:
 def _legend(title: str, labels: Mapping[str, str]) -> alt.Legend:
     """A legend under the chart, labels from the declarations; wraps to fit a phone."""
     return alt.Legend(
-        title=title, orient="bottom", columns=LEGEND_COLUMNS, labelExpr=_lookup_expr(labels)
+        title=title,
+        orient="bottom",
+        columns=LEGEND_COLUMNS,
+        labelExpr=_lookup_expr(labels),
+        symbolStrokeWidth=0,  # the timeline's bars have a white outline; their symbols need none
     )
 
 
 def _category_axis() -> alt.Axis:
     return alt.Axis(labelLimit=LABEL_LIMIT, ticks=False)
+
+
+def _time_axis(starts: pd.Series, period: Period) -> alt.Axis:
+    """Ticks at the periods' own starts (Vega's weeks would start on Sunday), thinned to fit."""
+    values = sorted(set(starts))
+    return alt.Axis(values=values, format=_PERIOD_AXIS[period], labelOverlap=True, grid=False)
 
 
 def _uses_axis() -> alt.X:
@@ -356,5 +380,5 @@ def _stacked_bars(
             ],
         )
         .transform_joinaggregate(total="sum(uses)", groupby=[column])
-        .properties(height=alt.Step(BAR_STEP), width="container")
+        .properties(height=alt.Step(BAR_STEP), **_FIT_WIDTH)
     )

@@ -10,7 +10,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TextIO
 
 from greenlight.answers import AnswersError, load_answers
@@ -117,21 +118,29 @@ def _database_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def open_store(args: argparse.Namespace):
-    """The store named by --database (or the configured one), as a UserError when unusable."""
+@contextmanager
+def database_errors() -> Iterator[None]:
+    """Turn a database that cannot be used into one line for the user, not a traceback."""
     import sqlalchemy as sa
 
-    from greenlight.store import UseCaseStore
     from greenlight.store_db import StoreConfigError
     from greenlight.store_schema import SchemaError
 
     try:
-        return UseCaseStore(getattr(args, "database", None))
+        yield
     except (StoreConfigError, SchemaError) as exc:
         raise UserError(str(exc)) from None
     except sa.exc.SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise UserError(f"cannot open the database: {reason}") from None
+        raise UserError(f"the database cannot be used: {reason}") from None
+
+
+def open_store(args: argparse.Namespace):
+    """The store named by --database (or the configured one), as a UserError when unusable."""
+    from greenlight.store import UseCaseStore
+
+    with database_errors():
+        return UseCaseStore(getattr(args, "database", None))
 
 
 def _export_arguments(parser: argparse.ArgumentParser) -> None:
@@ -159,16 +168,17 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
         except NotFound as exc:
             raise UserError(str(exc)) from None
     chunks = iter_csv(store, guidance, UseFilter(productions=tuple(args.production)))
-    if not args.output:
-        for chunk in chunks:
-            out.write(chunk)
-        return EXIT_OK
-    try:
-        with open(args.output, "w", encoding="utf-8", newline="") as handle:
+    with database_errors():
+        if not args.output:
             for chunk in chunks:
-                handle.write(chunk)
-    except OSError as exc:
-        raise UserError(f"{args.output}: cannot write the file: {exc.strerror}") from None
+                out.write(chunk)
+            return EXIT_OK
+        try:
+            with open(args.output, "w", encoding="utf-8", newline="") as handle:
+                for chunk in chunks:
+                    handle.write(chunk)
+        except OSError as exc:
+            raise UserError(f"{args.output}: cannot write the file: {exc.strerror}") from None
     return EXIT_OK
 
 
@@ -200,14 +210,15 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
     store = open_store(args)
     name = "stdin" if args.file == "-" else args.file
     try:
-        result = import_csv(
-            store,
-            data,
-            args.production,
-            Engine(guidance),
-            actor=args.actor or _login(),
-            source_name=name,
-        )
+        with database_errors():
+            result = import_csv(
+                store,
+                data,
+                args.production,
+                Engine(guidance),
+                actor=args.actor or _login(),
+                source_name=name,
+            )
     except CsvImportError as exc:
         lines = [f"{name}: {problem}" for problem in exc.problems[:MAX_PROBLEMS_SHOWN]]
         if len(exc.problems) > MAX_PROBLEMS_SHOWN:
@@ -232,8 +243,9 @@ def run_history(args: argparse.Namespace, out: TextIO) -> int:
 
     store = open_store(args)
     try:
-        use = store.get_use(args.use_id)
-        entries = store.history(args.use_id)
+        with database_errors():
+            use = store.get_use(args.use_id)
+            entries = store.history(args.use_id)
     except NotFound as exc:
         raise UserError(str(exc)) from None
     out.write(f"{use.id}  {use.title}  ({use.production_code}, {use.level}, {use.status})\n")

@@ -8,6 +8,8 @@ transaction, so a cache keyed on `data_version()` never serves stale results.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -70,6 +72,10 @@ if TYPE_CHECKING:
     from greenlight.engine import Engine
     from greenlight.guidance import Guidance
 
+# Engines whose schema is known to be current: checked once per engine, not per store.
+_checked: weakref.WeakSet = weakref.WeakSet()
+_checked_lock = threading.Lock()
+
 __all__ = [
     "HistoryEntry",
     "LoggedReason",
@@ -93,7 +99,10 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
         """Open (creating or upgrading the schema of) the database at `url` or the default."""
         self.url = url or resolve_database_url()
         self.engine = get_engine(self.url)
-        ensure_schema(self.engine)
+        with _checked_lock:
+            if self.engine not in _checked:
+                ensure_schema(self.engine)
+                _checked.add(self.engine)
 
     @property
     def dialect(self) -> str:
@@ -158,7 +167,7 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
                 "id": use_id,
                 **assessed_values(item.answers, item.assessment, guidance),
                 "status": item.status,
-                "approval_ref": item.approval_ref,
+                "approval_ref": item.approval_ref.strip(),
                 "created_at": created,
                 "updated_at": updated,
                 "created_week": week_start(created.date()),
@@ -236,7 +245,7 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
         engine: Engine,
         *,
         actor: str,
-        productions_: Sequence[str] | None = None,
+        codes: Sequence[str] | None = None,
         progress: Progress | None = None,
         batch_size: int = 500,
     ) -> ReassessResult:
@@ -250,7 +259,7 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
         actor = clean_actor(actor)
         guidance = engine.guidance
         # Archived or not: the record stays whole.
-        f = UseFilter(productions=tuple(productions_ or ()), archived=None)
+        f = UseFilter(productions=tuple(codes or ()), archived=None)
         stale = sa.or_(
             uses.c.guidance_id != guidance.id, uses.c.guidance_version != guidance.version
         )

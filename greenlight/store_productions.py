@@ -28,13 +28,13 @@ class ProductionsMixin:
 
     # --- versions ------------------------------------------------------------------------
 
-    def data_version(self, productions_: Sequence[str] | None = None) -> int:
+    def data_version(self, codes: Sequence[str] | None = None) -> int:
         """A number that grows with every write (to the given productions, or to any)."""
         with self.engine.connect() as conn:
-            if not productions_:
+            if not codes:
                 query = sa.select(counters.c.value).where(counters.c.name == DATA_COUNTER)
                 return int(conn.execute(query).scalar_one())
-            names = [production_counter(code) for code in productions_]
+            names = [production_counter(code) for code in codes]
             query = sa.select(sa.func.max(counters.c.value)).where(counters.c.name.in_(names))
             return int(conn.execute(query).scalar() or 0)
 

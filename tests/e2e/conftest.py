@@ -3,8 +3,10 @@
 One Streamlit server per session (on a free port, with its own SQLite file), one Chromium per
 session, a fresh browser context per test. Use the `open_app` fixture to load a page and wait
 until Streamlit has finished running it, `wait_for_app` after every interaction that reruns
-the script, and `screenshot` to keep a picture under artifacts/screenshots/. A failing test
-leaves a screenshot there by itself.
+the script, `go_to` to follow a link of the sidebar's navigation (which keeps the session:
+the user's name, the production), `console_errors` to collect the browser errors the app
+could have caused, and `screenshot` to keep a picture under artifacts/screenshots/. A failing
+test leaves a screenshot there by itself.
 """
 
 from __future__ import annotations
@@ -19,14 +21,17 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Error, Page, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 SERVER_START_TIMEOUT_S = 60
 APP_RUN_TIMEOUT_MS = 30_000
+# The tallest full-page screenshot (in CSS pixels): enough for every page, small enough to open.
+MAX_SHOT_PX = 16_000
 
 # Headless and quiet: this machine's network is closed, and Chromium would otherwise keep
 # trying to reach Google's services. --no-sandbox because CI runs as root.
@@ -207,8 +212,25 @@ def save_screenshot(page: Page, name: str) -> Path:
     """Save a full-page screenshot as artifacts/screenshots/<name>.png and return its path."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"
-    page.screenshot(path=str(path), full_page=True)
+    # Streamlit scrolls inside stMain, not the document, so full_page alone captures only the
+    # viewport: make the viewport as tall as the content for the picture, then put it back.
+    viewport = page.viewport_size
+    main = page.get_by_test_id("stMain")
+    height = main.evaluate("el => el.scrollHeight") if main.count() == 1 else 0
+    if viewport and height > viewport["height"]:
+        page.set_viewport_size({"width": viewport["width"], "height": min(height, MAX_SHOT_PX)})
+        next_frames(page)
+    try:
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        if viewport:
+            page.set_viewport_size(viewport)
     return path
+
+
+def next_frames(page: Page) -> None:
+    """Return once the browser has laid out and painted two more frames."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
 @pytest.fixture
@@ -233,3 +255,66 @@ def wait_for_app_fixture() -> Callable[..., None]:
 def screenshot_fixture() -> Callable[[Page, str], Path]:
     """`screenshot(page, name)`: keep a full-page picture under artifacts/screenshots/."""
     return save_screenshot
+
+
+def go_to(page: Page, title: str) -> Page:
+    """Follow the sidebar's link to a page (same session, unlike page.goto) and wait for it."""
+    nav = page.get_by_test_id("stSidebarNav")
+    nav.get_by_role("link", name=title, exact=True).click()
+    wait_for_app(page)
+    expect(nav.locator("a[aria-current='page']")).to_contain_text(title)
+    return page
+
+
+@pytest.fixture(name="go_to")
+def go_to_fixture() -> Callable[[Page, str], Page]:
+    """`go_to(page, "Use-case log")`: open a page from the sidebar's navigation."""
+    return go_to
+
+
+# Errors Chromium logs that the app neither causes nor can fix; tests leave them out:
+#  - a request to another host: this machine is offline, and Streamlit fetches a favicon given
+#    as ":material/...:" from fonts.gstatic.com;
+#  - /<page>/_stcore/...: Streamlit's frontend, opened at a page's URL, first looks for its
+#    server under that path, gets a 404 and falls back to the root.
+_STREAMLIT_PROBE = re.compile(r"^/[^/]+/_stcore/(health|host-config)$")
+
+
+class ConsoleErrors:
+    """The console errors and uncaught exceptions of one page: the app's, and those left out."""
+
+    def __init__(self, page: Page, base_url: str):
+        self.host = urlsplit(base_url).netloc
+        self.ours: list[str] = []
+        self.left_out: list[str] = []
+        page.on("console", self._on_console)
+        page.on("pageerror", self._on_page_error)
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        if message.type != "error":
+            return
+        url = (message.location or {}).get("url", "")
+        where = urlsplit(url)
+        text = f"{message.text} [{url}]" if url else message.text
+        if url and (where.netloc != self.host or _STREAMLIT_PROBE.match(where.path)):
+            self.left_out.append(text)
+        else:
+            self.ours.append(text)
+
+    def _on_page_error(self, error: Error) -> None:
+        self.ours.append(f"uncaught {error.name}: {error.message}")
+
+    def assert_none(self) -> None:
+        """Fail, listing them, if the page logged errors of our own."""
+        assert not self.ours, (
+            "the browser logged errors:\n  "
+            + "\n  ".join(self.ours)
+            + "\nleft out as not the app's:\n  "
+            + ("\n  ".join(self.left_out) or "none")
+        )
+
+
+@pytest.fixture
+def console_errors(page: Page, streamlit_server: str) -> ConsoleErrors:
+    """The console errors of the test's page, recorded from before its first load."""
+    return ConsoleErrors(page, streamlit_server)

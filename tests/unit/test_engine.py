@@ -198,7 +198,7 @@ CASES = {
     "unknown tool terms": (
         {"context.tool_tier": "unknown"},
         "escalate",
-        ["tool-terms-unknown", "tool-terms-own-review"],
+        ["tool-terms-unknown"],
     ),
     "no-training terms": (
         {"context.tool_tier": "no_training_terms"},

@@ -1,0 +1,341 @@
+"""CSV import of the log: all or nothing, every problem by row and column.
+
+The format is described in greenlight.csvio, which is the public module (it re-exports
+import_csv and its errors from here).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, Any
+
+from greenlight import workflow
+from greenlight.answers import FIELD_NAMES, AnswersError, parse_answers
+from greenlight.csvio_format import (
+    MAX_CELL_CHARS,
+    MAX_IMPORT_BYTES,
+    export_columns,
+    parse_time,
+    restore,
+)
+from greenlight.guidance_schema import did_you_mean
+from greenlight.store_records import NewUse, StoreError
+from greenlight.store_rows import USE_ID_PATTERN, now_utc
+
+if TYPE_CHECKING:
+    from greenlight.engine import Engine
+    from greenlight.guidance import Guidance
+    from greenlight.store import UseCaseStore
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class CsvProblem:
+    """One thing wrong with an imported file, where a person can find it."""
+
+    row: int  # as a spreadsheet numbers it: the header is row 1
+    column: str  # "" when the problem is not in one column
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}, column {self.column}" if self.column else f"row {self.row}"
+        return f"{where}: {self.message}"
+
+
+class CsvImportError(ValueError):
+    """A file that was not imported; `problems` lists everything wrong with it."""
+
+    def __init__(self, problems: list[CsvProblem]):
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did."""
+
+    production: str
+    imported: int
+    ids: tuple[str, ...]
+    relevelled: int  # rows whose level in the file differed from the level assessed now
+
+
+def _text_of(source: bytes | str | IO) -> tuple[str, bool]:
+    """The file's text, and whether it held bytes that are not UTF-8 (kept as surrogates)."""
+    if hasattr(source, "read"):
+        source = source.read()
+    if isinstance(source, str):
+        return source.removeprefix("\ufeff"), False
+    if len(source) > MAX_IMPORT_BYTES:
+        raise CsvImportError(
+            [CsvProblem(1, "", f"the file is over {MAX_IMPORT_BYTES // 2**20} MiB; split it")]
+        )
+    try:
+        return source.decode("utf-8-sig"), False
+    except UnicodeDecodeError:
+        # Decode what we can so each bad cell is reported by row and column.
+        return source.decode("utf-8-sig", errors="surrogateescape"), True
+
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+
+
+def _encoding_message(cell: str) -> str:
+    byte = ord(_NOT_UTF8.search(cell).group()) - 0xDC00
+    return f"not UTF-8 text (byte 0x{byte:02x}); save the file as CSV UTF-8"
+
+
+def _check_header(header: list[str], guidance: Guidance, problems: list[CsvProblem]) -> list[str]:
+    known = export_columns(guidance)
+    names = [restore(cell.strip()) for cell in header]
+    seen: set[str] = set()
+    for index, name in enumerate(names):
+        if _NOT_UTF8.search(name):
+            problems.append(CsvProblem(1, f"{index + 1}", _encoding_message(name)))
+            continue
+        if name in seen:
+            problems.append(CsvProblem(1, name, "appears twice in the header; keep one"))
+        seen.add(name)
+        if name not in known:
+            hint = did_you_mean(name, known)
+            problems.append(
+                CsvProblem(
+                    1,
+                    name or "(empty)",
+                    f"unknown column{hint}; the columns are {', '.join(known)}",
+                )
+            )
+    if "title" not in names:
+        problems.append(CsvProblem(1, "title", "missing: every file needs a title column"))
+    return names
+
+
+def _document(cells: dict[str, str], guidance: Guidance) -> dict[str, Any]:
+    doc: dict[str, Any] = {}
+    for name in FIELD_NAMES:
+        if name in cells:
+            doc[name] = cells[name]
+    for q in guidance.questions:
+        raw = cells.get(q.id, "")
+        if raw == "":
+            continue
+        value: Any = raw
+        if q.kind == "boolean" and raw.strip().lower() in ("true", "false"):
+            value = raw.strip().lower() == "true"
+        target = doc
+        for part in q.path[:-1]:
+            target = target.setdefault(part, {})
+        target[q.path[-1]] = value
+    return doc
+
+
+def read_csv(
+    store: UseCaseStore,
+    source: bytes | str | IO,
+    production: str,
+    engine: Engine,
+    *,
+    progress: Progress | None = None,
+) -> tuple[list[NewUse], int]:
+    """Parse and check a whole file without writing: the uses to insert and how many relevel.
+
+    Raises CsvImportError listing every problem.
+    """
+    guidance = engine.guidance
+    text, has_bad_bytes = _text_of(source)
+    records: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        records.extend(reader)
+    except csv.Error as exc:
+        raise CsvImportError(
+            [
+                CsvProblem(
+                    len(records) + 1,
+                    "",
+                    f"not valid CSV ({exc}); check for a quote that is never closed",
+                )
+            ]
+        ) from None
+    problems: list[CsvProblem] = []
+    if not records or not any(cell.strip() for cell in records[0]):
+        raise CsvImportError(
+            [CsvProblem(1, "", "the file is empty: expected a header row with at least title")]
+        )
+    names = _check_header(records[0], guidance, problems)
+    if problems:
+        raise CsvImportError(problems)
+    total = len(records) - 1
+    items: list[NewUse] = []
+    first_row_of: dict[str, int] = {}
+    id_rows: list[tuple[int, str]] = []
+    relevelled = 0
+    for index, record in enumerate(records[1:]):
+        row = index + 2
+        if progress and index % 1000 == 0:
+            progress(index, 2 * total)
+        if not any(cell.strip() for cell in record):
+            continue  # a blank line or a row of empty cells carries nothing
+        if len(record) != len(names):
+            problems.append(
+                CsvProblem(row, "", f"has {len(record)} cells; the header has {len(names)}")
+            )
+            continue
+        cells: dict[str, str] = {}
+        bad = False
+        for name, raw in zip(names, record, strict=True):
+            if len(raw) > MAX_CELL_CHARS:
+                problems.append(
+                    CsvProblem(
+                        row, name, f"is {len(raw)} characters; the limit is {MAX_CELL_CHARS}"
+                    )
+                )
+                bad = True
+                continue
+            if has_bad_bytes and _NOT_UTF8.search(raw):
+                problems.append(CsvProblem(row, name, _encoding_message(raw)))
+                bad = True
+                continue
+            cells[name] = restore(raw)
+        if bad:
+            continue
+        found = _check_row(row, cells, guidance, engine, production, problems)
+        if found is None:
+            continue
+        item, file_level = found
+        if item.id:
+            if item.id in first_row_of:
+                problems.append(
+                    CsvProblem(
+                        row,
+                        "id",
+                        f"the same id as row {first_row_of[item.id]}; each use appears once",
+                    )
+                )
+                continue
+            first_row_of[item.id] = row
+            id_rows.append((row, item.id))
+        relevelled += bool(file_level) and file_level != item.assessment.level
+        items.append(item)
+    existing = store.existing_use_ids(use_id for _, use_id in id_rows)
+    for row, use_id in id_rows:
+        if use_id in existing:
+            problems.append(
+                CsvProblem(row, "id", f"use {use_id} is already logged; remove the row or its id")
+            )
+    if problems:
+        problems.sort(key=lambda p: p.row)
+        raise CsvImportError(problems)
+    return items, relevelled
+
+
+def _check_row(
+    row: int,
+    cells: dict[str, str],
+    guidance: Guidance,
+    engine: Engine,
+    production: str,
+    problems: list[CsvProblem],
+) -> tuple[NewUse, str] | None:
+    before = len(problems)
+    use_id = cells.get("id", "").strip()
+    if use_id and not USE_ID_PATTERN.fullmatch(use_id):
+        problems.append(CsvProblem(row, "id", "use 1 to 40 letters, digits, - or _"))
+    file_production = cells.get("production", "").strip()
+    if file_production and file_production != production:
+        problems.append(
+            CsvProblem(
+                row,
+                "production",
+                f"this row belongs to production {file_production!r}, not {production!r}; "
+                "import it there or clear the cell",
+            )
+        )
+    times = {}
+    for name in ("created_at", "updated_at"):
+        value = cells.get(name, "").strip()
+        if value:
+            try:
+                times[name] = parse_time(value)
+            except ValueError:
+                problems.append(
+                    CsvProblem(row, name, f"{value[:40]!r} is not a time like 2026-01-31T09:30:00Z")
+                )
+    status = cells.get("status", "").strip() or workflow.DEFAULT_STATUS
+    if status not in workflow.status_ids():
+        problems.append(
+            CsvProblem(
+                row, "status", f"{status!r} is not one of {', '.join(workflow.status_ids())}"
+            )
+        )
+    try:
+        answers = parse_answers(_document(cells, guidance), guidance)
+    except AnswersError as exc:
+        for problem in exc.problems:
+            problems.append(CsvProblem(row, problem.path, problem.message))
+        return None
+    if len(problems) > before:
+        return None
+    assessment = engine.assess(answers)
+    approval_ref = cells.get("approval_ref", "").strip()
+    try:
+        workflow.check_state(status, assessment.level, approval_ref)
+    except workflow.TransitionError as exc:
+        column = "approval_ref" if len(approval_ref) > workflow.MAX_APPROVAL_REF else "status"
+        problems.append(CsvProblem(row, column, exc.message))
+        return None
+    item = NewUse(
+        answers=answers,
+        assessment=assessment,
+        id=use_id or None,
+        status=status,
+        approval_ref=approval_ref,
+        created_at=times.get("created_at"),
+        updated_at=times.get("updated_at"),
+    )
+    return item, cells.get("level", "").strip()
+
+
+def import_csv(
+    store: UseCaseStore,
+    source: bytes | str | IO,
+    production: str,
+    engine: Engine,
+    *,
+    actor: str,
+    source_name: str = "a CSV file",
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import a whole file into `production` in one transaction, or nothing at all.
+
+    Raises CsvImportError (every problem, by row and column) and writes nothing if any row
+    is wrong, a row's id is already logged, or the production does not exist.
+    """
+    try:
+        store.get_production(production)
+    except StoreError as exc:
+        raise CsvImportError([CsvProblem(1, "", str(exc))]) from None
+    items, relevelled = read_csv(store, source, production, engine, progress=progress)
+    stamp = now_utc().strftime("%Y-%m-%d %H:%M UTC")
+    items = [
+        NewUse(**{**item.__dict__, "note": f"imported from {source_name} on {stamp}"})
+        for item in items
+    ]
+    total = len(items)
+
+    def inserted(done: int, _: int) -> None:
+        if progress:
+            progress(total + done, 2 * total)
+
+    try:
+        ids = store.insert_uses(production, items, engine.guidance, actor=actor, progress=inserted)
+    except StoreError as exc:
+        raise CsvImportError([CsvProblem(1, "", str(exc))]) from None
+    if progress:
+        progress(2 * total, 2 * total)
+    return ImportResult(production, len(ids), tuple(ids), relevelled)

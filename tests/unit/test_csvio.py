@@ -1,0 +1,544 @@
+"""CSV export and import, and the export/import/history commands, on real databases."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from greenlight import csvio
+from greenlight.answers import parse_answers
+from greenlight.cli import main
+from greenlight.csvio import CsvImportError, export_columns, import_csv, iter_csv
+from greenlight.demo import seed_demo
+from greenlight.engine import Engine
+from greenlight.guidance import load_guidance
+from greenlight.store import NewUse, UseCaseStore, UseFilter
+from greenlight.store_db import dispose_engines
+from greenlight.store_schema import metadata
+
+ROOT = Path(__file__).resolve().parents[2]
+GUIDANCE = load_guidance()
+ENGINE = Engine(GUIDANCE)
+CLEAR = {
+    "outputs_original": "yes",
+    "no_training_on_inputs": "yes",
+    "enterprise_environment": "yes",
+    "temporary_only": "yes",
+    "no_performance_replacement": "yes",
+}
+
+HEADER = (
+    "id,production,title,description,department,tool,vendor,requested_by,scene,use_case_type,"
+    "principles.outputs_original,principles.no_training_on_inputs,"
+    "principles.enterprise_environment,principles.temporary_only,"
+    "principles.no_performance_replacement,involves.proprietary_material_input,"
+    "involves.personal_data_input,involves.unowned_training_data,involves.key_creative_element,"
+    "involves.copyrighted_reference,involves.public_figure_likeness,involves.digital_replica,"
+    "involves.performance_alteration,involves.misleading_content,involves.union_work_impact,"
+    "context.final_deliverable,context.on_screen,context.tool_tier,context.talent_consent,"
+    "context.replica_exception,context.customary_alteration,context.vendor_pipeline,level,"
+    "reasons,matrix_row,status,approval_ref,guidance_id,guidance_version,created_at,updated_at"
+)
+EXPECTED_CSV = "\r\n".join(
+    [
+        HEADER,
+        "u1,SM,Moodboards for the cottage,,Art,Studio image tool,,,,ideation,yes,yes,yes,yes,yes,"
+        ",,,,,,,,,,false,,enterprise,,,,,low,,ideation,approved,,netflix-genai-production,"
+        "2026.11,2026-01-05T09:30:00Z,2026-01-05T09:30:00Z",
+        'u2,SM,"\'=HYPERLINK(""http://x"")","Line one\nline two, with ""quotes""",VFX,,'
+        "Nørthlight,,'-12,key_visual,,,,,,,,,true,,,,,,,,,,,,,,approval,"
+        "key-creative-element;matrix-key-visual;principle-1-original-output;"
+        "principle-2-no-training;principle-3-enterprise;principle-4-temporary;"
+        "principle-5-performance;tool-terms-unknown,key_visual,approved,"
+        "WA-2026-01,netflix-genai-production,2026.11,2026-01-06T14:00:00.123456Z,"
+        "2026-01-06T14:00:00.123456Z",
+        "u3,SM,''Til dawn,,,,,'@editor,,talent_replication,yes,yes,yes,yes,unsure,,,,,,,true,,,,"
+        "true,story_relevant,,true,as_scripted,,,approval,digital-replica;final-story-relevant;"
+        "matrix-talent-replication;principle-5-performance;final-deliverable;tool-terms-unknown,"
+        "talent_replication,submitted,,netflix-genai-production,2026.11,"
+        "2026-01-07T08:00:00Z,2026-01-07T08:00:00Z",
+        "",
+    ]
+)
+
+
+@pytest.fixture(autouse=True)
+def _close_engines():
+    yield
+    dispose_engines()
+
+
+@pytest.fixture
+def store(db_url: str) -> UseCaseStore:
+    store = UseCaseStore(db_url)
+    store.create_production("SM", "Saltmarsh", actor="lead")
+    return store
+
+
+@pytest.fixture
+def sqlite_store(sqlite_url: str) -> UseCaseStore:
+    store = UseCaseStore(sqlite_url)
+    store.create_production("SM", "Saltmarsh", actor="lead")
+    return store
+
+
+def new_use(use_id, document, status="draft", ref="", when=None) -> NewUse:
+    parsed = parse_answers(document, GUIDANCE)
+    return NewUse(
+        answers=parsed,
+        assessment=ENGINE.assess(parsed),
+        id=use_id,
+        status=status,
+        approval_ref=ref,
+        created_at=when,
+        updated_at=when,
+    )
+
+
+def fixture_log(store: UseCaseStore) -> None:
+    """Three uses with fixed ids and times: text that needs quoting, escaping and Unicode."""
+    store.insert_uses(
+        "SM",
+        [
+            new_use(
+                "u1",
+                {
+                    "title": "Moodboards for the cottage",
+                    "department": "Art",
+                    "tool": "Studio image tool",
+                    "use_case_type": "ideation",
+                    "principles": CLEAR,
+                    "context": {"tool_tier": "enterprise", "final_deliverable": False},
+                },
+                "approved",
+                "",
+                datetime(2026, 1, 5, 9, 30, tzinfo=UTC),
+            ),
+            new_use(
+                "u2",
+                {
+                    "title": '=HYPERLINK("http://x")',
+                    "description": 'Line one\nline two, with "quotes"',
+                    "department": "VFX",
+                    "vendor": "Nørthlight",
+                    "scene": "-12",
+                    "use_case_type": "key_visual",
+                    "involves": {"key_creative_element": True},
+                },
+                "approved",
+                "WA-2026-01",
+                datetime(2026, 1, 6, 14, 0, 0, 123456, tzinfo=UTC),
+            ),
+            new_use(
+                "u3",
+                {
+                    "title": "'Til dawn",
+                    "requested_by": "@editor",
+                    "use_case_type": "talent_replication",
+                    "principles": {**CLEAR, "no_performance_replacement": "unsure"},
+                    "involves": {"digital_replica": True},
+                    "context": {
+                        "talent_consent": True,
+                        "replica_exception": "as_scripted",
+                        "final_deliverable": True,
+                        "on_screen": "story_relevant",
+                    },
+                },
+                "submitted",
+                "",
+                datetime(2026, 1, 7, 8, 0, tzinfo=UTC),
+            ),
+        ],
+        GUIDANCE,
+        actor="ana",
+    )
+
+
+EVERYTHING = UseFilter()
+
+
+def export(store: UseCaseStore, f: UseFilter = EVERYTHING) -> str:
+    return "".join(iter_csv(store, GUIDANCE, f))
+
+
+def dump(store: UseCaseStore) -> dict[str, list[str]]:
+    """Every row of every table, as sortable text: equal dumps mean an unchanged database."""
+    with store.engine.connect() as conn:
+        return {
+            table.name: sorted(repr(tuple(row)) for row in conn.execute(sa.select(table)))
+            for table in metadata.sorted_tables
+        }
+
+
+# --- export -------------------------------------------------------------------------------------
+
+
+def test_export_of_a_small_log_is_exactly_this_file(store):
+    fixture_log(store)
+    assert export(store) == EXPECTED_CSV
+    assert export_columns(GUIDANCE) == HEADER.split(",")
+
+
+def test_export_streams_in_chunks_and_filters(sqlite_store):
+    fixture_log(sqlite_store)
+    chunks = list(iter_csv(sqlite_store, GUIDANCE, chunk_rows=2))
+    assert len(chunks) == 2 and chunks[0].startswith(HEADER)
+    assert "".join(chunks) == EXPECTED_CSV
+    out = io.StringIO(newline="")
+    csvio.write_csv(sqlite_store, GUIDANCE, out)
+    assert out.getvalue() == EXPECTED_CSV
+    only_low = export(sqlite_store, UseFilter(levels=("low",)))
+    assert only_low.splitlines()[1].startswith("u1,") and len(only_low.splitlines()) == 2
+    sqlite_store.archive_use("u1", actor="ana")
+    assert "\r\nu1," not in export(sqlite_store)
+    assert export(sqlite_store, UseFilter(productions=("NONE",))) == HEADER + "\r\n"
+
+
+@pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r", "'"])
+def test_every_formula_prefix_is_neutralised_and_restored(sqlite_store, prefix):
+    title = f"{prefix}SUM(A1:A9)"
+    document = {
+        "title": title,
+        "description": f"{prefix}cmd|' /C calc'!A0",
+        "tool": prefix,
+        "use_case_type": "ideation",
+    }
+    sqlite_store.insert_uses("SM", [new_use("x1", document)], GUIDANCE, actor="ana")
+    text = export(sqlite_store)
+    [header, row] = list(csv.reader(io.StringIO(text, newline="")))
+    cells = dict(zip(header, row, strict=True))
+    assert cells["title"] == "'" + title
+    assert cells["tool"] == "'" + prefix
+    for cell in row:
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+    other = UseCaseStore(sqlite_store.url.replace("greenlight.db", "other.db"))
+    other.create_production("SM", "Saltmarsh", actor="lead")
+    import_csv(other, text.encode(), "SM", ENGINE, actor="bob")
+    back = other.get_use("x1")
+    assert (back.title, back.description, back.tool) == (
+        title,
+        document["description"],
+        prefix,
+    )
+
+
+# --- round trip ------------------------------------------------------------------------------------
+
+
+def test_export_then_import_is_lossless_field_by_field(store, sqlite_url):
+    fixture_log(store)
+    seed_demo(store, ENGINE)
+    text = export(store)
+    target = UseCaseStore(sqlite_url.replace("greenlight.db", "target.db"))
+    target.create_production("SM", "Saltmarsh", actor="lead")
+    target.create_production("DEMO", "Demo", actor="lead")
+    originals = store.list_uses(limit=1000).rows
+    for code in ("SM", "DEMO"):
+        part = export(store, UseFilter(productions=(code,)))
+        result = import_csv(target, part.encode(), code, ENGINE, actor="importer")
+        assert result.relevelled == 0
+    assert export(target) == text
+    skip = {"production_name", "created_by", "updated_by"}
+    for summary in originals:
+        before, after = store.get_use(summary.id), target.get_use(summary.id)
+        for field in dataclasses.fields(before):
+            if field.name not in skip:
+                assert getattr(after, field.name) == getattr(before, field.name), field.name
+        [created] = target.history(summary.id)
+        assert (created.field, created.new, created.actor) == ("created", before.status, "importer")
+        assert created.note.startswith("imported from a CSV file on ")
+
+
+# --- import ------------------------------------------------------------------------------------------
+
+
+def test_minimal_form_is_assessed_and_levels_in_the_file_are_never_trusted(store):
+    minimal = (
+        "title,use_case_type,involves.digital_replica,principles.outputs_original,level\r\n"
+        "Synthetic voice,talent_replication,TRUE,yes,low\r\n"
+        "Moodboard,ideation,,,\r\n"
+        ",,,,\r\n"
+        "\r\n"
+    )
+    seen: list[tuple[int, int]] = []
+    result = import_csv(
+        store,
+        minimal.encode("utf-8-sig"),
+        "SM",
+        ENGINE,
+        actor="ana",
+        source_name="uses.csv",
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    assert (result.imported, result.relevelled, result.production) == (2, 1, "SM")
+    assert seen[-1] == (4, 4) and seen == sorted(seen)
+    voice, mood = (store.get_use(use_id) for use_id in result.ids)
+    assert (voice.title, voice.level, voice.status, voice.created_by) == (
+        "Synthetic voice",
+        "approval",
+        "draft",
+        "ana",
+    )
+    assert voice.answers == {
+        "title": "Synthetic voice",
+        "use_case_type": "talent_replication",
+        "principles": {"outputs_original": "yes"},
+        "involves": {"digital_replica": True},
+    }
+    assert (mood.title, mood.level, mood.answers) == (
+        "Moodboard",
+        "escalate",
+        {"title": "Moodboard", "use_case_type": "ideation"},
+    )
+    assert store.history(voice.id)[0].note.startswith("imported from uses.csv on ")
+
+
+def full_row(**cells: str) -> str:
+    """A header and one row of the full format, with the given cells filled in."""
+    names = HEADER.split(",")
+    values = {"title": "A use", **cells}
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(names)
+    writer.writerow([values.get(name, "") for name in names])
+    return buffer.getvalue()
+
+
+BAD_FILES = [
+    pytest.param(
+        b"", ["row 1: the file is empty: expected a header row with at least title"], id="empty"
+    ),
+    pytest.param(
+        b"titel,use_case_type\r\nx,ideation\r\n",
+        [
+            "row 1, column titel: unknown column (did you mean 'title'?); the columns are "
+            + ", ".join(HEADER.split(",")),
+            "row 1, column title: missing: every file needs a title column",
+        ],
+        id="wrong-header",
+    ),
+    pytest.param(
+        b"title,title\r\nx,y\r\n",
+        ["row 1, column title: appears twice in the header; keep one"],
+        id="duplicate-column",
+    ),
+    pytest.param(
+        b"title,principles.outputs_original\r\nfine,yes\r\nbad,maybe\r\n",
+        [
+            "row 3, column principles.outputs_original: 'maybe' is not one of yes, unsure, no",
+        ],
+        id="bad-value",
+    ),
+    pytest.param(
+        b"title,use_case_type\r\nx,hologram\r\n",
+        [
+            "row 2, column use_case_type: 'hologram' is not one of ideation, background_element, "
+            "key_visual, talent_replication, unowned_training_data, proprietary_material, other",
+        ],
+        id="unknown-type",
+    ),
+    pytest.param(
+        b"title,involves.digital_replica\r\nx,perhaps\r\n",
+        ["row 2, column involves.digital_replica: expected true or false, not 'perhaps'"],
+        id="bad-boolean",
+    ),
+    pytest.param(
+        "title,description\r\nfine,ok\r\nbad,caf\xe9\r\n".encode("latin-1"),
+        ["row 3, column description: not UTF-8 text (byte 0xe9); save the file as CSV UTF-8"],
+        id="not-utf8",
+    ),
+    pytest.param(
+        ("title,description\r\nx," + "d" * 20_000 + "\r\n").encode(),
+        ["row 2, column description: is 20000 characters; the limit is 10000"],
+        id="huge-field",
+    ),
+    pytest.param(
+        ("title\r\n" + "t" * 201 + "\r\n").encode(),
+        ["row 2, column title: is 201 characters; the limit is 200"],
+        id="long-title",
+    ),
+    pytest.param(
+        b"title,description\r\nx\r\n",
+        ["row 2: has 1 cells; the header has 2"],
+        id="short-row",
+    ),
+    pytest.param(
+        b'title,description\r\nx,"never closed\r\n',
+        ["row 2: not valid CSV (unexpected end of data); check for a quote that is never closed"],
+        id="open-quote",
+    ),
+    pytest.param(
+        b"id,title\r\nsame,one\r\nsame,two\r\nbad id!,three\r\n",
+        [
+            "row 3, column id: the same id as row 2; each use appears once",
+            "row 4, column id: use 1 to 40 letters, digits, - or _",
+        ],
+        id="ids",
+    ),
+    pytest.param(
+        full_row(status="finished", created_at="yesterday", production="OTHER").encode(),
+        [
+            "row 2, column production: this row belongs to production 'OTHER', not 'SM'; "
+            "import it there or clear the cell",
+            "row 2, column created_at: 'yesterday' is not a time like 2026-01-31T09:30:00Z",
+            "row 2, column status: 'finished' is not one of draft, submitted, escalated, "
+            "approved, declined, withdrawn",
+        ],
+        id="bad-full-row",
+    ),
+    pytest.param(
+        full_row(status="approved", use_case_type="key_visual").encode(),
+        [
+            "row 2, column status: a use at level 'approval' needs written approval: enter the "
+            "studio's approval reference before marking it Approved"
+        ],
+        id="approved-without-reference",
+    ),
+    pytest.param(
+        b"title,use_case_type,unknown\r\n,hologram,1\r\n",
+        [
+            "row 1, column unknown: unknown column; the columns are "
+            + ", ".join(HEADER.split(",")),
+        ],
+        id="header-first",
+    ),
+    pytest.param(
+        b"title,use_case_type,involves.digital_replica\r\n,hologram,1\r\nok,ideation,no\r\n"
+        b"x,,maybe\r\n",
+        [
+            "row 2, column title: is required; give the use a short title",
+            "row 2, column use_case_type: 'hologram' is not one of ideation, background_element, "
+            "key_visual, talent_replication, unowned_training_data, proprietary_material, other",
+            "row 2, column involves.digital_replica: expected true or false, not '1'",
+            "row 4, column involves.digital_replica: expected true or false, not 'maybe'",
+        ],
+        id="every-problem",
+    ),
+]
+
+
+@pytest.mark.parametrize(("data", "problems"), BAD_FILES)
+def test_bad_files_name_row_and_column_and_write_nothing(sqlite_store, data, problems):
+    fixture_log(sqlite_store)
+    before = dump(sqlite_store)
+    with pytest.raises(CsvImportError) as caught:
+        import_csv(sqlite_store, data, "SM", ENGINE, actor="ana")
+    assert [str(p) for p in caught.value.problems] == problems
+    assert str(caught.value) == "\n".join(problems)
+    assert dump(sqlite_store) == before
+
+
+def test_bad_file_on_postgresql_writes_nothing(store):
+    fixture_log(store)
+    before = dump(store)
+    good = "title,tool\r\n" + "fine,x\r\n" * 50
+    with pytest.raises(CsvImportError, match="row 52, column title: is required"):
+        import_csv(store, (good + " ,x\r\n").encode(), "SM", ENGINE, actor="ana")
+    assert dump(store) == before
+
+
+def test_ids_already_logged_are_reported_not_doubled(store):
+    fixture_log(store)
+    text = export(store)
+    before = dump(store)
+    with pytest.raises(CsvImportError) as caught:
+        import_csv(store, text, "SM", ENGINE, actor="ana")
+    assert [str(p) for p in caught.value.problems] == [
+        f"row {n}, column id: use u{n - 1} is already logged; remove the row or its id"
+        for n in (2, 3, 4)
+    ]
+    assert dump(store) == before
+
+
+def test_import_into_an_unknown_production_is_refused(sqlite_store):
+    with pytest.raises(CsvImportError, match="row 1: no production with code 'NOPE'"):
+        import_csv(sqlite_store, b"title\r\nx\r\n", "NOPE", ENGINE, actor="ana")
+
+
+# --- the commands ----------------------------------------------------------------------------------
+
+
+def run_cli(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_export_import_and_history_commands(sqlite_store, tmp_path):
+    fixture_log(sqlite_store)
+    url = sqlite_store.url
+    code, out, err = run_cli("export", "--database", url)
+    assert (code, out, err) == (0, EXPECTED_CSV, "")
+    target = tmp_path / "log.csv"
+    assert run_cli("export", "--production", "SM", "-o", str(target), "--database", url)[0] == 0
+    assert target.read_bytes().decode() == EXPECTED_CSV
+
+    other = url.replace("greenlight.db", "other.db")
+    UseCaseStore(other).create_production("SM", "Saltmarsh", actor="lead")
+    code, out, err = run_cli(
+        "import", str(target), "--production", "SM", "--actor", "Ana", "--database", other
+    )
+    assert (code, err) == (0, "")
+    assert (
+        out
+        == "imported 3 uses into SM, each assessed under guidance netflix-genai-production 2026.11\n"
+    )
+    code, out, err = run_cli("import", str(target), "--production", "SM", "--database", other)
+    assert code == 2 and out == ""
+    assert err.splitlines() == [
+        f"error: {target}: row {n}, column id: use u{n - 1} is already logged; "
+        "remove the row or its id"
+        for n in (2, 3, 4)
+    ] + [f"error: {target}: nothing was imported"]
+
+    code, out, err = run_cli("history", "u2", "--database", other)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == 'u2  =HYPERLINK("http://x")  (SM, approval, approved)'
+    assert "  Ana  created as approved  (imported from " + str(target) + " on " in lines[1]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["export", "--production", "NOPE"], "error: no production with code 'NOPE'"),
+        (["history", "nope"], "error: no logged use with id 'nope'"),
+        (["import", "/no/such.csv", "--production", "SM"], "error: /no/such.csv: cannot read"),
+        (
+            ["import", "{csv}", "--production", "NOPE"],
+            "error: {csv}: row 1: no production with code",
+        ),
+        (["export", "-o", "/no/such/dir/x.csv"], "error: /no/such/dir/x.csv: cannot write"),
+    ],
+)
+def test_commands_fail_with_one_clear_line(sqlite_store, tmp_path, argv, message):
+    path = tmp_path / "uses.csv"
+    path.write_text("title\r\nx\r\n")
+    argv = [arg.format(csv=path) for arg in argv]
+    message = message.format(csv=path)
+    code, out, err = run_cli(*argv, "--database", sqlite_store.url)
+    assert code == 2
+    assert err.startswith(message), err
+    assert all(line.startswith("error: ") for line in err.splitlines()) and out == ""
+    assert "Traceback" not in err
+
+
+def test_a_bad_database_url_is_one_line_not_a_traceback(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "greenlight", "history", "x", "--database", "mysql://u@h/db"],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: unsupported database 'mysql'")
+    assert "Traceback" not in done.stderr
