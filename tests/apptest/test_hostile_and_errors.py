@@ -1,0 +1,136 @@
+"""Hostile text stays text on every page; broken guidance gives a readable error page."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from greenlight.answers import parse_answers
+from greenlight.engine import Engine
+from greenlight.guidance import DEFAULT_DIR, load_guidance
+from greenlight.store import UseCaseStore
+from greenlight.ui import PAGES
+
+ROOT = Path(__file__).resolve().parents[2]
+GUIDANCE = load_guidance()
+ENGINE = Engine(GUIDANCE)
+
+HOSTILE = {
+    "title": "<script>alert(1)</script>",
+    "description": "[x](javascript:alert(1)) <img src=x onerror=alert(1)> **bold** :red[red]",
+    "department": "\u202eevil\u202c 🎬",
+    "tool": "<img src=x onerror=alert(1)>",
+    "vendor": '=HYPERLINK("http://x")',
+    "requested_by": "[click](javascript:alert(1))",
+    "scene": "$x$ `code` # heading",
+}
+
+
+def _all_markdown(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += (
+        [e.value for e in at.error] + [w.value for w in at.warning] + [i.value for i in at.info]
+    )
+    parts += [s.value for s in at.success]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.fixture
+def hostile_app(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'greenlight.db'}"
+    monkeypatch.setenv("GREENLIGHT_DATABASE_URL", url)
+    store = UseCaseStore(url)
+    store.create_production(
+        "EVIL", "<b>Evil</b> [prod](javascript:alert(1))", actor="<script>x</script>"
+    )
+    answers = parse_answers({**HOSTILE, "involves": {"digital_replica": True}}, GUIDANCE)
+    record = store.log_use("EVIL", answers, ENGINE, actor="<img src=x onerror=alert(1)>")
+    store.set_status(
+        record.id, "submitted", actor="[a](javascript:alert(1))", note="<script>n</script>"
+    )
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["actor"] = "Tester"
+    at.session_state["production"] = "EVIL"
+    at.session_state["log-selected"] = record.id
+    return at, record
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[spec.url_path for spec in PAGES])
+def test_hostile_text_is_never_rendered_as_markdown(hostile_app, spec):
+    at, _ = hostile_app
+    at.run()
+    at.switch_page(spec.path)
+    at.run()
+    assert not at.exception, at.exception
+    rendered = _all_markdown(at)
+    for value in HOSTILE.values():
+        assert value not in rendered, (spec.url_path, value)
+    assert "javascript:" not in rendered and "<script>" not in rendered
+
+
+def test_hostile_text_is_stored_and_shown_exactly(hostile_app):
+    at, record = hostile_app
+    at.run()
+    at.switch_page(next(s.path for s in PAGES if s.url_path == "log"))
+    at.run()
+    assert HOSTILE["title"] in [t.value for t in at.text]
+    table = at.dataframe[0].value
+    assert table["Title"].tolist() == [HOSTILE["title"]]
+    assert table["Tool"].tolist() == [HOSTILE["tool"]]
+    # the detail table shows every field exactly
+    details = at.dataframe[1].value
+    assert (
+        dict(zip(details["Field"], details["Value"], strict=True))["Description"]
+        == HOSTILE["description"]
+    )
+
+
+def test_reopening_a_hostile_use_fills_the_form_with_the_exact_text(hostile_app):
+    at, record = hostile_app
+    at.run()
+    at.switch_page(next(s.path for s in PAGES if s.url_path == "assess"))
+    at.query_params["use"] = record.id
+    at.run()
+    at.run()
+    assert not at.exception
+    assert at.text_input(key="f:title").value == HOSTILE["title"]
+    assert at.text_area(key="f:description").value == HOSTILE["description"]
+
+
+@pytest.mark.parametrize(
+    ("filename", "old", "new", "expected"),
+    [
+        (
+            "rules.yaml",
+            "    level: approval\n",
+            "    level: aproval\n",
+            "level 'aproval' is not defined",
+        ),
+        (
+            "questions.yaml",
+            "    kind: boolean\n",
+            "    kind: boolen\n",
+            "kind 'boolen' is not one of",
+        ),
+        ("guidance.yaml", "levels:\n", "levels: [\n", "not valid YAML"),
+    ],
+    ids=["meaning", "kind", "syntax"],
+)
+def test_broken_guidance_shows_a_readable_error_page(
+    tmp_path, monkeypatch, filename, old, new, expected
+):
+    folder = tmp_path / "guidance"
+    shutil.copytree(DEFAULT_DIR, folder)
+    path = folder / filename
+    path.write_text(path.read_text().replace(old, new, 1))
+    monkeypatch.setenv("GREENLIGHT_GUIDANCE_DIR", str(folder))
+    monkeypatch.setenv("GREENLIGHT_DATABASE_URL", f"sqlite:///{tmp_path / 'g.db'}")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.error[0].value.startswith("The guidance files could not be loaded")
+    problems = at.code[0].value
+    assert expected in problems and problems.startswith(f"{filename}:")
