@@ -369,14 +369,18 @@ class AssessmentForm:
         fields: dict[str, str] = {}
         st.subheader("About this use")
         short = [spec for spec in FIELDS if not spec.required and not spec.multiline]
-        places = dict(zip((spec.name for spec in short), st.columns(2) * len(short), strict=False))
-        ordered = [spec for spec in FIELDS if spec.required] + short
-        ordered += [spec for spec in FIELDS if spec.multiline and not spec.required]
+        # Containers made in display order: required first, then pairs, then long text.
+        places: dict[str, object] = {spec.name: st.container() for spec in FIELDS if spec.required}
+        for pair in range(0, len(short), 2):  # a row of two at a time keeps the order on phones
+            for column, spec in zip(st.columns(2), short[pair : pair + 2], strict=False):
+                places[spec.name] = column
+        places.update({s.name: st.container() for s in FIELDS if s.multiline and not s.required})
+        ordered = sorted(FIELDS, key=lambda spec: list(places).index(spec.name))
         for spec in ordered:
             key = f"f:{spec.name}"
             if key not in st.session_state:
                 st.session_state[key] = self.state["fields"].get(spec.name, "")
-            where = places.get(spec.name, st)
+            where = places[spec.name]
             widget = where.text_area if spec.multiline else where.text_input
             fields[spec.name] = widget(
                 spec.label + (" (required)" if spec.required else ""),

@@ -36,12 +36,18 @@ st.caption(
     "the outcome. The outcome updates as you answer."
 )
 
+headline = st.empty()  # the level at a glance, above the questions (phones show the card last)
 questions, outcome = st.columns([3, 2], gap="large")
 with questions:
     fields, answers = form.render()
 document = build_document(guidance, fields, answers)
 preview = parse_answers({**document, "title": fields["title"].strip() or "Untitled use"}, guidance)
 result = engine.assess(preview)
+
+with headline.container(horizontal=True, vertical_alignment="center"):
+    st.markdown("**Outcome so far:**")
+    ui.level_badge(guidance, result.level)
+    st.caption(f"{len(result.reasons)} reason(s), {len(result.unanswered)} question(s) open")
 
 with outcome:
     st.subheader("Outcome")

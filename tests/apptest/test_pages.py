@@ -96,14 +96,14 @@ def test_answering_questions_updates_the_card_with_exact_level_and_reasons(app):
     at.segmented_control(key="q:context.final_deliverable").set_value(False)
     at.radio(key="q:context.tool_tier").set_value("enterprise")
     at.run()
-    assert _badges(at) == ["Low risk"]
+    assert _badges(at) == ["Low risk", "Low risk"]  # the headline and the card
     assert not at.warning  # nothing unanswered
 
     at.checkbox(key="q:involves.digital_replica").check()
     at.run()
     # the consent questions appear only now
     assert at.segmented_control(key="q:context.talent_consent") is not None
-    assert _badges(at) == ["Written approval"]
+    assert _badges(at) == ["Written approval", "Written approval"]
     texts = "\n".join(m.value for m in at.markdown)
     assert GUIDANCE.rule("digital-replica").text in texts
     assert GUIDANCE.rule("replica-without-consent").text in texts
