@@ -245,8 +245,10 @@ def test_an_empty_frame_gives_the_empty_state(case: Case, g: Guidance, kind: str
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)
-def test_charts_fill_the_container_width(case: Case, g: Guidance):
-    assert spec_of(case.build(case.frame(g), g))["width"] == "container"
+def test_charts_fill_the_container_width_and_keep_their_height(case: Case, g: Guidance):
+    spec = spec_of(case.build(case.frame(g), g))
+    assert spec["width"] == "container"
+    assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}
 
 
 def test_is_empty_is_false_when_something_is_counted(g: Guidance):
@@ -400,6 +402,8 @@ def test_timeline_bars_span_their_week_or_month(g: Guidance, period, frame, firs
         "y1",
     )
     assert enc["x"]["scale"] == {"type": "utc"}  # dates are UTC midnights
+    starts = sorted({row[period] for row in rows_of(spec)})
+    assert enc["x"]["axis"]["values"] == starts  # ticks on the periods' own starts
     first_row = rows_of(spec)[0]
     assert (first_row[period], first_row["period_end"]) == first
     assert first_row["period_label"] == label
