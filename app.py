@@ -4,7 +4,8 @@ import streamlit as st
 
 from greenlight import ui
 
-st.set_page_config(page_title="Greenlight", page_icon=":material/traffic:", layout="wide")
+st.set_page_config(page_title="Greenlight", page_icon="🚦", layout="wide")
 navigation = ui.navigation()
 ui.sidebar(ui.store())
 navigation.run()
+ui.show_flash()

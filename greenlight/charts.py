@@ -51,6 +51,8 @@ _FIT_WIDTH = {
     "autosize": alt.AutoSizeParams(type="fit-x", contains="padding"),
 }
 EMPTY_MESSAGE = "No uses match these filters yet."
+# Past half a year of weeks, the overview's timeline counts months instead.
+MAX_WEEKS = 26
 Period = Literal["week", "month"]
 _PERIOD_LENGTH = {"week": pd.DateOffset(weeks=1), "month": pd.DateOffset(months=1)}
 _PERIOD_AXIS = {"week": "%d %b", "month": "%b %Y"}
@@ -165,6 +167,12 @@ def status_level_chart(frame: pd.DataFrame, guidance: Guidance) -> alt.Chart:
     return _stacked_bars(data, "status_label", "Status", order, guidance)
 
 
+def rule_name(rule_id: str) -> str:
+    """A rule id as a short axis label: 'principle-4-temporary' -> 'Principle 4 temporary'."""
+    words = rule_id.replace("-", " ").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
 def reason_chart(frame: pd.DataFrame, guidance: Guidance, top: int = 10) -> alt.Chart:
     """The `top` rules that fire most (DataFrame[rule, level, section, uses]), by level."""
     if is_empty(frame):
@@ -175,12 +183,18 @@ def reason_chart(frame: pd.DataFrame, guidance: Guidance, top: int = 10) -> alt.
     rules = {rule.id: rule.text for rule in guidance.rules}
     sections = {section.id: section.title for section in guidance.sections}
     data["rule_text"] = [rules.get(r, "(no longer in the guidance)") for r in data["rule"]]
+    data["rule_name"] = [rule_name(r) for r in data["rule"]]
     data["section_title"] = _labelled(data["section"], sections)
     return (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y("rule:N", sort=ranked, title=None, axis=_category_axis()),
+            y=alt.Y(
+                "rule_name:N",
+                sort=[rule_name(r) for r in ranked],
+                title=None,
+                axis=_category_axis(),
+            ),
             x=_uses_axis(),
             color=level_color(guidance),
             order=_level_order(),
@@ -234,6 +248,15 @@ def timeline_chart(frame: pd.DataFrame, guidance: Guidance, period: Period = "we
         )
         .properties(height=TIMELINE_HEIGHT, **_FIT_WIDTH)
     )
+
+
+def timeline_period(weeks: pd.DataFrame, most_weeks: int = MAX_WEEKS) -> Period:
+    """ "week" while the weekly counts (DataFrame[week, ...]) span at most `most_weeks` weeks,
+    else "month": a long log stays readable, and its chart small, as months."""
+    if is_empty(weeks):
+        return "week"
+    days = pd.to_datetime(weeks["week"].astype(str))
+    return "week" if (days.max() - days.min()).days // 7 + 1 <= most_weeks else "month"
 
 
 def principle_chart(frame: pd.DataFrame, guidance: Guidance) -> alt.Chart:

@@ -11,7 +11,6 @@ from greenlight.answers import FIELDS
 from greenlight.guidance import Guidance
 
 LOG_COLUMNS = {
-    "id": "id",
     "title": "Title",
     "level": "Level",
     "status": "Status",
@@ -22,6 +21,7 @@ LOG_COLUMNS = {
     "requested_by": "Requested by",
     "approval_ref": "Approval reference",
     "updated_at": "Updated",
+    "id": "id",
 }
 
 
@@ -41,13 +41,60 @@ def log_table(guidance: Guidance, frame: pd.DataFrame) -> pd.DataFrame:
     return table.rename(columns=LOG_COLUMNS)
 
 
-def history_table(entries: Iterable) -> pd.DataFrame:
-    """A use's history (HistoryEntry records), newest first."""
+def history_table(entries: Iterable, guidance: Guidance) -> pd.DataFrame:
+    """A use's history (HistoryEntry records), newest first, in words rather than ids."""
     rows = [
-        (e.at, e.actor, e.field, e.old or "", e.new or "", e.note)
+        (
+            e.at,
+            e.actor,
+            change_label(guidance, e.field),
+            value_label(guidance, e.field, e.old),
+            value_label(guidance, e.field, e.new),
+            e.note,
+        )
         for e in sorted(entries, key=lambda e: (e.at, e.id), reverse=True)
     ]
     return pd.DataFrame(rows, columns=["When", "Who", "What", "From", "To", "Note"])
+
+
+_CHANGES = {
+    "created": "Logged",
+    "status": "Status",
+    "level": "Level",
+    "approval_ref": "Approval reference",
+    "archived": "Archived",
+    "guidance_version": "Guidance version",
+}
+
+
+def change_label(guidance: Guidance, field: str) -> str:
+    """What a history row changed, as a person reads it."""
+    if field in _CHANGES:
+        return _CHANGES[field]
+    for spec in FIELDS:
+        if spec.name == field:
+            return spec.label
+    for q in guidance.questions:
+        if q.id == field:
+            return q.label
+    return field
+
+
+def value_label(guidance: Guidance, field: str, value: str | None) -> str:
+    """A value from a history row in words: status and level labels, answers as offered."""
+    if value is None:
+        return ""
+    if field == "status" and value in workflow.status_ids():
+        return workflow.status(value).label
+    if field == "level" and value in {level.id for level in guidance.levels}:
+        return guidance.level(value).label
+    if field == "archived" and value in ("true", "false"):
+        return "Yes" if value == "true" else "No"
+    for q in guidance.questions:
+        if q.id == field:
+            answer: str | bool = value == "true" if q.kind == "boolean" else value
+            return q.label_of(answer)
+    return value
 
 
 def field_rows(record) -> list[tuple[str, str]]:

@@ -22,6 +22,8 @@ T = TypeVar("T")
 
 ACTOR_KEY = "actor"
 PRODUCTION_KEY = "production"
+CREATED_KEY = "production:created"  # a production just made, selected on the next run
+FLASH_KEY = "flash"  # a message to toast on the next run (a toast before st.rerun is lost)
 
 
 @dataclass(frozen=True)
@@ -125,8 +127,15 @@ def guarded(action: Callable[[], T], *, success: str | None = None) -> T | None:
         st.error(str(exc), icon=":material/error:")
         return None
     if success:
-        st.toast(success, icon=":material/check_circle:")
+        st.session_state[FLASH_KEY] = success  # shown by sidebar() on this run or the next
     return result
+
+
+def show_flash() -> None:
+    """Toast the message a write left (app.py calls this after the page; sidebar() on a rerun)."""
+    message = st.session_state.pop(FLASH_KEY, None)
+    if message:
+        st.toast(message, icon=":material/check_circle:")
 
 
 # --- session: who and which production --------------------------------------------------------
@@ -155,12 +164,15 @@ def current_production() -> str | None:
 
 def sidebar(log) -> None:
     """The shared sidebar: the current production (with create) and the user's name."""
+    show_flash()
     productions = log.list_productions()
     codes = [p.code for p in productions]
     names = {
         p.code: p.name + (" (demo)" if p.is_demo and "demo" not in p.name.lower() else "")
         for p in productions
     }
+    if created := st.session_state.pop(CREATED_KEY, None):
+        st.session_state[PRODUCTION_KEY] = created  # before the selectbox is drawn
     if st.session_state.get(PRODUCTION_KEY) not in codes:
         real = [p.code for p in productions if not p.is_demo]
         st.session_state[PRODUCTION_KEY] = (real or codes or [None])[0]
@@ -200,7 +212,7 @@ def _new_production_form(log) -> None:
                     success="Production created",
                 )
                 if made is not None:
-                    st.session_state[PRODUCTION_KEY] = made.code
+                    st.session_state[CREATED_KEY] = made.code
                     st.rerun()
 
 
@@ -420,7 +432,7 @@ class AssessmentForm:
             st.session_state[key] = remembered
         label = f"{q.number}. {q.label}" if q.number else q.label
         if q.kind == "boolean" and not q.report_missing:
-            checked = st.checkbox(label, key=key, help=f"{q.help} Example: {q.example}")
+            checked = st.checkbox(label, key=key, help=f"{q.help} Example: {q.example}", wrap=True)
             st.caption(q.help)
             return checked
         if q.kind == "category":
@@ -476,6 +488,7 @@ def _overview(url: str, key: tuple, version: int, _log, _filter) -> dict:
         "department": _log.counts_by_department_level(_filter),
         "type": _log.counts_by_type_level(_filter),
         "week": _log.counts_by_week_level(_filter),
+        "month": _log.counts_by_month_level(_filter),
         "reason": _log.counts_by_reason(_filter),
         "principle": _log.principle_concerns(_filter),
     }

@@ -52,7 +52,7 @@ for section in sections:
 
 if guidance.matrix:
     st.subheader("Use case matrix")
-    st.dataframe(
+    st.table(
         pd.DataFrame(
             [
                 {
@@ -63,9 +63,7 @@ if guidance.matrix:
                 }
                 for row in guidance.matrix
             ]
-        ),
-        hide_index=True,
-        width="stretch",
+        ).set_index("Use case"),
     )
 
 if guidance.readings:

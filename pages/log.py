@@ -119,6 +119,7 @@ if record is not None and record.production_code == code:
     st.divider()
     st.subheader("Selected use")
     st.text(record.title)
+    st.caption(f"Use {record.id} in {record.production_code}")
     badges = st.container(horizontal=True)
     ui.level_badge(guidance, record.level, badges)
     ui.status_badge(record.status, badges)
@@ -155,11 +156,23 @@ if record is not None and record.production_code == code:
                 width="stretch",
             )
         st.markdown("**History**")
-        st.dataframe(history_table(log.history(record.id)), hide_index=True, width="stretch")
+        st.dataframe(
+            history_table(log.history(record.id), guidance), hide_index=True, width="stretch"
+        )
     with workflow_column:
         st.markdown("**Change the status**")
+        drawn = st.session_state.get("log-status-drawn")
+        if drawn and drawn[0] == record.id and drawn[1] != record.status:
+            st.warning(
+                "This use changed since the page last showed it: a status change you had "
+                "started was not applied. Check its status and history, then choose again.",
+                icon=":material/sync_problem:",
+            )
+        st.session_state["log-status-drawn"] = (record.id, record.status)
         targets = workflow.TRANSITIONS.get(record.status, ())
-        with st.form(f"status-{record.id}", clear_on_submit=True):
+        # Keyed by the status shown: if another session moves the use before Apply is pressed,
+        # the stale form is dropped rather than applying whatever the new form defaults to.
+        with st.form(f"status-{record.id}-{record.status}", clear_on_submit=True):
             target = st.selectbox(
                 "New status", targets, format_func=lambda s: workflow.status(s).label
             )
@@ -180,6 +193,7 @@ if record is not None and record.production_code == code:
                         success=f"Status changed to {workflow.status(target).label}",
                     )
                     if done is not None:
+                        st.session_state["log-status-drawn"] = (record.id, done.status)
                         st.rerun()
         st.page_link(
             ui.page("assess"),

@@ -28,7 +28,7 @@ with st.container(border=True):
         list(names),
         default=[current] if current in names else [],
         format_func=lambda code: f"{names[code]} · {code}",
-        key="overview-productions",
+        key=f"overview-productions-{current}",  # follows the sidebar's production
     )
     period = middle.date_input(
         "Logged between", value=(), key="overview-dates", format="YYYY-MM-DD"
@@ -64,12 +64,13 @@ if total == 0:
     )
     st.stop()
 
+period = charts.timeline_period(data["week"])
 PANELS = (
     ("Uses by level", charts.level_chart(data["level"], guidance)),
     ("Departments by level", charts.department_level_chart(data["department"], guidance)),
     ("Kinds of use by level", charts.type_level_chart(data["type"], guidance)),
     ("The reasons that fire most", charts.reason_chart(data["reason"], guidance)),
-    ("Uses logged per week", charts.timeline_chart(data["week"], guidance, "week")),
+    (f"Uses logged per {period}", charts.timeline_chart(data[period], guidance, period)),
     ("Status by level", charts.status_level_chart(data["status"], guidance)),
     ("Principles answered no or unsure", charts.principle_chart(data["principle"], guidance)),
 )

@@ -33,6 +33,9 @@ APP_RUN_TIMEOUT_MS = 30_000
 # The tallest full-page screenshot (in CSS pixels): enough for every page, small enough to open.
 MAX_SHOT_PX = 16_000
 
+# expect() polls for 5 s by default; a rerun plus a redraw on two busy cores can take longer.
+expect.set_options(timeout=10_000)
+
 # Headless and quiet: this machine's network is closed, and Chromium would otherwise keep
 # trying to reach Google's services. --no-sandbox because CI runs as root.
 CHROMIUM_ARGS = [
@@ -318,3 +321,39 @@ class ConsoleErrors:
 def console_errors(page: Page, streamlit_server: str) -> ConsoleErrors:
     """The console errors of the test's page, recorded from before its first load."""
     return ConsoleErrors(page, streamlit_server)
+
+
+def choose(page: Page, label: str, option: str) -> None:
+    """Pick an option of a selectbox by typing it and pressing Enter, as Streamlit's tests do.
+
+    Typing is deterministic where clicking is not: a click on the box sometimes leaves its
+    menu closed, and the option never shows.
+    """
+    box = page.get_by_role("combobox", name=label)
+    box.click()
+    box.fill("")
+    box.press_sequentially(option)
+    expect(page.get_by_role("option", name=option, exact=True)).to_be_visible()
+    box.press("Enter")
+    expect(box).to_have_value(option)
+
+
+@pytest.fixture(name="choose")
+def choose_fixture() -> Callable[[Page, str, str], None]:
+    """`choose(page, "New status", "Approved")`: pick an option of a selectbox."""
+    return choose
+
+
+def assert_no_exception(page: Page) -> None:
+    """Fail, with Streamlit's message, if the page shows an exception; call after wait_for_app."""
+    shown = page.get_by_test_id("stException").all_inner_texts()
+    assert not shown, (
+        "the page shows an exception (the traceback is in artifacts/streamlit.log):\n"
+        + "\n".join(shown)
+    )
+
+
+@pytest.fixture(name="assert_no_exception")
+def assert_no_exception_fixture() -> Callable[[Page], None]:
+    """`assert_no_exception(page)`: the script's last run ended without an exception."""
+    return assert_no_exception

@@ -141,7 +141,7 @@ CASES = [
     Case("department", charts.department_level_chart, department_frame, "department", "y"),
     Case("type", charts.type_level_chart, type_frame, "type_label", "y"),
     Case("status", charts.status_level_chart, status_frame, "status_label", "y"),
-    Case("reason", charts.reason_chart, reason_frame, "rule", "y"),
+    Case("reason", charts.reason_chart, reason_frame, "rule_name", "y", tooltip="rule"),
     Case(
         "week", charts.timeline_chart, week_frame, "week", "x", tooltip="period_label", value="y0"
     ),
@@ -356,12 +356,13 @@ def test_reason_chart_keeps_the_top_rules_with_their_text_and_section(g: Guidanc
     frame = reason_frame(g)
     spec = spec_of(charts.reason_chart(frame, g, top=3))
     ranked = [frame["rule"][0], *sorted(frame["rule"][1:3])]  # 9, then the two 7s by id
-    assert spec["encoding"]["y"]["sort"] == ranked
+    assert spec["encoding"]["y"]["sort"] == [charts.rule_name(r) for r in ranked]
     rows = rows_of(spec)
     assert [row["rule"] for row in rows] == list(frame["rule"][:3])
     for row in rows:
         rule = g.rule(row["rule"])
         assert row["rule_text"] == rule.text
+        assert row["rule_name"] == charts.rule_name(rule.id)
         assert row["section_title"] == g.section(rule.section).title
     titles = [t["title"] for t in spec["encoding"]["tooltip"]]
     assert titles == ["Rule", "Reason", "Guidance section", "Level", "Uses"]
@@ -378,7 +379,12 @@ def test_reason_chart_sums_a_rule_fired_at_two_levels(g: Guidance):
         }
     )
     spec = spec_of(charts.reason_chart(frame, g, top=10))
-    assert spec["encoding"]["y"]["sort"] == [rule.id, g.rules[1].id, "gone-rule"]
+    assert spec["encoding"]["y"]["sort"] == [
+        "Principle 1 original output",
+        "Principle 2 no training",
+        "Gone rule",
+    ]
+    assert [rule.id, g.rules[1].id] == ["principle-1-original-output", "principle-2-no-training"]
     gone = next(row for row in rows_of(spec) if row["rule"] == "gone-rule")
     assert (gone["rule_text"], gone["section_title"]) == (
         "(no longer in the guidance)",

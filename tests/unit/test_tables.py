@@ -1,0 +1,79 @@
+"""Display tables: the log listing and the history in words, not ids."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from greenlight.guidance import load_guidance
+from greenlight.store import HistoryEntry
+from greenlight.tables import history_table, log_table
+
+G = load_guidance()
+AT = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
+
+
+def entry(n, field, old, new, note=""):
+    return HistoryEntry(
+        id=n, use_id="u1", at=AT, actor="Sam", field=field, old=old, new=new, note=note
+    )
+
+
+def test_history_is_newest_first_and_in_words():
+    table = history_table(
+        [
+            entry(1, "created", None, "draft"),
+            entry(2, "status", "draft", "submitted", "sent to the studio"),
+            entry(3, "involves.digital_replica", "false", "true"),
+            entry(4, "level", "escalate", "approval"),
+            entry(5, "approval_ref", "", "WA-1"),
+            entry(6, "archived", "false", "true"),
+            entry(7, "principles.outputs_original", "yes", "unsure"),
+            entry(8, "department", "Art", "VFX"),
+        ],
+        G,
+    )
+    assert table[["What", "From", "To"]].values.tolist() == [
+        ["Department", "Art", "VFX"],
+        [
+            "Will the output avoid copying or closely recreating material we do not own?",
+            "Yes",
+            "Unsure",
+        ],
+        ["Archived", "No", "Yes"],
+        ["Approval reference", "", "WA-1"],
+        ["Level", "Escalate", "Written approval"],
+        ["It creates or uses a digital replica of real talent", "No", "Yes"],
+        ["Status", "Draft", "Submitted"],
+        ["Logged", "", "draft"],
+    ]
+    assert table["Note"].tolist()[-2] == "sent to the studio"
+
+
+def test_log_table_puts_title_level_and_status_first_with_labels():
+    frame = pd.DataFrame(
+        [
+            {
+                "id": "u1",
+                "title": "Moodboard",
+                "level": "approval",
+                "status": "escalated",
+                "department": "Art",
+                "use_case_type": "key_visual",
+                "tool": "",
+                "vendor": "",
+                "requested_by": "",
+                "approval_ref": "",
+                "updated_at": AT,
+            }
+        ]
+    )
+    table = log_table(G, frame)
+    assert list(table.columns[:3]) == ["Title", "Level", "Status"]
+    assert table.columns[-1] == "id"
+    assert table.iloc[0][["Level", "Status", "Type"]].tolist() == [
+        "🔴 Written approval",
+        "Escalated",
+        "Final character designs or key visuals",
+    ]
