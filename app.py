@@ -6,6 +6,7 @@ from greenlight import ui
 
 st.set_page_config(page_title="Greenlight", page_icon="🚦", layout="wide")
 navigation = ui.navigation()
-ui.sidebar(ui.store())
-navigation.run()
+with ui.database_errors():
+    ui.sidebar(ui.store())
+    navigation.run()
 ui.show_flash()

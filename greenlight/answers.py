@@ -21,6 +21,7 @@ from greenlight.yamlio import YamlError, read_yaml
 MAX_DOCUMENT_BYTES = 256 * 1024
 MAX_PROBLEMS = 50  # enough to fix a file; a hostile one does not flood the screen
 MAX_ALIASES = 16  # an answers document needs none; a few are harmless
+MAX_DERIVED = 65_536  # sets of answers whose derived values memo() keeps per guidance
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,50 @@ FIELDS: tuple[Field, ...] = (
     Field("scene", "Scene or episode", 200),
 )
 FIELD_NAMES = tuple(f.name for f in FIELDS)
+_FIELD_BY_NAME = {f.name: f for f in FIELDS}
+
+
+@dataclass(frozen=True)
+class _Contract:
+    """A guidance's answers contract as lookup tables, built once per guidance."""
+
+    by_path: dict[tuple[str, ...], Question]
+    groups: frozenset[str]
+    known: frozenset[str]
+    members: dict[str, dict[str, Question]]  # group -> key -> question
+    top: dict[str, Question]  # top-level key -> question
+    defaults: dict[str, str | bool]
+    paths: tuple[tuple[str, tuple[str, ...]], ...]  # (question id, path), in guidance order
+    # (question id, value, type) of every allowed answer, as stored documents hold them
+    allowed: frozenset[tuple[str, str | bool, type]]
+    # Values derived from a set of answers alone (see memo()), kept while the guidance lives.
+    derived: dict[tuple, Any] = field(default_factory=dict, compare=False)
+
+
+_contracts: dict[int, tuple[Guidance, _Contract]] = {}
+
+
+def contract(guidance: Guidance) -> _Contract:
+    """The lookup tables of a guidance's answers contract (cached while the guidance lives)."""
+    found = _contracts.get(id(guidance))
+    if found is not None and found[0] is guidance:
+        return found[1]
+    by_path = {q.path: q for q in guidance.questions}
+    groups = frozenset(path[0] for path in by_path if len(path) == 2)
+    built = _Contract(
+        by_path=by_path,
+        groups=groups,
+        known=frozenset(FIELD_NAMES) | groups | {p[0] for p in by_path if len(p) == 1},
+        members={g: {p[1]: q for p, q in by_path.items() if p[0] == g} for g in groups},
+        top={p[0]: q for p, q in by_path.items() if len(p) == 1},
+        defaults={q.id: q.default for q in guidance.questions},
+        paths=tuple((q.id, q.path) for q in guidance.questions),
+        allowed=frozenset((q.id, v, type(v)) for q in guidance.questions for v in q.values),
+    )
+    if len(_contracts) > 16:  # guidance sets are few; never let the cache grow unbounded
+        _contracts.clear()
+    _contracts[id(guidance)] = (guidance, built)
+    return built
 
 
 @dataclass(frozen=True)
@@ -74,8 +119,30 @@ class Answers:
 
     def to_document(self, guidance: Guidance) -> dict[str, Any]:
         """The nested answers document; only answers actually given, so gaps stay gaps."""
-        given = {qid: value for qid, value in self.values.items() if qid in self.provided}
-        return build_document(guidance, {"title": self.title, **self.fields}, given)
+        doc: dict[str, Any] = {"title": self.title}
+        doc.update({name: self.fields[name] for name in FIELD_NAMES[1:] if self.fields.get(name)})
+        part = memo(guidance, "document", self, lambda: build_document(guidance, {}, self.given))
+        # A copy of the remembered groups: a caller may change its document.
+        doc.update((k, dict(v) if type(v) is dict else v) for k, v in part.items() if k != "title")
+        return doc
+
+    @property
+    def given(self) -> dict[str, str | bool]:
+        """The answers actually given, by question id."""
+        return {qid: value for qid, value in self.values.items() if qid in self.provided}
+
+
+def memo(guidance: Guidance, kind: str, answers: Answers, compute):
+    """compute() for a set of answers (free text aside), remembered per guidance: the log
+    holds many uses with the same answers, and what follows from them alone is the same."""
+    cache = contract(guidance).derived
+    key = (kind, answers.provided, tuple(answers.values.items()))
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= MAX_DERIVED:
+            cache.clear()
+        found = cache[key] = compute()
+    return found
 
 
 def build_document(
@@ -84,13 +151,13 @@ def build_document(
     """An answers document from free-text fields and answers keyed by question id."""
     doc: dict[str, Any] = {"title": fields.get("title", "")}
     doc.update({name: fields[name] for name in FIELD_NAMES[1:] if fields.get(name)})
-    for q in guidance.questions:
-        if q.id not in answers:
+    for qid, path in contract(guidance).paths:
+        if qid not in answers:
             continue
-        target = doc
-        for part in q.path[:-1]:
-            target = target.setdefault(part, {})
-        target[q.path[-1]] = answers[q.id]
+        if len(path) == 1:
+            doc[path[0]] = answers[qid]
+        else:
+            doc.setdefault(path[0], {})[path[1]] = answers[qid]
     return doc
 
 
@@ -158,11 +225,10 @@ def parse_answers(document: Any, guidance: Guidance) -> Answers:
             [Problem("", f"the document must be a mapping of keys, not {_show(document)}")]
         )
     problems: list[Problem] = []
-    by_path: dict[tuple[str, ...], Question] = {q.path: q for q in guidance.questions}
-    groups = {path[0] for path in by_path if len(path) == 2}
-    known = set(FIELD_NAMES) | groups | {path[0] for path in by_path if len(path) == 1}
-    fields = {spec.name: "" for spec in FIELDS}
-    values: dict[str, str | bool] = {q.id: q.default for q in guidance.questions}
+    c = contract(guidance)
+    groups, known = c.groups, c.known
+    fields = dict.fromkeys(FIELD_NAMES, "")
+    values: dict[str, str | bool] = dict(c.defaults)
     provided: set[str] = set()
 
     def take(q: Question, raw: Any) -> None:
@@ -182,16 +248,16 @@ def parse_answers(document: Any, guidance: Guidance) -> Answers:
                 )
             )
         elif key in fields:
-            fields[key] = _text(key, raw, next(f for f in FIELDS if f.name == key), problems)
+            fields[key] = _text(key, raw, _FIELD_BY_NAME[key], problems)
         elif key in groups:
             if raw is None:
                 continue
             if not isinstance(raw, Mapping):
                 problems.append(Problem(key, f"expected a mapping of answers, not {_show(raw)}"))
                 continue
-            members = {path[1] for path in by_path if len(path) == 2 and path[0] == key}
+            members = c.members[key]
             for sub, answer in raw.items():
-                q = by_path.get((key, sub)) if isinstance(sub, str) else None
+                q = members.get(sub) if isinstance(sub, str) else None
                 if q is None:
                     problems.append(
                         Problem(
@@ -202,7 +268,7 @@ def parse_answers(document: Any, guidance: Guidance) -> Answers:
                     continue
                 take(q, answer)
         else:
-            take(by_path[(key,)], raw)
+            take(c.top[key], raw)
     if "title" not in document:
         problems.append(Problem("title", "is required; give the use a short title"))
     if problems:
@@ -215,6 +281,68 @@ def parse_answers(document: Any, guidance: Guidance) -> Answers:
         fields=MappingProxyType(fields),
         values=MappingProxyType(values),
         provided=frozenset(provided),
+    )
+
+
+def stored_answers(document: Any, guidance: Guidance) -> Answers:
+    """parse_answers, fast for a document expected to be valid (one the log stored, or one
+    the CSV import built from its cells).
+
+    Checks each answer's question and value and each text field's type and length in one
+    pass, and hands any document that fails a check to parse_answers, which reports every
+    problem: the same result as parse_answers for any document.
+    """
+    c = contract(guidance)
+    values = dict(c.defaults)
+    provided = []
+    fields = dict.fromkeys(FIELD_NAMES, "")
+    try:
+        for key, raw in document.items():
+            if key in fields:
+                if (
+                    type(raw) is not str
+                    or len(raw) > _FIELD_BY_NAME[key].max_length
+                    or ("\x00" in raw)
+                ):
+                    raise LookupError(key)
+                fields[key] = raw
+            elif type(raw) is dict:
+                members = c.members[key]
+                for sub, answer in raw.items():
+                    qid = members[sub].id
+                    if answer is None or (qid, answer, type(answer)) not in c.allowed:
+                        raise LookupError(qid)
+                    values[qid] = answer
+                    provided.append(qid)
+            else:
+                qid = c.top[key].id
+                if raw is None or (qid, raw, type(raw)) not in c.allowed:
+                    raise LookupError(qid)
+                values[qid] = raw
+                provided.append(qid)
+    except (LookupError, AttributeError, TypeError):
+        return parse_answers(document, guidance)
+    title = fields.pop("title")
+    if not title.strip() or "title" not in document:
+        return parse_answers(document, guidance)
+    return Answers(
+        title=title,
+        fields=MappingProxyType(fields),
+        values=MappingProxyType(values),
+        provided=frozenset(provided),
+    )
+
+
+def answers_key(document: Mapping[str, Any]) -> tuple:
+    """The answers of a document as a hashable key, free text left out (TypeError if a value
+    cannot be hashed). Equal keys mean equal answers; the converse needs the same key order,
+    which every document the log writes has."""
+    return tuple(
+        [
+            (key, tuple(raw.items()) if type(raw) is dict else raw)
+            for key, raw in document.items()
+            if key not in _FIELD_BY_NAME
+        ]
     )
 
 

@@ -250,6 +250,35 @@ def timeline_chart(frame: pd.DataFrame, guidance: Guidance, period: Period = "we
     )
 
 
+def overview_panels(data: Mapping[str, pd.DataFrame], guidance: Guidance) -> list:
+    """The risk overview's charts, in page order, as (title, chart), from its aggregates."""
+    period = timeline_period(data["week"])
+    return [
+        ("Uses by level", level_chart(data["level"], guidance)),
+        ("Departments by level", department_level_chart(data["department"], guidance)),
+        ("Kinds of use by level", type_level_chart(data["type"], guidance)),
+        ("The reasons that fire most", reason_chart(data["reason"], guidance)),
+        (f"Uses logged per {period}", timeline_chart(data[period], guidance, period)),
+        ("Status by level", status_level_chart(data["status"], guidance)),
+        ("Principles answered no or unsure", principle_chart(data["principle"], guidance)),
+    ]
+
+
+def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
+    """A chart as the Vega-Lite spec st.vega_lite_chart draws, without Altair's default view
+    size (Streamlit draws Altair charts with no theme of Altair's: the same picture)."""
+    spec = chart.to_dict()
+    view = spec.get("config", {}).get("view", {})
+    for name in ("continuousWidth", "continuousHeight"):
+        if view.get(name) == 300:  # Altair's default theme, not ours
+            del view[name]
+    if "config" in spec and not spec["config"].get("view", True):
+        del spec["config"]["view"]
+    if spec.get("config") == {}:
+        del spec["config"]
+    return spec
+
+
 def timeline_period(weeks: pd.DataFrame, most_weeks: int = MAX_WEEKS) -> Period:
     """ "week" while the weekly counts (DataFrame[week, ...]) span at most `most_weeks` weeks,
     else "month": a long log stays readable, and its chart small, as months."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
@@ -29,6 +30,7 @@ from greenlight.answers import FIELD_NAMES
 from greenlight.csvio_format import (
     DERIVED_COLUMNS,
     ESCAPE,
+    ESCAPED_STARTS,
     FORMULA_PREFIXES,
     MAX_CELL_CHARS,
     MAX_IMPORT_BYTES,
@@ -73,9 +75,13 @@ if TYPE_CHECKING:
     from greenlight.store import UseCaseStore
 
 Progress = Callable[[int, int], None]
+# Rows fetched at a time: few enough that an export's memory stays a few MB at any size.
+EXPORT_BATCH = 100
+MAX_RENDERED = 512  # distinct sets of answers kept rendered during one export
 
 
 def _answer_cell(value: Any) -> str:
+    """An answer as its cell: the value, true or false, or empty when it was not given."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -84,55 +90,49 @@ def _answer_cell(value: Any) -> str:
 
 
 def _rows(store: UseCaseStore, guidance: Guidance, f: UseFilter) -> Iterator[list[str]]:
-    paths = [q.path for q in guidance.questions]
-    n_fields = len(FIELD_NAMES)
-    for row in store.iter_export_rows(f):
-        use_id, production, *rest = row
-        texts = rest[:n_fields]
-        doc = rest[n_fields] or {}
-        (level, rules, matrix_row, status, ref, g_id, g_version, created, updated) = rest[
-            n_fields + 1 :
-        ]
-        answers = []
-        for path in paths:
-            node = doc.get(path[0])
-            if len(path) == 2:
-                node = node.get(path[1]) if isinstance(node, dict) else None
-            answers.append(_answer_cell(node))
-        cells = [
-            use_id,
-            production,
-            *texts,
-            *answers,
-            level,
-            rules,
-            matrix_row or "",
-            status,
-            ref,
-            g_id,
-            g_version,
-            format_time(created),
-            format_time(updated),
-        ]
-        yield [neutralise(c) for c in cells]
+    # The hot loop of a large export: answers are rendered once per distinct set of answers
+    # (the database hands them over without the free text), the rest without a call per cell.
+    paths = [(q.path[0], q.path[1] if len(q.path) == 2 else None) for q in guidance.questions]
+    n_text = 2 + len(FIELD_NAMES)  # id, production and the free text
+    starts = ESCAPED_STARTS
+    rendered: dict[str, list[str]] = {}
+    for row in store.iter_export_rows(f, batch=EXPORT_BATCH):
+        answers = rendered.get(row[n_text])
+        if answers is None:
+            doc = json.loads(row[n_text]) if row[n_text] else {}
+            answers = []
+            for key, sub in paths:
+                node = doc.get(key)
+                if sub is not None:
+                    node = node.get(sub) if type(node) is dict else None
+                answers.append(neutralise(_answer_cell(node)))
+            if len(rendered) < MAX_RENDERED:  # the commonest answers come first and stay
+                rendered[row[n_text]] = answers
+        level, rules, matrix_row, status, ref, g_id, g_version, created, updated = row[n_text + 1 :]
+        cells = [*row[:n_text], level, rules, matrix_row or "", status, ref, g_id, g_version]
+        cells = [ESCAPE + c if c and c[0] in starts else c for c in cells]
+        cells[n_text:n_text] = answers
+        cells += (format_time(created), format_time(updated))  # digits first: never escaped
+        yield cells
 
 
 def iter_csv(
-    store: UseCaseStore, guidance: Guidance, f: UseFilter = ALL_USES, *, chunk_rows: int = 1000
+    store: UseCaseStore, guidance: Guidance, f: UseFilter = ALL_USES, *, chunk_rows: int = 100
 ) -> Iterator[str]:
     """The CSV text of the uses matching `f`, header first, in chunks of `chunk_rows` rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(export_columns(guidance))
-    pending = 1
+    pending: list[list[str]] = []
     for cells in _rows(store, guidance, f):
-        writer.writerow(cells)
-        pending += 1
-        if pending >= chunk_rows:
+        pending.append(cells)
+        if len(pending) >= chunk_rows:
+            writer.writerows(pending)
+            pending.clear()
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
-            pending = 0
+    writer.writerows(pending)
     if buffer.tell():
         yield buffer.getvalue()
 

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 # Characters that make a spreadsheet read a cell as a formula, plus our own escape character.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
-_ESCAPED_STARTS = frozenset((*FORMULA_PREFIXES, ESCAPE))
+# The first characters neutralise() escapes (the export inlines the test for speed).
+ESCAPED_STARTS = frozenset((*FORMULA_PREFIXES, ESCAPE))
 
 DERIVED_COLUMNS = ("level", "reasons", "matrix_row", "guidance_id", "guidance_version")
 # The longest cell an import accepts (the longest free-text field is far shorter).
@@ -51,7 +52,7 @@ def export_columns(guidance: Guidance) -> list[str]:
 
 def neutralise(cell: str) -> str:
     """The cell as written: a leading apostrophe where a spreadsheet could see a formula."""
-    if cell and cell[0] in _ESCAPED_STARTS:
+    if cell and cell[0] in ESCAPED_STARTS:
         return ESCAPE + cell
     return cell
 

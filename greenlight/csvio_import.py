@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
 from greenlight import workflow
-from greenlight.answers import FIELD_NAMES, AnswersError, parse_answers
+from greenlight.answers import FIELD_NAMES, AnswersError, stored_answers
 from greenlight.csvio_format import (
+    ESCAPE,
     MAX_CELL_CHARS,
     MAX_IMPORT_BYTES,
     export_columns,
@@ -90,6 +91,11 @@ def _encoding_message(cell: str) -> str:
     return f"not UTF-8 text (byte 0x{byte:02x}); save the file as CSV UTF-8"
 
 
+def _shorten(name: str, limit: int = 60) -> str:
+    """A cell as a problem report quotes it: a huge one (a whole file in one cell) cut short."""
+    return name if len(name) <= limit else f"{name[: limit - 3]}..."
+
+
 def _check_header(header: list[str], guidance: Guidance, problems: list[CsvProblem]) -> list[str]:
     known = export_columns(guidance)
     names = [restore(cell.strip()) for cell in header]
@@ -98,15 +104,16 @@ def _check_header(header: list[str], guidance: Guidance, problems: list[CsvProbl
         if _NOT_UTF8.search(name):
             problems.append(CsvProblem(1, f"{index + 1}", _encoding_message(name)))
             continue
+        shown = _shorten(name)
         if name in seen:
-            problems.append(CsvProblem(1, name, "appears twice in the header; keep one"))
+            problems.append(CsvProblem(1, shown, "appears twice in the header; keep one"))
         seen.add(name)
         if name not in known:
-            hint = did_you_mean(name, known)
+            hint = did_you_mean(shown, known)
             problems.append(
                 CsvProblem(
                     1,
-                    name or "(empty)",
+                    shown or "(empty)",
                     f"unknown column{hint}; the columns are {', '.join(known)}",
                 )
             )
@@ -132,6 +139,31 @@ def _document(cells: dict[str, str], guidance: Guidance) -> dict[str, Any]:
             target = target.setdefault(part, {})
         target[q.path[-1]] = value
     return doc
+
+
+def _check_cells(
+    row: int,
+    names: list[str],
+    record: list[str],
+    has_bad_bytes: bool,
+    cells: dict[str, str],
+    problems: list[CsvProblem],
+) -> bool:
+    """Restore a row's cells into `cells`; report oversized or non-UTF-8 ones (True if any)."""
+    bad = False
+    for name, raw in zip(names, record, strict=True):
+        if len(raw) > MAX_CELL_CHARS:
+            problems.append(
+                CsvProblem(row, name, f"is {len(raw)} characters; the limit is {MAX_CELL_CHARS}")
+            )
+            bad = True
+            continue
+        if has_bad_bytes and _NOT_UTF8.search(raw):
+            problems.append(CsvProblem(row, name, _encoding_message(raw)))
+            bad = True
+            continue
+        cells[name] = restore(raw)
+    return bad
 
 
 def read_csv(
@@ -188,20 +220,12 @@ def read_csv(
             continue
         cells: dict[str, str] = {}
         bad = False
-        for name, raw in zip(names, record, strict=True):
-            if len(raw) > MAX_CELL_CHARS:
-                problems.append(
-                    CsvProblem(
-                        row, name, f"is {len(raw)} characters; the limit is {MAX_CELL_CHARS}"
-                    )
-                )
-                bad = True
-                continue
-            if has_bad_bytes and _NOT_UTF8.search(raw):
-                problems.append(CsvProblem(row, name, _encoding_message(raw)))
-                bad = True
-                continue
-            cells[name] = restore(raw)
+        if not has_bad_bytes and max(map(len, record)) <= MAX_CELL_CHARS:
+            # Every cell is fine as it is (the usual case): restore them in one pass.
+            pairs = zip(names, record, strict=True)
+            cells = {name: raw[1:] if raw[:1] == ESCAPE else raw for name, raw in pairs}
+        else:
+            bad = _check_cells(row, names, record, has_bad_bytes, cells, problems)
         if bad:
             continue
         found = _check_row(row, cells, guidance, engine, production, problems)
@@ -252,7 +276,7 @@ def _check_row(
             CsvProblem(
                 row,
                 "production",
-                f"this row belongs to production {file_production!r}, not {production!r}; "
+                f"this row belongs to production {_shorten(file_production)!r}, not {production!r}; "
                 "import it there or clear the cell",
             )
         )
@@ -270,11 +294,14 @@ def _check_row(
     if status not in workflow.status_ids():
         problems.append(
             CsvProblem(
-                row, "status", f"{status!r} is not one of {', '.join(workflow.status_ids())}"
+                row,
+                "status",
+                f"{_shorten(status)!r} is not one of {', '.join(workflow.status_ids())}",
             )
         )
     try:
-        answers = parse_answers(_document(cells, guidance), guidance)
+        # The fast path for a valid document; parse_answers' own problems for any other.
+        answers = stored_answers(_document(cells, guidance), guidance)
     except AnswersError as exc:
         for problem in exc.problems:
             problems.append(CsvProblem(row, problem.path, problem.message))

@@ -12,11 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from greenlight.answers import Answers
+from greenlight.answers import FIELD_NAMES, Answers, answers_key, parse_answers, stored_answers
 from greenlight.conditions import Predicate, compile_condition
 from greenlight.guidance import Guidance
 
 MEMO_LIMIT = 65_536
+_TEXT = frozenset(FIELD_NAMES)
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class Engine:
         self._order = tuple(q.id for q in guidance.questions)
         self._rows = {row.id for row in guidance.matrix}
         self._memo: dict[tuple, Assessment] = {}
+        self._documents: dict[tuple, tuple[Answers, Assessment]] = {}
 
     def is_shown(self, question_id: str, values: Mapping[str, Any]) -> bool:
         """Whether a question matters for these answers (its shown_when holds, or it has none)."""
@@ -103,6 +105,31 @@ class Engine:
             self._memo.clear()
         self._memo[key] = result
         return result
+
+    def assess_document(self, document: Mapping[str, Any]) -> tuple[Answers, Assessment]:
+        """Read and assess an answers document as the log stores it; AnswersError if invalid.
+
+        Memoised on the answers alone (answers.answers_key), so re-assessing a log costs a
+        dictionary look-up per use with answers seen before. The free text is not read: the
+        Answers returned carry the answers only (title "-"), which is all an assessment uses.
+        """
+        if type(document) is not dict and not isinstance(document, Mapping):
+            parse_answers(document, self.guidance)  # raises, saying what is wrong
+        try:
+            key: tuple | None = answers_key(document)
+            hit = self._documents.get(key)
+        except TypeError:  # an unhashable value: let the parser say what is wrong with it
+            key, hit = None, None
+        if hit is not None:
+            return hit
+        answers_only = {k: v for k, v in document.items() if k not in _TEXT}
+        answers = stored_answers({**answers_only, "title": "-"}, self.guidance)
+        hit = (answers, self.assess(answers))
+        if key is not None:
+            if len(self._documents) >= MEMO_LIMIT:
+                self._documents.clear()
+            self._documents[key] = hit
+        return hit
 
     def _assess(self, values: Mapping[str, Any], provided: frozenset[str]) -> Assessment:
         g = self.guidance

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +104,7 @@ class Question:
     number: int | None = None
     origin: str = field(default="", compare=False, repr=False)
 
-    @property
+    @cached_property  # read for every answer of every use: computed once per question
     def path(self) -> tuple[str, ...]:
         """Where the answer sits in an answers document: ('principles', 'x') or ('x',)."""
         return tuple(self.id.split("."))
@@ -112,7 +113,7 @@ class Question:
     def ordered(self) -> bool:
         return self.kind != "category"
 
-    @property
+    @cached_property
     def values(self) -> tuple[str | bool, ...]:
         return tuple(option.value for option in self.options)
 

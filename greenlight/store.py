@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from greenlight import store_queries as q
-from greenlight import workflow
-from greenlight.answers import AnswersError, parse_answers
+from greenlight import store_reassess, workflow
+from greenlight import store_tally as tally
 from greenlight.store_db import (
+    bulk_insert,
     get_engine,
     read_transaction,
     resolve_database_url,
@@ -196,16 +196,15 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
         for start in range(0, total, INSERT_BATCH):
             chunk = prepared[start : start + INSERT_BATCH]
             rows = [dict(p[0], production_id=production_id) for p in chunk]
-            conn.execute(sa.insert(uses), rows)
             reason_rows = [r for p in chunk for r in p[1]]
-            if reason_rows:
-                conn.execute(sa.insert(use_reasons), reason_rows)
             principle_rows = [r for p in chunk for r in p[2]]
-            if principle_rows:
-                conn.execute(sa.insert(use_principles), principle_rows)
-            conn.execute(sa.insert(use_history), [h for p in chunk for h in p[3]])
+            bulk_insert(conn, uses, rows)
+            bulk_insert(conn, use_reasons, reason_rows)
+            bulk_insert(conn, use_principles, principle_rows)
+            bulk_insert(conn, use_history, [h for p in chunk for h in p[3]])
             if progress:
                 progress(min(start + INSERT_BATCH, total), total)
+        tally.count_inserted(conn, [p[0]["id"] for p in prepared])
         self._bump(conn, [production])
 
     def _lock_use(self, conn: Connection, use_id: str) -> dict[str, Any]:
@@ -231,12 +230,16 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
         assessment = engine.assess(answers)
         with write_transaction(self.engine) as conn:
             current = self._lock_use(conn, use_id)
-            values, changes = apply_assessment(conn, current, answers, assessment, engine.guidance)
+            with tally.recounting(conn, uses.c.id == use_id):
+                values, changes = apply_assessment(
+                    conn, current, answers, assessment, engine.guidance
+                )
+                if changes:
+                    now = now_utc()
+                    values.update(updated_at=now, updated_by=actor)
+                    conn.execute(sa.update(uses).where(uses.c.id == use_id).values(**values))
+                    write_history(conn, use_id, now, actor, changes, note)
             if changes:
-                now = now_utc()
-                values.update(updated_at=now, updated_by=actor)
-                conn.execute(sa.update(uses).where(uses.c.id == use_id).values(**values))
-                write_history(conn, use_id, now, actor, changes, note)
                 self._bump(conn, [current["production_code"]])
         return self.get_use(use_id)
 
@@ -247,61 +250,17 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
         actor: str,
         codes: Sequence[str] | None = None,
         progress: Progress | None = None,
-        batch_size: int = 500,
+        batch_size: int = store_reassess.BATCH,
     ) -> ReassessResult:
         """Re-assess every use assessed under another guidance version than `engine`'s.
 
         The old level and guidance version are kept next to the new ones (previous_level,
         previous_guidance_version). Works in short transactions of `batch_size` uses, so other
         writers are not held up; a use whose answers the new guidance rejects is left as it
-        was and reported in `problems`.
+        was and reported in `problems`. See store_reassess for how.
         """
         actor = clean_actor(actor)
-        guidance = engine.guidance
-        # Archived or not: the record stays whole.
-        f = UseFilter(productions=tuple(codes or ()), archived=None)
-        stale = sa.or_(
-            uses.c.guidance_id != guidance.id, uses.c.guidance_version != guidance.version
-        )
-        with self.engine.connect() as conn:
-            ids = list(
-                conn.execute(
-                    sa.select(uses.c.id).where(*q.where(f), stale).order_by(uses.c.id)
-                ).scalars()
-            )
-        checked = changed = reopened = 0
-        problems: list[str] = []
-        note = f"re-assessed under guidance {guidance.id} {guidance.version}"
-        for start in range(0, len(ids), batch_size):
-            with write_transaction(self.engine) as conn:
-                touched: set[str] = set()
-                for use_id in ids[start : start + batch_size]:
-                    current = self._lock_use(conn, use_id)
-                    if (current["guidance_id"], current["guidance_version"]) == (
-                        guidance.id,
-                        guidance.version,
-                    ):
-                        continue  # another writer got there first
-                    try:
-                        answers = parse_answers(current["answers"], guidance)
-                    except AnswersError as exc:
-                        problems.extend(f"use {use_id}: {p}" for p in exc.problems)
-                        continue
-                    assessment = engine.assess(answers)
-                    values, changes = apply_assessment(conn, current, answers, assessment, guidance)
-                    now = now_utc()
-                    values.update(updated_at=now, updated_by=actor)
-                    conn.execute(sa.update(uses).where(uses.c.id == use_id).values(**values))
-                    write_history(conn, use_id, now, actor, changes, note)
-                    checked += 1
-                    changed += values["level"] != current["level"]
-                    reopened += values.get("status", current["status"]) != current["status"]
-                    touched.add(current["production_code"])
-                if touched:
-                    self._bump(conn, touched)
-            if progress:
-                progress(min(start + batch_size, len(ids)), len(ids))
-        return ReassessResult(checked, changed, reopened, tuple(problems))
+        return store_reassess.reassess(self, engine, actor, codes or (), progress, batch_size)
 
     def set_status(
         self,
@@ -363,11 +322,16 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
 
     def _write(self, conn, current, actor, changes, note, at, **values) -> None:
         when = to_db_time(at) if at else now_utc()
-        conn.execute(
+        update = (
             sa.update(uses)
             .where(uses.c.id == current["id"])
             .values(**values, updated_at=when, updated_by=actor)
         )
+        if {"status", "archived"} & set(values):  # the columns the tallies count by
+            with tally.recounting(conn, uses.c.id == current["id"]):
+                conn.execute(update)
+        else:
+            conn.execute(update)
         write_history(conn, current["id"], when, actor, changes, note)
         self._bump(conn, [current["production_code"]])
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from greenlight import store_tally as tally
 from greenlight.store_db import write_transaction
 from greenlight.store_records import NotFound, Production, StoreError, utc
 from greenlight.store_rows import CODE_PATTERN, clean_actor, now_utc
@@ -127,6 +128,11 @@ class ProductionsMixin:
             removed = conn.execute(
                 sa.select(sa.func.count()).select_from(uses).where(uses.c.production_id.in_(ids))
             ).scalar_one()
+            demo_uses = uses.c.production_id.in_(ids)
+            # Locked first, so no other writer changes a use between its count and its removal.
+            conn.execute(sa.select(uses.c.id).where(demo_uses).with_for_update())
+            tally.add_counted(conn, demo_uses, -1)
+            tally.drop_empty(conn)
             conn.execute(sa.delete(productions).where(productions.c.id.in_(ids)))
             self._bump(conn, [row.code for row in demo])
         return removed

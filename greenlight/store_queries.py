@@ -7,12 +7,15 @@ grouped in the database, never computed over rows in Python.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection, Engine
 
+from greenlight import store_tally_queries as tallied
 from greenlight.answers import FIELD_NAMES
 from greenlight.store_db import read_transaction
 from greenlight.store_records import (
@@ -53,7 +56,8 @@ SORT_KEYS: dict[str, Any] = {
 
 MAX_PAGE = 1000
 
-# What the CSV export reads of each use, in this order (answers is the answers document).
+# What the CSV export reads of each use, in this order (answers: the answers document
+# without its free text, as JSON text; see answers_without_text).
 EXPORT_COLUMNS: tuple[str, ...] = (
     "id",
     "production",
@@ -105,23 +109,42 @@ def where(f: UseFilter) -> list[sa.ColumnElement[bool]]:
     return conditions
 
 
-def export_query(f: UseFilter) -> sa.Select:
-    """The uses matching a filter with EXPORT_COLUMNS, by production, creation time and id."""
+def answers_without_text(dialect: str) -> sa.ColumnElement[str]:
+    """The answers document without its free text, as JSON text made by the database.
+
+    Uses with the same answers get the same text (the free text is what makes every
+    document unique), so the export renders each distinct set of answers once.
+    """
+    if dialect == "postgresql":
+        keys = sa.cast(sa.literal(list(FIELD_NAMES)), ARRAY(sa.Text))
+        return sa.cast(uses.c.answers.op("-")(keys), sa.Text)
+    paths = [f"$.{name}" for name in FIELD_NAMES]
+    return sa.type_coerce(sa.func.json_remove(uses.c.answers, *paths), sa.Text)
+
+
+def export_query(f: UseFilter, production_id: int, code: str, dialect: str) -> sa.Select:
+    """One production's uses matching a filter with EXPORT_COLUMNS, by creation time and id.
+
+    One production at a time, so the database sorts a production's uses, found through the
+    (production_id, archived, created_at) index, never the whole log at once.
+    """
+    special = {"production": sa.literal(code), "answers": answers_without_text(dialect)}
     columns = [
-        productions.c.code.label("production") if name == "production" else uses.c[name]
-        for name in EXPORT_COLUMNS
+        (special[name] if name in special else uses.c[name]).label(name) for name in EXPORT_COLUMNS
     ]
     return (
         sa.select(*columns)
-        .select_from(uses.join(productions, productions.c.id == uses.c.production_id))
-        .where(*where(f))
-        .order_by(productions.c.code, uses.c.created_at, uses.c.id)
+        .where(uses.c.production_id == production_id, *where(replace(f, productions=())))
+        .order_by(uses.c.created_at, uses.c.id)
     )
 
 
 def count_uses(conn: Connection, f: UseFilter) -> int:
     """How many uses match the filter."""
-    return conn.execute(sa.select(sa.func.count()).select_from(uses).where(*where(f))).scalar_one()
+    query = tallied.count_query(f)
+    if query is None:
+        query = sa.select(sa.func.count()).select_from(uses).where(*where(f))
+    return int(conn.execute(query).scalar_one())
 
 
 def _frame(rows: list, columns: list[str]):
@@ -132,20 +155,42 @@ def _frame(rows: list, columns: list[str]):
 
 def counts(conn: Connection, f: UseFilter, by: tuple[str, ...]):
     """Uses grouped by the named DIMENSIONS: a DataFrame with those columns and `uses`."""
+    return _frame(count_rows(conn, f, by), [*by, "uses"])
+
+
+def count_map(conn: Connection, f: UseFilter, by: tuple[str, ...]) -> dict:
+    """Uses grouped by DIMENSIONS as {value: uses}, or {(value, ...): uses} for several.
+
+    The same counts as counts(), without pandas: for pages where start-up time counts.
+    """
+    rows = count_rows(conn, f, by)
+    if len(by) == 1:
+        return {row[0]: int(row[1]) for row in rows}
+    return {tuple(row[:-1]): int(row[-1]) for row in rows}
+
+
+def count_rows(conn: Connection, f: UseFilter, by: tuple[str, ...]) -> list:
+    """The rows of counts(): one per group, the `by` values then the number of uses."""
     unknown = [name for name in by if name not in DIMENSIONS]
     if unknown or not by:
         raise StoreError(f"cannot group by {unknown or by}: choose from {', '.join(DIMENSIONS)}")
+    query = tallied.counts_query(f, by)
+    if query is not None:
+        return list(conn.execute(query).all())
     columns = [DIMENSIONS[name].label(name) for name in by]
     query = sa.select(*columns, sa.func.count().label("uses")).select_from(uses)
     if "production" in by:
         query = query.join(productions, productions.c.id == uses.c.production_id)
     order = [sa.func.max(uses.c.level_rank) if name == "level" else DIMENSIONS[name] for name in by]
     query = query.where(*where(f)).group_by(*(DIMENSIONS[name] for name in by)).order_by(*order)
-    return _frame(conn.execute(query).all(), [*by, "uses"])
+    return list(conn.execute(query).all())
 
 
 def counts_by_reason(conn: Connection, f: UseFilter):
     """How many uses each rule fired for: DataFrame[rule, level, section, uses], most first."""
+    query = tallied.reasons_query(f)
+    if query is not None:
+        return _frame(conn.execute(query).all(), ["rule", "level", "section", "uses"])
     n = sa.func.count().label("uses")
     query = (
         sa.select(use_reasons.c.rule, use_reasons.c.level, use_reasons.c.section, n)
@@ -162,6 +207,9 @@ def principle_concerns(conn: Connection, f: UseFilter):
 
     DataFrame[question_id, answer, uses], ordered by question and answer.
     """
+    query = tallied.principles_query(f)
+    if query is not None:
+        return _frame(conn.execute(query).all(), ["question_id", "answer", "uses"])
     n = sa.func.count().label("uses")
     query = (
         sa.select(use_principles.c.question_id, use_principles.c.answer, n)
@@ -177,6 +225,9 @@ def distinct_values(conn: Connection, f: UseFilter, name: str) -> list[str]:
     """The distinct values of one dimension among the filtered uses (for filter widgets)."""
     if name not in DIMENSIONS or name in ("week", "month"):
         raise StoreError(f"no list of values for {name!r}")
+    query = tallied.distinct_query(f, name)
+    if query is not None:
+        return list(conn.execute(query).scalars())
     column = DIMENSIONS[name]
     query = sa.select(column).distinct().select_from(uses)
     if name == "production":
@@ -244,6 +295,11 @@ class OverviewQueries:
         with self.engine.connect() as conn:
             return counts(conn, f, tuple(by))
 
+    def count_by(self, f: UseFilter = ALL_USES, by: Sequence[str] = ("level",)) -> dict:
+        """counts() as a plain dict, {value: uses} ({(value, ...): uses} for several `by`)."""
+        with self.engine.connect() as conn:
+            return count_map(conn, f, tuple(by))
+
     def counts_by_level(self, f: UseFilter = ALL_USES):
         """DataFrame[level, uses], least serious level first."""
         return self.counts(f, ("level",))
@@ -289,9 +345,13 @@ class OverviewQueries:
         Ordered by production, creation time and id. A server-side cursor on PostgreSQL (and
         SQLite's lazy cursor) keep memory flat however large the log is.
         """
+        chosen = sa.select(productions.c.id, productions.c.code).order_by(productions.c.code)
+        if f.productions:
+            chosen = chosen.where(productions.c.code.in_(f.productions))
         with self.engine.connect() as conn:
-            result = conn.execution_options(stream_results=True, yield_per=batch).execute(
-                export_query(f)
-            )
-            for partition in result.partitions():
-                yield from partition
+            streamed = conn.execution_options(stream_results=True, yield_per=batch)
+            for production_id, code in conn.execute(chosen).all():
+                query = export_query(f, production_id, code, conn.dialect.name)
+                result = streamed.execute(query)
+                for partition in result.partitions():
+                    yield from partition

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from greenlight import workflow
-from greenlight.answers import FIELD_NAMES
+from greenlight.answers import FIELD_NAMES, memo
 from greenlight.store_records import NewUse, StoreError, to_db_time
 from greenlight.store_schema import NAME_LENGTH, use_history, use_principles, use_reasons
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 USE_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
 PRINCIPLES_GROUP = "principles"
-INSERT_BATCH = 2000
+INSERT_BATCH = 5000
 
 Progress = Callable[[int, int], None]
 # (field, old, new) or (field, old, new, note): one history row; the note overrides the change's.
@@ -110,12 +110,20 @@ def child_rows(use_id: str, answers: Answers, assessment: Assessment, guidance: 
         {"use_id": use_id, "rule": r.rule, "position": i, "level": r.level, "section": r.section}
         for i, r in enumerate(assessment.reasons)
     ]
+    concerns = memo(
+        guidance,
+        "principle concerns",
+        answers,
+        lambda: [
+            (question.id, str(answers.values[question.id]))
+            for question in guidance.questions
+            if question.group == PRINCIPLES_GROUP
+            and question.ordered
+            and question.rank(answers.values[question.id]) > 0
+        ],
+    )
     principles = [
-        {"use_id": use_id, "question_id": question.id, "answer": str(answers.values[question.id])}
-        for question in guidance.questions
-        if question.group == PRINCIPLES_GROUP
-        and question.ordered
-        and question.rank(answers.values[question.id]) > 0
+        {"use_id": use_id, "question_id": qid, "answer": answer} for qid, answer in concerns
     ]
     return reasons, principles
 

@@ -108,15 +108,14 @@ uses = sa.Table(
     sa.Column("created_by", sa.String(NAME_LENGTH), nullable=False),
     sa.Column("updated_by", sa.String(NAME_LENGTH), nullable=False),
     sa.Column("archived", sa.Boolean, nullable=False),
-    sa.Index(None, "production_id", "created_at"),
+    # The tallies answer the overview's groupings; the rows are read by production (below)
+    # or by creation time (the edge days of a date range).
     sa.Index(None, "created_at"),
-    sa.Index(None, "level", "created_at"),
-    sa.Index(None, "status", "level"),
-    sa.Index(None, "department", "level"),
-    sa.Index(None, "use_case_type", "level"),
-    sa.Index(None, "created_week", "level"),
-    sa.Index(None, "created_month", "level"),
 )
+
+# The log page lists one production's live uses newest first and counts them: this index
+# answers both without reading the table.
+_PRODUCTION_LISTING = sa.Index(None, uses.c.production_id, uses.c.archived, uses.c.created_at)
 
 use_reasons = sa.Table(
     "use_reasons",
@@ -131,7 +130,6 @@ use_reasons = sa.Table(
     sa.Column("position", sa.SmallInteger, nullable=False),
     sa.Column("level", sa.String(32), nullable=False),
     sa.Column("section", sa.String(100), nullable=False),
-    sa.Index(None, "rule"),
 )
 
 # One row per guiding principle whose answer (defaults applied) is not the clear one.
@@ -146,7 +144,6 @@ use_principles = sa.Table(
     ),
     sa.Column("question_id", sa.String(100), primary_key=True),
     sa.Column("answer", sa.String(32), nullable=False),
-    sa.Index(None, "question_id", "answer"),
 )
 
 use_history = sa.Table(
@@ -167,6 +164,69 @@ use_history = sa.Table(
     sa.Column("note", sa.Text, nullable=False),
     sa.Index(None, "use_id", "id"),
 )
+
+# --- roll-ups (greenlight.store_tally keeps them equal to a recount of the rows) ---------------
+
+# Every tally is keyed by the period (the days one ISO week and one calendar month share),
+# the department and the archived flag: what the overview filters by. Each then adds the
+# dimensions it counts by. matrix_row is "" where a use has none.
+TALLY_PREFIX = ("period", "department", "archived")
+TALLY_DIMENSIONS: dict[str, tuple[sa.Column, ...]] = {
+    "level_tally": (
+        sa.Column("level", sa.String(32), nullable=False),
+        sa.Column("level_rank", sa.SmallInteger, nullable=False),
+    ),
+    "status_tally": (
+        sa.Column("status", sa.String(32), nullable=False),
+        sa.Column("level", sa.String(32), nullable=False),
+        sa.Column("level_rank", sa.SmallInteger, nullable=False),
+    ),
+    "type_tally": (
+        sa.Column("use_case_type", sa.String(64), nullable=False),
+        sa.Column("matrix_row", sa.String(64), nullable=False),
+        sa.Column("level", sa.String(32), nullable=False),
+        sa.Column("level_rank", sa.SmallInteger, nullable=False),
+    ),
+    # Per rule that fired: reason_level is the rule's level, not the use's.
+    "reason_tally": (
+        sa.Column("rule", sa.String(100), nullable=False),
+        sa.Column("reason_level", sa.String(32), nullable=False),
+        sa.Column("section", sa.String(100), nullable=False),
+    ),
+    # Per principle answered other than the clear answer.
+    "principle_tally": (
+        sa.Column("question_id", sa.String(100), nullable=False),
+        sa.Column("answer", sa.String(32), nullable=False),
+    ),
+}
+
+
+def _tally_table(name: str, dimensions: tuple[sa.Column, ...]) -> sa.Table:
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("period", sa.Date, nullable=False),  # the period's first day
+        sa.Column("department", sa.Text, nullable=False),
+        sa.Column("archived", sa.Boolean, nullable=False),
+        *dimensions,
+        sa.Column("week", sa.Date, nullable=False),  # the period's Monday
+        sa.Column("month", sa.Date, nullable=False),  # the first day of the period's month
+        sa.Column("uses", sa.BigInteger, nullable=False),
+        sa.PrimaryKeyConstraint(*TALLY_PREFIX, *(c.name for c in dimensions)),
+    )
+
+
+TALLIES: tuple[sa.Table, ...] = tuple(
+    _tally_table(name, dimensions) for name, dimensions in TALLY_DIMENSIONS.items()
+)
+for _table in TALLIES:
+    # Rows whose count a change took to zero, for store_tally.drop_empty: a partial index
+    # holds only those, so finding them never reads the whole tally.
+    _empty = _table.c.uses == 0
+    sa.Index(
+        f"ix_{_table.name}_empty", _table.c.period, sqlite_where=_empty, postgresql_where=_empty
+    )
+level_tally, status_tally, type_tally, reason_tally, principle_tally = TALLIES
 
 DATA_COUNTER = "data"
 
@@ -193,7 +253,44 @@ def _initial(conn: Connection) -> None:
     conn.execute(sa.insert(counters).values(name=DATA_COUNTER, value=0))
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial schema", _initial),)
+def _tallies(conn: Connection) -> None:
+    from greenlight.store_tally import rebuild_in
+
+    for table in TALLIES:
+        table.create(conn)
+    rebuild_in(conn)
+
+
+# Indexes of schema 1 that grouped the rows for the overview, which the tallies now answer:
+# dropped, so every insert maintains six fewer indexes (table, columns).
+_LEGACY_INDEXES = (
+    ("uses", ("production_id", "created_at")),
+    ("uses", ("level", "created_at")),
+    ("uses", ("status", "level")),
+    ("uses", ("department", "level")),
+    ("uses", ("use_case_type", "level")),
+    ("uses", ("created_week", "level")),
+    ("uses", ("created_month", "level")),
+    ("use_reasons", ("rule",)),
+    ("use_principles", ("question_id", "answer")),
+)
+
+
+def _indexes_for_tallies(conn: Connection) -> None:
+    for table, columns in _LEGACY_INDEXES:
+        # On a detached copy of the table, so `metadata` never holds the old index.
+        legacy = sa.Table(table, sa.MetaData(), *(sa.Column(name) for name in columns))
+        sa.Index(f"ix_{table}_{'_'.join(columns)}", *legacy.c).drop(conn)
+    _PRODUCTION_LISTING.create(conn)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema", _initial),
+    Migration(2, "roll-up tallies for the overview", _tallies),
+    Migration(
+        3, "indexes for the log listing; drop those the tallies replace", _indexes_for_tallies
+    ),
+)
 SCHEMA_VERSION = MIGRATIONS[-1].version
 # An arbitrary constant: the PostgreSQL advisory lock that serialises schema upgrades.
 _PG_MIGRATION_LOCK = 0x6772_6E6C

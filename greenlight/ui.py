@@ -8,7 +8,8 @@ as Markdown or HTML.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -102,29 +103,60 @@ def _store(url: str | None):
     return store
 
 
+def _database_url() -> str | None:
+    return os.environ.get("GREENLIGHT_DATABASE_URL") or None
+
+
+def database_error_page(exc: BaseException, heading: str) -> None:
+    """The page shown instead of a traceback when the database cannot be used; stops the run."""
+    from greenlight.db_errors import explain
+
+    trouble = explain(exc, _database_url())
+    st.error(heading, icon=":material/database_off:")
+    st.text(trouble.what)
+    st.markdown("**What to do**")
+    st.text(trouble.to_do)
+    st.caption("The error, for whoever looks after the database:")
+    st.code(trouble.detail, language=None)
+    st.stop()
+
+
 def store():
     """The use-case store (one per process and database); a readable error page if it fails."""
     try:
-        return _store(os.environ.get("GREENLIGHT_DATABASE_URL") or None)
+        return _store(_database_url())
     except Exception as exc:  # any failure to open the database ends here, explained
-        st.error("The use-case log could not be opened.", icon=":material/database_off:")
-        st.text(f"{type(exc).__name__}: {exc}".splitlines()[0][:500])
-        st.markdown(
-            "What to do: check that the data folder exists and is writable, that the database "
-            "file is not damaged (restore it from a backup or a CSV export), or, for PostgreSQL, "
-            "that `GREENLIGHT_DATABASE_URL` points at a running server. Then reload the page."
-        )
-        st.stop()
+        database_error_page(exc, "The use-case log could not be opened.")
+
+
+@contextmanager
+def database_errors() -> Iterator[None]:
+    """Around a page: a database that fails part-way (a server gone, a file damaged or made
+    read-only while the app runs) shows the explained error page, not a traceback."""
+    import sqlalchemy as sa
+
+    try:
+        yield
+    except sa.exc.SQLAlchemyError as exc:
+        database_error_page(exc, "The use-case log could not be used.")
 
 
 def guarded(action: Callable[[], T], *, success: str | None = None) -> T | None:
     """Run a write; show its error (a person can act on it) instead of a traceback."""
+    import sqlalchemy as sa
+
+    from greenlight.db_errors import explain
     from greenlight.store import StoreError, TransitionError
 
     try:
         result = action()
     except (StoreError, TransitionError, ValueError) as exc:
         st.error(str(exc), icon=":material/error:")
+        return None
+    except sa.exc.SQLAlchemyError as exc:  # rolled back: the write left nothing behind
+        trouble = explain(exc, _database_url())
+        st.error("Nothing was saved: the database refused the change.", icon=":material/error:")
+        st.text(f"{trouble.what}\n{trouble.to_do}")
         return None
     if success:
         st.session_state[FLASH_KEY] = success  # shown by sidebar() on this run or the next
@@ -165,7 +197,7 @@ def current_production() -> str | None:
 def sidebar(log) -> None:
     """The shared sidebar: the current production (with create) and the user's name."""
     show_flash()
-    productions = log.list_productions()
+    productions = production_list(log)
     codes = [p.code for p in productions]
     names = {
         p.code: p.name + (" (demo)" if p.is_demo and "demo" not in p.name.lower() else "")
@@ -492,6 +524,50 @@ def _overview(url: str, key: tuple, version: int, _log, _filter) -> dict:
         "reason": _log.counts_by_reason(_filter),
         "principle": _log.principle_concerns(_filter),
     }
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _overview_charts(
+    url: str, key: tuple, version: int, guidance_key: tuple, _log, _filter, _guidance
+) -> list[tuple[str, dict]]:
+    from greenlight import charts
+
+    data = _overview(url, key, version, _log, _filter)
+    panels = charts.overview_panels(data, _guidance)
+    return [(title, charts.vega_lite_spec(chart)) for title, chart in panels]
+
+
+def overview_charts(log, scope, guidance: Guidance) -> list[tuple[str, dict]]:
+    """The overview's charts as (title, Vega-Lite spec), built once per filter and data
+    version: a rerun draws cached specs instead of building and validating seven charts."""
+    from dataclasses import astuple
+
+    version = log.data_version(scope.productions or None)
+    key = (guidance.id, guidance.version, id(guidance))
+    return _overview_charts(log.url, astuple(scope), version, key, log, scope, guidance)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _productions(url: str, version: int, _log) -> tuple:
+    return tuple(_log.list_productions())
+
+
+def production_list(log) -> tuple:
+    """Every production (store.list_productions), read again only after a write: the sidebar
+    and the overview need the list on every rerun of every session."""
+    return _productions(log.url, log.data_version(), log)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _departments(url: str, codes: tuple, version: int, _log) -> list[str]:
+    from greenlight.store import UseFilter
+
+    return _log.distinct_values("department", UseFilter(productions=codes))
+
+
+def departments(log, codes: tuple[str, ...]) -> list[str]:
+    """The departments among the live uses of these productions (all when empty), cached."""
+    return _departments(log.url, codes, log.data_version(codes or None), log)
 
 
 def overview_data(log, scope) -> dict:

@@ -100,10 +100,13 @@ with outcome:
                     )
 
     slug = file_slug(fields["title"])
+    requested_by = fields.get("requested_by") or ui.actor()
     left, right = st.columns(2)
+    # Files made on click (a callable): a file made with every run is dropped by the next run,
+    # and the browser, which checks each button's file as it draws it, can ask after it is gone.
     left.download_button(
         "Download answers",
-        data=dump_answers(preview, guidance),
+        data=lambda: dump_answers(preview, guidance),
         file_name=f"{slug}-answers.yaml",
         mime="application/x-yaml",
         icon=":material/download:",
@@ -111,12 +114,12 @@ with outcome:
     )
     right.download_button(
         "Download escalation request",
-        data=escalation_request(
+        data=lambda: escalation_request(
             preview,
             result,
             guidance,
             production=code or "",
-            requested_by=fields.get("requested_by") or ui.actor(),
+            requested_by=requested_by,
         ),
         file_name=f"{slug}-escalation-request.md",
         mime="text/markdown",

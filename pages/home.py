@@ -35,8 +35,8 @@ else:
         production.name + (" - demo data, remove it on the log page" if production.is_demo else "")
     )
     scope = UseFilter(productions=(code,))
-    by_level = dict(log.counts_by_level(scope)[["level", "uses"]].itertuples(index=False))
-    by_status = dict(log.counts(scope, ("status",))[["status", "uses"]].itertuples(index=False))
+    by_level = log.count_by(scope, ("level",))  # plain dicts: no pandas on the home page
+    by_status = log.count_by(scope, ("status",))
     total = sum(by_level.values())
     if total == 0:
         st.info("No uses logged yet. Start with a self-assessment.", icon=":material/fact_check:")

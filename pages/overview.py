@@ -4,14 +4,14 @@ import datetime as dt
 
 import streamlit as st
 
-from greenlight import charts, ui, workflow
+from greenlight import ui, workflow
 from greenlight.store import UseFilter
 
 guidance, _ = ui.guidance_and_engine()
 log = ui.store()
 
 st.title("Risk overview")
-productions = log.list_productions()
+productions = ui.production_list(log)
 if not productions:
     st.info(
         "No production yet. Create one with **New production** in the sidebar.",
@@ -35,7 +35,7 @@ with st.container(border=True):
     )
     departments = right.multiselect(
         "Departments",
-        log.distinct_values("department", UseFilter(productions=tuple(chosen))),
+        ui.departments(log, tuple(chosen)),
         format_func=lambda d: d or "(none)",
         key="overview-departments",
     )
@@ -64,20 +64,11 @@ if total == 0:
     )
     st.stop()
 
-period = charts.timeline_period(data["week"])
-PANELS = (
-    ("Uses by level", charts.level_chart(data["level"], guidance)),
-    ("Departments by level", charts.department_level_chart(data["department"], guidance)),
-    ("Kinds of use by level", charts.type_level_chart(data["type"], guidance)),
-    ("The reasons that fire most", charts.reason_chart(data["reason"], guidance)),
-    (f"Uses logged per {period}", charts.timeline_chart(data[period], guidance, period)),
-    ("Status by level", charts.status_level_chart(data["status"], guidance)),
-    ("Principles answered no or unsure", charts.principle_chart(data["principle"], guidance)),
-)
-for row_start in range(0, len(PANELS), 2):
-    for column, (title, chart) in zip(
-        st.columns(2, gap="large"), PANELS[row_start : row_start + 2], strict=False
+panels = ui.overview_charts(log, scope, guidance)
+for row_start in range(0, len(panels), 2):
+    for column, (title, spec) in zip(
+        st.columns(2, gap="large"), panels[row_start : row_start + 2], strict=False
     ):
         with column.container(border=True):
             st.markdown(f"**{title}**")
-            st.altair_chart(chart, width="stretch")
+            st.vega_lite_chart(spec=spec, width="stretch")

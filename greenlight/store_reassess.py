@@ -1,0 +1,242 @@
+"""Re-assessing the log under a new guidance version, in batches of set-based statements.
+
+Each batch locks its uses, reads their answers, reasons and principle rows in three queries,
+assesses every use through the engine's memo (Engine.assess_document: one look-up per use
+whose answers were seen before), then writes with a handful of executemany statements: the
+use rows, the history rows, and the reason and principle rows of the uses whose rows
+changed. History and the reopen rule (an approved use whose level rises goes back to
+submitted) are exactly those of a single update_use; the tallies are recounted per batch.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from greenlight import store_tally as tally
+from greenlight import workflow
+from greenlight.answers import AnswersError
+from greenlight.store_db import bulk_insert, write_transaction
+from greenlight.store_queries import where
+from greenlight.store_records import ReassessResult, UseFilter
+from greenlight.store_rows import Progress, child_rows, history_text, now_utc
+from greenlight.store_schema import productions, use_history, use_principles, use_reasons, uses
+
+if TYPE_CHECKING:
+    from greenlight.engine import Engine
+
+BATCH = 2000
+# The columns a re-assessment rewrites, bound by name in one executemany UPDATE.
+_UPDATED = (
+    "use_case_type",
+    "level",
+    "level_rank",
+    "reason_rules",
+    "matrix_row",
+    "guidance_id",
+    "guidance_version",
+    "previous_level",
+    "previous_guidance_version",
+    "status",
+    "updated_at",
+    "updated_by",
+)
+
+
+def _stale(engine: Engine) -> sa.ColumnElement[bool]:
+    g = engine.guidance
+    return sa.or_(uses.c.guidance_id != g.id, uses.c.guidance_version != g.version)
+
+
+def stale_ids(conn: Connection, engine: Engine, codes: Sequence[str]) -> list[str]:
+    """The ids of the uses (archived or not) assessed under another guidance version."""
+    f = UseFilter(productions=tuple(codes), archived=None)
+    query = sa.select(uses.c.id).where(*where(f), _stale(engine)).order_by(uses.c.id)
+    return list(conn.execute(query).scalars())
+
+
+def _children(conn: Connection, table: sa.Table, columns: list[str], ids: list[str]) -> dict:
+    found: dict[str, list[tuple]] = defaultdict(list)
+    order = [table.c.use_id, table.c.position] if "position" in table.c else [table.c.use_id]
+    query = (
+        sa.select(table.c.use_id, *(table.c[c] for c in columns))
+        .where(table.c.use_id.in_(ids))
+        .order_by(*order)
+    )
+    for row in conn.execute(query):
+        found[row[0]].append(tuple(row[1:]))
+    return found
+
+
+class _Batch:
+    """What one batch writes, gathered before any statement runs."""
+
+    def __init__(self) -> None:
+        self.updates: list[dict[str, Any]] = []
+        self.history: list[dict[str, Any]] = []
+        self.rewritten: list[str] = []  # uses whose reason or principle rows change
+        self.reasons: list[dict[str, Any]] = []
+        self.principles: list[dict[str, Any]] = []
+        self.productions: set[str] = set()
+        self.moved: list[str] = []  # uses whose tally keys change (level, status, rows, ...)
+
+
+def _plan(conn: Connection, engine: Engine, batch: list[str], actor: str, result: dict) -> _Batch:
+    g = engine.guidance
+    note = f"re-assessed under guidance {g.id} {g.version}"
+    query = (
+        sa.select(
+            uses.c.id,
+            uses.c.answers,
+            uses.c.level,
+            uses.c.level_rank,
+            uses.c.status,
+            uses.c.guidance_id,
+            uses.c.guidance_version,
+            uses.c.use_case_type,
+            uses.c.matrix_row,
+            productions.c.code,
+        )
+        .select_from(uses.join(productions, productions.c.id == uses.c.production_id))
+        .where(uses.c.id.in_(batch), _stale(engine))  # re-checked under the lock
+        .with_for_update(of=uses)
+    )
+    rows = conn.execute(query).all()
+    ids = [row.id for row in rows]
+    old_reasons = _children(conn, use_reasons, ["rule", "level", "section"], ids)
+    old_principles = _children(conn, use_principles, ["question_id", "answer"], ids)
+    plan = _Batch()
+    now = now_utc()
+    for row in rows:
+        try:
+            answers, assessment = engine.assess_document(row.answers)
+        except AnswersError as exc:
+            result["problems"].extend(f"use {row.id}: {p}" for p in exc.problems)
+            continue
+        rank = g.level(assessment.level).rank
+        status = workflow.reopen_status(row.status, row.level_rank, rank) or row.status
+        plan.updates.append(
+            {
+                "u_id": row.id,
+                "use_case_type": str(answers.values.get(g.matrix_question or "use_case_type", "")),
+                "level": assessment.level,
+                "level_rank": rank,
+                "reason_rules": ";".join(assessment.rule_ids),
+                "matrix_row": assessment.matrix_row,
+                "guidance_id": assessment.guidance_id,
+                "guidance_version": assessment.guidance_version,
+                "previous_level": row.level,
+                "previous_guidance_version": row.guidance_version,
+                "status": status,
+                "updated_at": now,
+                "updated_by": actor,
+            }
+        )
+        changes = [
+            (name, old, new, note)
+            for name, old, new in (
+                ("level", row.level, assessment.level),
+                ("guidance_id", row.guidance_id, assessment.guidance_id),
+                ("guidance_version", row.guidance_version, assessment.guidance_version),
+            )
+            if old != new
+        ]
+        if status != row.status:
+            changes.append(
+                (
+                    "status",
+                    row.status,
+                    status,
+                    f"the level rose from {row.level} to {assessment.level}: the approval "
+                    "covered the use as it was, so the studio has to decide again",
+                )
+            )
+        plan.history.extend(
+            {
+                "use_id": row.id,
+                "at": now,
+                "actor": actor,
+                "field": name,
+                "old_value": history_text(old),
+                "new_value": history_text(new),
+                "note": text,
+            }
+            for name, old, new, text in changes
+        )
+        reasons, principles = child_rows(row.id, answers, assessment, g)
+        if [(r["rule"], r["level"], r["section"]) for r in reasons] != old_reasons.get(
+            row.id, []
+        ) or sorted((p["question_id"], p["answer"]) for p in principles) != sorted(
+            old_principles.get(row.id, [])
+        ):
+            plan.rewritten.append(row.id)
+            plan.reasons.extend(reasons)
+            plan.principles.extend(principles)
+        update = plan.updates[-1]
+        if plan.rewritten[-1:] == [row.id] or (
+            row.level,
+            row.level_rank,
+            row.status,
+            row.use_case_type,
+            row.matrix_row,
+        ) != tuple(
+            update[k] for k in ("level", "level_rank", "status", "use_case_type", "matrix_row")
+        ):
+            plan.moved.append(row.id)
+        result["checked"] += 1
+        result["changed"] += assessment.level != row.level
+        result["reopened"] += status != row.status
+        plan.productions.add(row.code)
+    return plan
+
+
+def _write(conn: Connection, plan: _Batch) -> None:
+    if plan.updates:
+        conn.execute(
+            sa.update(uses)
+            .where(uses.c.id == sa.bindparam("u_id"))
+            .values({name: sa.bindparam(name) for name in _UPDATED}),
+            plan.updates,
+        )
+    bulk_insert(conn, use_history, plan.history)
+    if plan.rewritten:
+        for table in (use_reasons, use_principles):
+            conn.execute(sa.delete(table).where(table.c.use_id.in_(plan.rewritten)))
+        bulk_insert(conn, use_reasons, plan.reasons)
+        bulk_insert(conn, use_principles, plan.principles)
+
+
+def reassess(
+    store: Any,
+    engine: Engine,
+    actor: str,
+    codes: Sequence[str],
+    progress: Progress | None,
+    batch_size: int,
+) -> ReassessResult:
+    """UseCaseStore.reassess: every stale use, in transactions of `batch_size` uses."""
+    with store.engine.connect() as conn:
+        ids = stale_ids(conn, engine, codes)
+    result: dict[str, Any] = {"checked": 0, "changed": 0, "reopened": 0, "problems": []}
+    for start in range(0, len(ids), batch_size):
+        batch = ids[start : start + batch_size]
+        with write_transaction(store.engine) as conn:
+            plan = _plan(conn, engine, batch, actor, result)  # locks the uses it will change
+            # Counted after the lock, so on PostgreSQL no other writer moves them in between;
+            # only the uses whose tally keys change (the rest count the same before and after).
+            if plan.moved:
+                with tally.recounting(conn, tally.id_set(conn, plan.moved)):
+                    _write(conn, plan)
+            else:
+                _write(conn, plan)
+            if plan.productions:
+                store._bump(conn, plan.productions)
+        if progress:
+            progress(min(start + batch_size, len(ids)), len(ids))
+    return ReassessResult(
+        result["checked"], result["changed"], result["reopened"], tuple(result["problems"])
+    )

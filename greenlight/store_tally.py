@@ -1,0 +1,259 @@
+"""Roll-ups of the log, kept exact in the same transaction as every write.
+
+The overview groups a few columns over every use. At a studio's scale (a million uses)
+grouping the rows on each cold run is too slow, so small tallies hold the counts instead
+(store_schema.TALLIES): uses per period, department and archived flag, by level, by status
+and level, by use-case type and level, by rule that fired and by non-clear principle answer.
+A *period* is the days one ISO week and one calendar month share, so weekly and monthly
+series and day-precise date ranges are exact sums of periods plus a few edge days.
+
+Writers wrap a change in `recounting` (the uses it touches are taken out of the tallies
+before it and counted in again after it, by INSERT ... SELECT ... ON CONFLICT statements:
+the database counts, not Python) or call `count_inserted` for uses they insert, so the
+tallies are a recount of the rows by construction, never a second copy of the business
+rules. `rebuild_in` recounts everything (the migration that adds the tallies, and a repair
+tool); `count_uses_of` recounts in Python, for checks.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection, Engine
+
+from greenlight.store_db import write_transaction
+from greenlight.store_schema import (
+    TALLIES,
+    TALLY_PREFIX,
+    principle_tally,
+    reason_tally,
+    use_principles,
+    use_reasons,
+    uses,
+)
+
+# A tally's counts, by table, then by the tuple of its primary key.
+Deltas = dict[sa.Table, Counter]
+
+# Where each tally reads its dimensions: the child table joined to `uses` (None: the uses
+# themselves), and the column each dimension is read from (a column of `uses` unless named).
+_CHILD: dict[sa.Table, sa.Table] = {reason_tally: use_reasons, principle_tally: use_principles}
+_RENAMED = {"reason_level": "level"}
+
+
+def _key_names(table: sa.Table) -> tuple[str, ...]:
+    return tuple(column.name for column in table.primary_key.columns)
+
+
+def _sources(table: sa.Table) -> list[sa.ColumnElement[Any]]:
+    """The columns a tally's key is counted from (week and month stand for the period)."""
+    child = _CHILD.get(table)
+    columns: list[sa.ColumnElement[Any]] = [uses.c.created_week, uses.c.created_month]
+    for name in _key_names(table)[1:]:
+        if child is not None and name not in TALLY_PREFIX:
+            columns.append(child.c[_RENAMED.get(name, name)])
+        else:
+            columns.append(uses.c[name])
+    return columns
+
+
+def _from(table: sa.Table):
+    child = _CHILD.get(table)
+    return uses if child is None else uses.join(child, child.c.use_id == uses.c.id)
+
+
+def week_of(day: date) -> date:
+    """The Monday of the ISO week holding `day`."""
+    return day - timedelta(days=day.weekday())
+
+
+def period_start(day: date) -> date:
+    """The first day of the period (the days a week and a month share) holding `day`."""
+    return max(week_of(day), day.replace(day=1))
+
+
+def period_end(day: date) -> date:
+    """The last day of the period holding `day`."""
+    week_end = week_of(day) + timedelta(days=6)
+    next_month = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return min(week_end, next_month - timedelta(days=1))
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def tally_key(week: Any, month: Any, department: str, archived: Any, *rest: Any) -> tuple:
+    """A tally's primary key from a use's stored week and month and its other key values."""
+    period = max(_as_date(week), _as_date(month))
+    return (period, department, bool(archived), *("" if v is None else v for v in rest))
+
+
+def empty_deltas() -> Deltas:
+    """No change to any tally."""
+    return {table: Counter() for table in TALLIES}
+
+
+def count_uses_of(conn: Connection, condition: sa.ColumnElement[bool]) -> Deltas:
+    """What the uses matching `condition` (on `uses`) add to each tally, counted in SQL."""
+    found = empty_deltas()
+    for table in TALLIES:
+        columns = _sources(table)
+        query = (
+            sa.select(*columns, sa.func.count())
+            .select_from(_from(table))
+            .where(condition)
+            .group_by(*columns)
+        )
+        counter = found[table]
+        for row in conn.execute(query):
+            counter[tally_key(*row[:-1])] += row[-1]
+    return found
+
+
+def _upsert(conn: Connection, table: sa.Table):
+    names = _key_names(table)
+    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(table)
+    return names, statement.on_conflict_do_update(
+        index_elements=list(names), set_={"uses": table.c.uses + statement.excluded.uses}
+    )
+
+
+def apply(conn: Connection, deltas: Deltas) -> None:
+    """Add the deltas to the tallies; a count that reaches zero is deleted."""
+    for table in TALLIES:
+        # Sorted: concurrent writers on PostgreSQL lock tally rows in the same order.
+        changes = sorted((k, n) for k, n in deltas[table].items() if n)
+        if not changes:
+            continue
+        names, statement = _upsert(conn, table)
+        rows = []
+        for key, n in changes:
+            row = dict(zip(names, key, strict=True))
+            row.update(week=week_of(key[0]), month=key[0].replace(day=1), uses=n)
+            rows.append(row)
+        conn.execute(statement, rows)
+        gone = [key for key, n in changes if n < 0]
+        if gone:
+            match = [table.c[name] == sa.bindparam(f"k_{name}") for name in names]
+            conn.execute(
+                sa.delete(table).where(*match, table.c.uses <= 0),
+                [
+                    {f"k_{name}": value for name, value in zip(names, key, strict=True)}
+                    for key in gone
+                ],
+            )
+
+
+def _counted(table: sa.Table, condition: sa.ColumnElement[bool], sign: int = 1) -> sa.Select:
+    """The rows of a tally for the uses matching `condition`, counted in SQL (negated for
+    sign -1), in key order so concurrent writers lock tally rows in the same order."""
+    week, month = uses.c.created_week, uses.c.created_month
+    names = _key_names(table)
+    values = [
+        sa.func.coalesce(column, "") if name == "matrix_row" else column
+        for name, column in zip(names[1:], _sources(table)[2:], strict=True)
+    ]
+    period = sa.case((week > month, week), else_=month)
+    count = sa.func.count() if sign > 0 else -sa.func.count()
+    return (
+        sa.select(period, *values, week, month, count)
+        .select_from(_from(table))
+        .where(condition)
+        .group_by(week, month, *values)
+        .order_by(period, *values)
+    )
+
+
+def add_counted(conn: Connection, condition: sa.ColumnElement[bool], sign: int = 1) -> None:
+    """Add (sign 1) or take away (sign -1) the uses matching `condition` in every tally, with
+    one INSERT ... SELECT ... ON CONFLICT each: the database counts, not Python."""
+    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    for table in TALLIES:
+        names = _key_names(table)
+        query = _counted(table, condition, sign)
+        statement = insert(table).from_select([*names, "week", "month", "uses"], query)
+        conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=list(names),
+                set_={"uses": table.c.uses + statement.excluded.uses},
+            )
+        )
+
+
+def drop_empty(conn: Connection) -> None:
+    """Delete the tally rows whose count fell to zero (found through a partial index)."""
+    for table in TALLIES:
+        conn.execute(sa.delete(table).where(table.c.uses == 0))
+
+
+# A set of use ids for id_set, one per connection (a temporary table).
+_id_set = sa.Table(
+    "greenlight_id_set",
+    sa.MetaData(),
+    sa.Column("id", sa.String(40), primary_key=True),
+    prefixes=["TEMPORARY"],
+)
+
+
+def id_set(conn: Connection, ids: list[str]) -> sa.ColumnElement[bool]:
+    """A condition on `uses` matching exactly these ids, through a temporary table: one bulk
+    insert, rather than thousands of bound parameters in every statement that uses it."""
+    from greenlight.store_db import bulk_insert
+
+    _id_set.create(conn, checkfirst=True)
+    conn.execute(sa.delete(_id_set))
+    bulk_insert(conn, _id_set, [{"id": use_id} for use_id in ids])
+    return uses.c.id.in_(sa.select(_id_set.c.id))
+
+
+def count_inserted(conn: Connection, ids: list[str]) -> None:
+    """Add newly inserted uses (and their reason and principle rows) to the tallies."""
+    add_counted(conn, id_set(conn, ids))
+
+
+def rebuild_tallies(engine: Engine) -> None:
+    """Recount every tally from the rows (in one write transaction)."""
+    with write_transaction(engine) as conn:
+        rebuild_in(conn)
+
+
+def rebuild_in(conn: Connection) -> None:
+    """Recount every tally from the rows with one INSERT ... SELECT each, in the caller's
+    transaction."""
+    for table in TALLIES:
+        conn.execute(sa.delete(table))
+        query = _counted(table, sa.true())
+        names = [*_key_names(table), "week", "month", "uses"]
+        conn.execute(sa.insert(table).from_select(names, query))
+
+
+def read_tallies(conn: Connection) -> Deltas:
+    """Every tally as stored (for checks: it must equal count_uses_of(conn, sa.true()))."""
+    found = empty_deltas()
+    for table in TALLIES:
+        names = _key_names(table)
+        for row in conn.execute(sa.select(*(table.c[n] for n in names), table.c.uses)):
+            found[table][(_as_date(row[0]), row[1], bool(row[2]), *row[3:-1])] = row[-1]
+    return found
+
+
+@contextmanager
+def recounting(conn: Connection, condition: sa.ColumnElement[bool]) -> Iterator[None]:
+    """Keep the tallies exact across a change of the uses matching `condition`.
+
+    Takes those uses out of the tallies before the change and counts them in again after it
+    (in the caller's transaction); the change must not move a use in or out of `condition`.
+    """
+    add_counted(conn, condition, -1)
+    yield
+    add_counted(conn, condition, 1)
+    drop_empty(conn)

@@ -1,0 +1,272 @@
+"""The overview's roll-ups (store_tally) stay a recount of the rows after every kind of write,
+and every aggregate read from them equals the same aggregate grouped over the rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import random
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from greenlight import store_tally
+from greenlight.answers import parse_answers
+from greenlight.csvio import import_csv, iter_csv
+from greenlight.engine import Engine
+from greenlight.guidance import DEFAULT_DIR as GUIDANCE_DIR
+from greenlight.guidance import load_guidance
+from greenlight.store import UseCaseStore, UseFilter
+from greenlight.store_db import dispose_engines
+from greenlight.store_tally import period_end, period_start
+
+GUIDANCE = load_guidance()
+ENGINE = Engine(GUIDANCE)
+CLEAR = dict.fromkeys(
+    (
+        "outputs_original",
+        "no_training_on_inputs",
+        "enterprise_environment",
+        "temporary_only",
+        "no_performance_replacement",
+    ),
+    "yes",
+)
+DOCS = [
+    {"use_case_type": "ideation", "principles": CLEAR, "context": {"tool_tier": "enterprise"}},
+    {"use_case_type": "ideation", "principles": {**CLEAR, "temporary_only": "unsure"}},
+    {"use_case_type": "key_visual", "involves": {"key_creative_element": True}},
+    {"use_case_type": "other", "context": {"tool_tier": "unknown"}},
+    {"use_case_type": "background_element", "principles": {"outputs_original": "no"}},
+]
+DEPARTMENTS = ["Art", "VFX", "Sound", ""]
+
+
+@pytest.fixture(autouse=True)
+def _close_engines():
+    yield
+    dispose_engines()
+
+
+@pytest.fixture
+def store(db_url: str) -> UseCaseStore:
+    return UseCaseStore(db_url)
+
+
+@pytest.fixture
+def newer_engine(tmp_path) -> Engine:
+    """The guidance one version on, where an unknown tool tier needs written approval."""
+    folder = tmp_path / "guidance"
+    folder.mkdir()
+    for source in GUIDANCE_DIR.iterdir():
+        text = source.read_text(encoding="utf-8")
+        if source.name == "guidance.yaml":
+            text = text.replace(f'version: "{GUIDANCE.version}"', 'version: "2099.1"', 1)
+        if source.name == "rules.yaml":
+            text = text.replace(
+                "  - id: tool-terms-unknown\n    level: escalate",
+                "  - id: tool-terms-unknown\n    level: approval",
+            )
+        (folder / source.name).write_text(text, encoding="utf-8")
+    return Engine(load_guidance(folder))
+
+
+def assert_recounted(store: UseCaseStore) -> None:
+    """The stored tallies are exactly a recount of the rows (and hold no zero counts)."""
+    with store.engine.connect() as conn:
+        stored = store_tally.read_tallies(conn)
+        recount = store_tally.count_uses_of(conn, sa.true())
+    for table in stored:
+        assert all(n > 0 for n in stored[table].values()), table.name
+        assert dict(stored[table]) == dict(recount[table]), table.name
+
+
+def log_spread(store: UseCaseStore, code: str, count: int, seed: int) -> list[str]:
+    """`count` uses over about three months, on every weekday and across month ends."""
+    rng = random.Random(seed)
+    ids = []
+    for n in range(count):
+        doc = {
+            "title": f"Use {n}",
+            "department": rng.choice(DEPARTMENTS),
+            **rng.choice(DOCS),
+        }
+        when = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=rng.randrange(24 * 100))
+        record = store.log_use(code, parse_answers(doc, GUIDANCE), ENGINE, actor="a", at=when)
+        ids.append(record.id)
+    return ids
+
+
+def test_tallies_stay_a_recount_after_every_kind_of_write(store, newer_engine):
+    store.create_production("A", "Alpha", actor="lead")
+    store.create_production("DEMO", "Demo", actor="lead", is_demo=True)
+    assert_recounted(store)
+    ids = log_spread(store, "A", 12, seed=1)
+    log_spread(store, "DEMO", 5, seed=2)
+    assert_recounted(store)
+    store.update_use(
+        ids[0], parse_answers({"title": "Changed", **DOCS[2]}, GUIDANCE), ENGINE, actor="b"
+    )
+    assert_recounted(store)
+    store.set_status(ids[1], "submitted", actor="b")
+    store.set_status(ids[1], "approved", actor="b", approval_ref="WA-1")
+    assert_recounted(store)
+    store.set_approval_ref(ids[1], "WA-2", actor="b")
+    assert_recounted(store)
+    store.archive_use(ids[2], actor="b")
+    assert_recounted(store)
+    store.restore_use(ids[2], actor="b")
+    store.archive_use(ids[3], actor="b")
+    assert_recounted(store)
+    exported = "".join(iter_csv(store, GUIDANCE, UseFilter(productions=("A",), archived=None)))
+    rows = list(csv.DictReader(io.StringIO(exported)))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, [c for c in rows[0] if c not in ("id", "production")])
+    writer.writeheader()
+    writer.writerows(
+        {k: v for k, v in row.items() if k not in ("id", "production")} for row in rows
+    )
+    store.create_production("B", "Bravo", actor="lead")
+    import_csv(store, out.getvalue(), "B", ENGINE, actor="c", source_name="x")
+    assert_recounted(store)
+    result = store.reassess(newer_engine, actor="admin", batch_size=7)
+    assert result.checked == 12 + 5 + 12
+    assert_recounted(store)
+    assert store.remove_demo_productions() == 5
+    assert_recounted(store)
+    with store.engine.begin() as conn:
+        conn.execute(sa.delete(store_tally.TALLIES[0]))
+    store_tally.rebuild_tallies(store.engine)
+    assert_recounted(store)
+
+
+def test_periods_tile_the_days_by_week_and_month():
+    day = date(2025, 12, 20)
+    seen = []
+    while day < date(2026, 3, 10):
+        start, end = period_start(day), period_end(day)
+        assert start <= day <= end and (end - start).days < 7
+        assert start.month == end.month and start.isocalendar()[:2] == end.isocalendar()[:2]
+        seen.append((start, end))
+        day = end + timedelta(days=1)
+    assert all(b[0] - a[1] == timedelta(days=1) for a, b in itertools.pairwise(seen))
+
+
+def _everything(store: UseCaseStore, f: UseFilter) -> dict:
+    return {
+        **{
+            by: store.counts(f, by).values.tolist()
+            for by in [
+                ("level",),
+                ("status", "level"),
+                ("department", "level"),
+                ("use_case_type", "level"),
+                ("matrix_row",),
+                ("week", "level"),
+                ("month", "level"),
+            ]
+        },
+        "reasons": store.counts_by_reason(f).values.tolist(),
+        "principles": store.principle_concerns(f).values.tolist(),
+        "departments": store.distinct_values("department", f),
+        "count": store.count_uses(f),
+    }
+
+
+FILTERS = [
+    UseFilter(),
+    UseFilter(archived=None),
+    UseFilter(archived=True),
+    UseFilter(date_from=date(2026, 1, 14)),
+    UseFilter(date_to=date(2026, 2, 2)),
+    UseFilter(date_from=date(2026, 1, 26), date_to=date(2026, 2, 1)),  # one week, two months
+    UseFilter(date_from=date(2026, 1, 27), date_to=date(2026, 1, 29)),  # inside one period
+    UseFilter(date_from=date(2026, 1, 31), date_to=date(2026, 3, 2)),
+    UseFilter(date_from=date(2026, 2, 5), date_to=date(2026, 2, 5)),
+    UseFilter(date_from=date(2026, 3, 1), date_to=date(2026, 2, 1)),  # empty range
+    UseFilter(departments=("Art", "")),
+    UseFilter(statuses=("submitted",), date_from=date(2026, 1, 7)),
+    UseFilter(levels=("approval", "escalate"), departments=("VFX",)),
+    UseFilter(use_case_types=("ideation",), date_to=date(2026, 3, 3)),
+    UseFilter(statuses=("draft",), use_case_types=("other",)),
+]
+
+
+@pytest.mark.parametrize("f", FILTERS, ids=range(len(FILTERS)))
+def test_aggregates_from_tallies_equal_those_from_rows(sqlite_url, f):
+    store = UseCaseStore(sqlite_url)
+    for code, seed in (("A", 3), ("B", 4)):
+        store.create_production(code, code, actor="lead")
+        ids = log_spread(store, code, 40, seed)
+        for use_id in ids[::5]:
+            store.set_status(use_id, "submitted", actor="b")
+        store.archive_use(ids[1], actor="b")
+    # Naming every production gives the same uses, grouped over the rows.
+    assert _everything(store, f) == _everything(
+        store, UseFilter(**{**f.__dict__, "productions": ("A", "B")})
+    )
+
+
+def test_aggregates_from_tallies_equal_those_from_rows_on_postgresql(postgres_url):
+    store = UseCaseStore(postgres_url)
+    store.create_production("A", "A", actor="lead")
+    ids = log_spread(store, "A", 40, seed=5)
+    store.archive_use(ids[0], actor="b")
+    for f in FILTERS:
+        assert _everything(store, f) == _everything(
+            store, UseFilter(**{**f.__dict__, "productions": ("A",)})
+        ), f
+
+
+def _indexes(engine: sa.Engine) -> dict[str, set[tuple[str, tuple]]]:
+    inspector = sa.inspect(engine)
+    return {
+        table: {(i["name"], tuple(i["column_names"])) for i in inspector.get_indexes(table)}
+        for table in inspector.get_table_names()
+    }
+
+
+def test_a_schema_1_database_is_upgraded_with_counted_tallies(db_url):
+    """Schema 1 had no tallies and grouped the rows through six more indexes: opening such a
+    log adds the tallies, counted from its rows, and leaves the indexes of a new database."""
+    from greenlight.store_schema import (
+        _LEGACY_INDEXES,
+        _PRODUCTION_LISTING,
+        TALLIES,
+        schema_migrations,
+    )
+
+    fresh = UseCaseStore(db_url)
+    wanted = _indexes(fresh.engine)
+    fresh.create_production("A", "Alpha", actor="lead")
+    log_spread(fresh, "A", 15, seed=6)
+    with fresh.engine.begin() as conn:  # back to schema 1
+        for table in TALLIES:
+            table.drop(conn)
+        _PRODUCTION_LISTING.drop(conn)
+        for name, columns in _LEGACY_INDEXES:
+            legacy = sa.Table(name, sa.MetaData(), *(sa.Column(c) for c in columns))
+            sa.Index(f"ix_{name}_{'_'.join(columns)}", *legacy.c).create(conn)
+        conn.execute(sa.delete(schema_migrations).where(schema_migrations.c.version > 1))
+    dispose_engines()
+    upgraded = UseCaseStore(db_url)
+    assert _indexes(upgraded.engine) == wanted
+    assert_recounted(upgraded)
+    assert upgraded.count_uses() == 15
+
+
+def test_count_by_is_counts_as_a_dict(sqlite_url):
+    store = UseCaseStore(sqlite_url)
+    store.create_production("A", "A", actor="lead")
+    log_spread(store, "A", 20, seed=8)
+    for f in (UseFilter(), UseFilter(productions=("A",))):
+        frame = store.counts(f, ("level",))
+        assert store.count_by(f, ("level",)) == dict(
+            zip(frame["level"], frame["uses"], strict=True)
+        )
+        frame = store.counts(f, ("status", "level"))
+        assert store.count_by(f, ("status", "level")) == {
+            (s, lv): n for s, lv, n in frame.itertuples(index=False)
+        }
