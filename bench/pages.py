@@ -56,7 +56,7 @@ def overview(url: str, production: str, log_one) -> OverviewTimes:
     """Open the overview, choose every production, time its runs; `log_one()` logs a use."""
     at = _app(url, production)
     at.run()
-    at.switch_page("pages/overview.py")
+    at.switch_page("app_pages/overview.py")
     at.run()
     at.multiselect(key=f"overview-productions-{production}").set_value([])
     first = _timed(at)
@@ -72,7 +72,7 @@ def overview_one_production(url: str, production: str) -> tuple[float, float]:
     """(first, warm) seconds of the overview of one production, as it opens by default."""
     at = _app(url, production)
     at.run()
-    at.switch_page("pages/overview.py")
+    at.switch_page("app_pages/overview.py")
     first = _timed(at)
     warm = statistics.median(_timed(at) for _ in range(WARM_RUNS))
     return first, warm
@@ -84,7 +84,7 @@ def log_page(url: str, production: str) -> float:
     for _ in range(3):
         at = _app(url, production)
         at.run()
-        at.switch_page("pages/log.py")
+        at.switch_page("app_pages/log.py")
         times.append(_timed(at))
         if not at.dataframe:
             raise RuntimeError("the log page showed no table")

@@ -37,13 +37,15 @@ class PageSpec:
 
 
 # The navigation, declared once: app.py builds st.navigation from it and the smoke tests
-# run one test per entry.
+# run one test per entry. The scripts live in app_pages/, not pages/: Streamlit treats a
+# pages/ folder as the old automatic navigation, and a first request straight to /log after a
+# server start then ran the page without app.py (no sidebar, raw file names as navigation).
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/home.py", "Home", ":material/home:", "home", default=True),
-    PageSpec("pages/assess.py", "Self-assessment", ":material/fact_check:", "assess"),
-    PageSpec("pages/log.py", "Use-case log", ":material/table_view:", "log"),
-    PageSpec("pages/overview.py", "Risk overview", ":material/monitoring:", "overview"),
-    PageSpec("pages/guidance.py", "Guidance", ":material/menu_book:", "guidance"),
+    PageSpec("app_pages/home.py", "Home", ":material/home:", "home", default=True),
+    PageSpec("app_pages/assess.py", "Self-assessment", ":material/fact_check:", "assess"),
+    PageSpec("app_pages/log.py", "Use-case log", ":material/table_view:", "log"),
+    PageSpec("app_pages/overview.py", "Risk overview", ":material/monitoring:", "overview"),
+    PageSpec("app_pages/guidance.py", "Guidance", ":material/menu_book:", "guidance"),
 )
 
 

@@ -63,7 +63,7 @@ at.session_state["production"] = "TST"
 at.run()
 result = {"open": shown(at)}
 if sys.argv[2] == "log" and not at.error:
-    at.switch_page("pages/assess.py")
+    at.switch_page("app_pages/assess.py")
     at.run()
     at.text_input(key="f:title").input("A use the database must refuse")
     [button] = [b for b in at.button if b.label == "Log this use"]
