@@ -20,19 +20,18 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
+
+from tests.e2e.conftest import free_port, is_healthy
 
 pytestmark = pytest.mark.slow
 
@@ -61,21 +60,6 @@ CHROMIUM_ARGS = [
 # Streamlit's frontend opened at a page's URL first asks for /<page>/_stcore/health and
 # host-config, gets a 404 and falls back to the root: the server answering that is not an error.
 _PROBE_PATH = re.compile(r"^/[^/]+/_stcore/(health|host-config)$")
-_LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def healthy(base_url: str) -> bool:
-    try:
-        with _LOCAL.open(f"{base_url}/_stcore/health", timeout=2) as response:
-            return response.read().decode().strip() == "ok"
-    except (OSError, urllib.error.URLError):
-        return False
 
 
 def rss_mb(pid: int) -> float:
@@ -235,7 +219,7 @@ def test_soak(chromium_path, tmp_path):
         )
     try:
         deadline = time.monotonic() + 60
-        while not healthy(base_url):
+        while not is_healthy(base_url):
             assert server.poll() is None, log_path.read_text(errors="replace")[-3000:]
             assert time.monotonic() < deadline, "the server was not healthy within 60 s"
             time.sleep(0.2)
