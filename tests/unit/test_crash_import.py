@@ -123,7 +123,8 @@ def integrity(url: str) -> tuple[str, int]:
 
 
 def start_import(path: Path, code: str, url: str) -> subprocess.Popen:
-    return subprocess.Popen(
+    """Start `python -m greenlight import` in a child process; `.started` is its start time."""
+    child = subprocess.Popen(
         [sys.executable, "-m", "greenlight", "import", str(path), "--production", code]
         + ["--database", url, "--actor", "crash test"],
         cwd=ROOT,
@@ -134,12 +135,23 @@ def start_import(path: Path, code: str, url: str) -> subprocess.Popen:
         stdin=subprocess.DEVNULL,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
+    child.started = time.monotonic()
+    return child
 
 
 @pytest.fixture(autouse=True)
 def _close_engines():
     yield
     dispose_engines()
+
+
+def wait_for_wal(child: subprocess.Popen, wal: Path, limit: float) -> float:
+    """Seconds since the child started when its transaction first wrote pages to the WAL."""
+    while child.poll() is None and time.monotonic() - child.started < limit:
+        if wal.exists() and wal.stat().st_size > 0:
+            break
+        time.sleep(0.002)
+    return time.monotonic() - child.started
 
 
 @pytest.mark.parametrize(
@@ -179,8 +191,14 @@ def test_an_import_killed_at_20_moments_leaves_all_or_nothing(csv_rows, rows, tm
         dispose_engines()
         version += 1
         child = start_import(big_csv, code, url)
+        wal = tmp_path / "greenlight.db-wal"
+        if k % 2:
+            # Every other kill waits for the write itself (pages appearing in the WAL), then
+            # strikes a moment later: on a loaded machine the time-spread kills alone can all
+            # fall before the short write phase of an import that validates everything first.
+            moment = wait_for_wal(child, wal, limit=duration * 10) + rng.random() * 0.05
         try:
-            child.wait(timeout=moment)
+            child.wait(timeout=max(moment - (time.monotonic() - child.started), 0))
         except subprocess.TimeoutExpired:
             child.send_signal(signal.SIGKILL)
         _, err = child.communicate(timeout=60)
@@ -188,7 +206,6 @@ def test_an_import_killed_at_20_moments_leaves_all_or_nothing(csv_rows, rows, tm
         assert killed or child.returncode == 0, f"at {moment:.2f} s: exit {child.returncode}\n{err}"
         # Pages the child had written to the log when it died (the file is gone once every
         # connection has closed cleanly, as ours do before each import starts).
-        wal = tmp_path / "greenlight.db-wal"
         written = wal.stat().st_size if wal.exists() else 0
 
         verdict, now = integrity(url)
