@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.e2e.conftest import free_port, is_healthy
+from tests.e2e.conftest import CHROMIUM_ARGS, free_port, is_healthy
 
 pytestmark = pytest.mark.slow
 
@@ -47,16 +47,6 @@ MIN_WARM_UP_S = 150
 RSS_GROWTH_LIMIT = 0.15  # after warm-up, as a share of the warm RSS
 STEP_TIMEOUT_MS = 60_000
 SAMPLE_EVERY_S = 5
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Streamlit's frontend opened at a page's URL first asks for /<page>/_stcore/health and
 # host-config, gets a 404 and falls back to the root: the server answering that is not an error.
 _PROBE_PATH = re.compile(r"^/[^/]+/_stcore/(health|host-config)$")
