@@ -204,7 +204,11 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
             bulk_insert(conn, use_history, [h for p in chunk for h in p[3]])
             if progress:
                 progress(min(start + INSERT_BATCH, total), total)
-        tally.count_inserted(conn, [p[0]["id"] for p in prepared])
+        children = {
+            use_reasons: [r for p in prepared for r in p[1]],
+            use_principles: [r for p in prepared for r in p[2]],
+        }
+        tally.apply(conn, tally.count_rows([p[0] for p in prepared], children))
         self._bump(conn, [production])
 
     def _lock_use(self, conn: Connection, use_id: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ instead of failing half-way. PostgreSQL (psycopg 3) is used when a URL points at
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import tomllib
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SQLITE_PATH = ROOT / "data" / "greenlight.db"
@@ -186,48 +187,72 @@ def read_transaction(engine: Engine) -> Iterator[Connection]:
         yield conn
 
 
-def bulk_insert(conn: Connection, table: sa.Table, rows: list[dict]) -> None:
+def bulk_insert(
+    conn: Connection, table: sa.Table, rows: list[dict], *, add_to: str | None = None
+) -> None:
     """Insert many rows (dicts with the same keys) through the driver's fastest bulk path.
 
-    SQLAlchemy compiles the INSERT and each column's bind processor prepares the values, but
-    the rows skip Connection.execute's per-row parameter machinery (most of an import's time
-    at 100,000 uses): SQLite gets one executemany of tuples, PostgreSQL one COPY.
+    SQLAlchemy compiles the statement (once per table and set of columns) and each column's
+    bind processor prepares its values, a column at a time, but the rows skip
+    Connection.execute's per-row parameter machinery (most of an import's time at 100,000
+    uses): SQLite gets one executemany of tuples, PostgreSQL one COPY.
+
+    With `add_to`, a row whose primary key is taken adds its `add_to` value to the stored
+    row's instead of failing (the upsert that keeps a count; an executemany on PostgreSQL).
     """
     if not rows:
         return
-    names = list(rows[0])
     dialect = conn.dialect
-    processors = [
-        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
-    ]
-    if dialect.name == "postgresql":
-        _copy(conn, table, names, processors, rows)
-        return
-    statement = sa.insert(table).values({name: sa.bindparam(name) for name in names})
+    sql, names, named = _insert_sql(dialect, table, tuple(rows[0]), add_to)
+    columns = []
+    for name in names:
+        values = [row[name] for row in rows]
+        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        columns.append(values if process is None else list(map(process, values)))
+    if sql is None:
+        _copy(conn, table, names, zip(*columns, strict=True))
+    elif named:
+        conn.exec_driver_sql(
+            sql, [dict(zip(names, v, strict=True)) for v in zip(*columns, strict=True)]
+        )
+    else:
+        conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
+
+
+@functools.lru_cache(maxsize=256)
+def _insert_sql(dialect: Dialect, table: sa.Table, names: tuple[str, ...], add_to: str | None):
+    """The statement for bulk_insert (None: use COPY), the order of its parameters, and
+    whether they are passed by name (PostgreSQL) rather than by position (SQLite)."""
+    postgresql = dialect.name == "postgresql"
+    if postgresql and add_to is None:
+        return None, names, False
+    if postgresql:
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(table).values({name: sa.bindparam(name) for name in names})
+    if add_to is not None:
+        statement = statement.on_conflict_do_update(
+            index_elements=[column.name for column in table.primary_key.columns],
+            set_={add_to: table.c[add_to] + statement.excluded[add_to]},
+        )
     compiled = statement.compile(dialect=dialect)
-    order = [names.index(key) for key in compiled.positiontup]
-    columns = list(zip(names, processors, strict=True))
-    prepared = []
-    for row in rows:
-        values = [row[name] if process is None else process(row[name]) for name, process in columns]
-        prepared.append(tuple(values[i] for i in order))
-    conn.exec_driver_sql(str(compiled), prepared)
+    if compiled.positiontup is None:
+        return str(compiled), names, True
+    return str(compiled), tuple(compiled.positiontup), False
 
 
-def _copy(conn: Connection, table: sa.Table, names: list[str], processors: list, rows) -> None:
+def _copy(conn: Connection, table: sa.Table, names: tuple[str, ...], rows) -> None:
     import psycopg
     from psycopg import sql
 
     command = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, names))
     )
-    columns = list(zip(names, processors, strict=True))
     cursor = conn.connection.dbapi_connection.cursor()
     try:
         with cursor.copy(command) as copy:
             for row in rows:
-                copy.write_row(
-                    [row[n] if process is None else process(row[n]) for n, process in columns]
-                )
+                copy.write_row(row)
     except psycopg.errors.IntegrityError as exc:  # as Connection.execute would raise it
         raise sa.exc.IntegrityError(command.as_string(cursor), None, exc) from exc
