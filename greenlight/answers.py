@@ -299,11 +299,7 @@ def stored_answers(document: Any, guidance: Guidance) -> Answers:
     try:
         for key, raw in document.items():
             if key in fields:
-                if (
-                    type(raw) is not str
-                    or len(raw) > _FIELD_BY_NAME[key].max_length
-                    or ("\x00" in raw)
-                ):
+                if not _plain_text(key, raw):
                     raise LookupError(key)
                 fields[key] = raw
             elif type(raw) is dict:
@@ -331,6 +327,30 @@ def stored_answers(document: Any, guidance: Guidance) -> Answers:
         values=MappingProxyType(values),
         provided=frozenset(provided),
     )
+
+
+def _plain_text(name: str, raw: Any) -> bool:
+    """Whether a free-text value is taken as it is (parse_answers would find nothing wrong)."""
+    return type(raw) is str and len(raw) <= _FIELD_BY_NAME[name].max_length and "\x00" not in raw
+
+
+def with_text(answers: Answers, text: Mapping[str, Any]) -> Answers | None:
+    """`answers` with all of its free text replaced by `text` (by field name; a field left
+    out is empty): what stored_answers gives for a document of `text` and the same answers.
+
+    None when a value of `text` is not one stored_answers takes as it is, or the title is
+    empty: parse the whole document then, for its problems. Saves re-reading the answers of
+    many uses that share them (a CSV import).
+    """
+    fields = dict.fromkeys(FIELD_NAMES, "")
+    for name, raw in text.items():
+        if name not in fields or not _plain_text(name, raw):
+            return None
+        fields[name] = raw
+    title = fields.pop("title")
+    if not title.strip():
+        return None
+    return Answers(title, MappingProxyType(fields), answers.values, answers.provided)
 
 
 def answers_key(document: Mapping[str, Any]) -> tuple:

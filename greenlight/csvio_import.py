@@ -11,10 +11,11 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import IO, TYPE_CHECKING, Any
 
 from greenlight import workflow
-from greenlight.answers import FIELD_NAMES, AnswersError, stored_answers
+from greenlight.answers import FIELD_NAMES, Answers, AnswersError, stored_answers, with_text
 from greenlight.csvio_format import (
     ESCAPE,
     MAX_CELL_CHARS,
@@ -24,11 +25,12 @@ from greenlight.csvio_format import (
     restore,
 )
 from greenlight.guidance_schema import did_you_mean
+from greenlight.store_db import paused_gc
 from greenlight.store_records import NewUse, StoreError
 from greenlight.store_rows import USE_ID_PATTERN, now_utc
 
 if TYPE_CHECKING:
-    from greenlight.engine import Engine
+    from greenlight.engine import Assessment, Engine
     from greenlight.guidance import Guidance
     from greenlight.store import UseCaseStore
 
@@ -84,6 +86,9 @@ def _text_of(source: bytes | str | IO) -> tuple[str, bool]:
 
 
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")
+# Joins a row's cells to test them all at once: any text may hold it, which at worst sends a
+# row down the slower cell-by-cell path.
+_CELL_BREAK = "\x00"
 
 
 def _encoding_message(cell: str) -> str:
@@ -141,6 +146,38 @@ def _document(cells: dict[str, str], guidance: Guidance) -> dict[str, Any]:
     return doc
 
 
+class _KnownAnswers:
+    """The rows' answers read and assessed once per distinct set of answer cells.
+
+    A log holds many uses with the same answers; each row then only has its free text
+    checked (answers.with_text). A row whose text is not plain goes through stored_answers
+    whole, so its problems are reported as for any document.
+    """
+
+    def __init__(self, engine: Engine, names: list[str]):
+        self._engine = engine
+        self._guidance = engine.guidance
+        self._text = [name for name in FIELD_NAMES if name in names]
+        asked = [q.id for q in self._guidance.questions if q.id in names]
+        self._key = (
+            itemgetter(*asked) if len(asked) > 1 else lambda cells: tuple(map(cells.get, asked))
+        )
+        self._seen: dict[Any, tuple[Answers, Assessment]] = {}
+
+    def assess(self, cells: dict[str, str]) -> tuple[Answers, Assessment]:
+        """The row's answers and their assessment; AnswersError if they are not valid."""
+        key = self._key(cells)
+        seen = self._seen.get(key)
+        if seen is not None:
+            answers = with_text(seen[0], {name: cells[name] for name in self._text})
+            if answers is not None:
+                return answers, seen[1]
+        # The fast path for a valid document; parse_answers' own problems for any other.
+        answers = stored_answers(_document(cells, self._guidance), self._guidance)
+        seen = self._seen[key] = (answers, self._engine.assess(answers))
+        return seen
+
+
 def _check_cells(
     row: int,
     names: list[str],
@@ -172,9 +209,11 @@ def read_csv(
     production: str,
     engine: Engine,
     *,
+    note: str = "",
     progress: Progress | None = None,
 ) -> tuple[list[NewUse], int]:
-    """Parse and check a whole file without writing: the uses to insert and how many relevel.
+    """Parse and check a whole file without writing: the uses to insert (each with `note` for
+    its "created" history row) and how many relevel.
 
     Raises CsvImportError listing every problem.
     """
@@ -203,6 +242,7 @@ def read_csv(
     if problems:
         raise CsvImportError(problems)
     total = len(records) - 1
+    known = _KnownAnswers(engine, names)
     items: list[NewUse] = []
     first_row_of: dict[str, int] = {}
     id_rows: list[tuple[int, str]] = []
@@ -211,7 +251,8 @@ def read_csv(
         row = index + 2
         if progress and index % 1000 == 0:
             progress(index, 2 * total)
-        if not any(cell.strip() for cell in record):
+        joined = _CELL_BREAK.join(record)
+        if not joined.replace(_CELL_BREAK, " ").strip():
             continue  # a blank line or a row of empty cells carries nothing
         if len(record) != len(names):
             problems.append(
@@ -221,14 +262,18 @@ def read_csv(
         cells: dict[str, str] = {}
         bad = False
         if not has_bad_bytes and max(map(len, record)) <= MAX_CELL_CHARS:
-            # Every cell is fine as it is (the usual case): restore them in one pass.
-            pairs = zip(names, record, strict=True)
-            cells = {name: raw[1:] if raw[:1] == ESCAPE else raw for name, raw in pairs}
+            # Every cell is fine as it is (the usual case): restore them in one pass, and
+            # only when a cell may start with the escape.
+            if joined[:1] == ESCAPE or _CELL_BREAK + ESCAPE in joined:
+                pairs = zip(names, record, strict=True)
+                cells = {name: raw[1:] if raw[:1] == ESCAPE else raw for name, raw in pairs}
+            else:
+                cells = dict(zip(names, record, strict=True))
         else:
             bad = _check_cells(row, names, record, has_bad_bytes, cells, problems)
         if bad:
             continue
-        found = _check_row(row, cells, guidance, engine, production, problems)
+        found = _check_row(row, cells, known, production, note, problems)
         if found is None:
             continue
         item, file_level = found
@@ -261,9 +306,9 @@ def read_csv(
 def _check_row(
     row: int,
     cells: dict[str, str],
-    guidance: Guidance,
-    engine: Engine,
+    known: _KnownAnswers,
     production: str,
+    note: str,
     problems: list[CsvProblem],
 ) -> tuple[NewUse, str] | None:
     before = len(problems)
@@ -300,15 +345,13 @@ def _check_row(
             )
         )
     try:
-        # The fast path for a valid document; parse_answers' own problems for any other.
-        answers = stored_answers(_document(cells, guidance), guidance)
+        answers, assessment = known.assess(cells)
     except AnswersError as exc:
         for problem in exc.problems:
             problems.append(CsvProblem(row, problem.path, problem.message))
         return None
     if len(problems) > before:
         return None
-    assessment = engine.assess(answers)
     approval_ref = cells.get("approval_ref", "").strip()
     try:
         workflow.check_state(status, assessment.level, approval_ref)
@@ -324,6 +367,7 @@ def _check_row(
         approval_ref=approval_ref,
         created_at=times.get("created_at"),
         updated_at=times.get("updated_at"),
+        note=note,
     )
     return item, cells.get("level", "").strip()
 
@@ -347,22 +391,24 @@ def import_csv(
         store.get_production(production)
     except StoreError as exc:
         raise CsvImportError([CsvProblem(1, "", str(exc))]) from None
-    items, relevelled = read_csv(store, source, production, engine, progress=progress)
-    stamp = now_utc().strftime("%Y-%m-%d %H:%M UTC")
-    items = [
-        NewUse(**{**item.__dict__, "note": f"imported from {source_name} on {stamp}"})
-        for item in items
-    ]
-    total = len(items)
+    with paused_gc():  # the rows of a large file make no cycles for it to find
+        stamp = now_utc().strftime("%Y-%m-%d %H:%M UTC")
+        note = f"imported from {source_name} on {stamp}"
+        items, relevelled = read_csv(
+            store, source, production, engine, note=note, progress=progress
+        )
+        total = len(items)
 
-    def inserted(done: int, _: int) -> None:
+        def inserted(done: int, _: int) -> None:
+            if progress:
+                progress(total + done, 2 * total)
+
+        try:
+            ids = store.insert_uses(
+                production, items, engine.guidance, actor=actor, progress=inserted
+            )
+        except StoreError as exc:
+            raise CsvImportError([CsvProblem(1, "", str(exc))]) from None
         if progress:
-            progress(total + done, 2 * total)
-
-    try:
-        ids = store.insert_uses(production, items, engine.guidance, actor=actor, progress=inserted)
-    except StoreError as exc:
-        raise CsvImportError([CsvProblem(1, "", str(exc))]) from None
-    if progress:
-        progress(2 * total, 2 * total)
-    return ImportResult(production, len(ids), tuple(ids), relevelled)
+            progress(2 * total, 2 * total)
+        return ImportResult(production, len(ids), tuple(ids), relevelled)

@@ -45,6 +45,7 @@ from greenlight.store_records import (
 from greenlight.store_rows import (
     INSERT_BATCH,
     USE_ID_PATTERN,
+    AssessedCache,
     Progress,
     apply_assessment,
     assessed_values,
@@ -155,6 +156,7 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
         and a "status" row for each of its `steps`.
         """
         actor = clean_actor(actor)
+        parts_of = AssessedCache(guidance)
         prepared = []
         for item in items:
             workflow.check_state(item.status, item.assessment.level, item.approval_ref)
@@ -163,9 +165,10 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
                 raise StoreError(f"use id {use_id!r}: use 1 to 40 letters, digits, - or _")
             created = to_db_time(item.created_at) if item.created_at else now_utc()
             updated = to_db_time(item.updated_at) if item.updated_at else created
+            parts = parts_of(item.answers, item.assessment)
             row = {
                 "id": use_id,
-                **assessed_values(item.answers, item.assessment, guidance),
+                **assessed_values(item.answers, parts),
                 "status": item.status,
                 "approval_ref": item.approval_ref.strip(),
                 "created_at": created,
@@ -178,7 +181,7 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
                 "previous_level": None,
                 "previous_guidance_version": None,
             }
-            reasons, principles = child_rows(use_id, item.answers, item.assessment, guidance)
+            reasons, principles = child_rows(use_id, parts)
             history = creation_history(item, use_id, created, actor)
             prepared.append((row, reasons, principles, history))
         try:

@@ -23,7 +23,7 @@ from greenlight.answers import AnswersError
 from greenlight.store_db import bulk_insert, write_transaction
 from greenlight.store_queries import where
 from greenlight.store_records import ReassessResult, UseFilter
-from greenlight.store_rows import Progress, child_rows, history_text, now_utc
+from greenlight.store_rows import AssessedCache, Progress, child_rows, history_text, now_utc
 from greenlight.store_schema import productions, use_history, use_principles, use_reasons, uses
 
 if TYPE_CHECKING:
@@ -110,6 +110,7 @@ def _plan(conn: Connection, engine: Engine, batch: list[str], actor: str, result
     old_reasons = _children(conn, use_reasons, ["rule", "level", "section"], ids)
     old_principles = _children(conn, use_principles, ["question_id", "answer"], ids)
     plan = _Batch()
+    parts_of = AssessedCache(g)
     now = now_utc()
     for row in rows:
         try:
@@ -117,18 +118,13 @@ def _plan(conn: Connection, engine: Engine, batch: list[str], actor: str, result
         except AnswersError as exc:
             result["problems"].extend(f"use {row.id}: {p}" for p in exc.problems)
             continue
-        rank = g.level(assessment.level).rank
+        parts = parts_of(answers, assessment)
+        rank = parts.columns["level_rank"]
         status = workflow.reopen_status(row.status, row.level_rank, rank) or row.status
         plan.updates.append(
             {
                 "u_id": row.id,
-                "use_case_type": str(answers.values.get(g.matrix_question or "use_case_type", "")),
-                "level": assessment.level,
-                "level_rank": rank,
-                "reason_rules": ";".join(assessment.rule_ids),
-                "matrix_row": assessment.matrix_row,
-                "guidance_id": assessment.guidance_id,
-                "guidance_version": assessment.guidance_version,
+                **parts.columns,
                 "previous_level": row.level,
                 "previous_guidance_version": row.guidance_version,
                 "status": status,
@@ -167,7 +163,7 @@ def _plan(conn: Connection, engine: Engine, batch: list[str], actor: str, result
             }
             for name, old, new, text in changes
         )
-        reasons, principles = child_rows(row.id, answers, assessment, g)
+        reasons, principles = child_rows(row.id, parts)
         if [(r["rule"], r["level"], r["section"]) for r in reasons] != old_reasons.get(
             row.id, []
         ) or sorted((p["question_id"], p["answer"]) for p in principles) != sorted(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from greenlight import workflow
-from greenlight.answers import FIELD_NAMES, memo
+from greenlight.answers import FIELD_NAMES, build_document
 from greenlight.store_records import NewUse, StoreError, to_db_time
 from greenlight.store_schema import NAME_LENGTH, use_history, use_principles, use_reasons
 
@@ -88,44 +89,81 @@ def flat_answers(document: Mapping[str, Any], guidance: Guidance) -> dict[str, A
     return found
 
 
-def assessed_values(answers: Answers, assessment: Assessment, guidance: Guidance) -> dict:
-    """The columns of `uses` that follow from the answers and their assessment."""
-    return {
-        "title": answers.title,
-        **{name: answers.fields.get(name, "") for name in FIELD_NAMES[1:]},
-        "use_case_type": str(answers.values.get(guidance.matrix_question or "use_case_type", "")),
-        "answers": answers.to_document(guidance),
-        "level": assessment.level,
-        "level_rank": guidance.level(assessment.level).rank,
-        "reason_rules": ";".join(assessment.rule_ids),
-        "matrix_row": assessment.matrix_row,
-        "guidance_id": assessment.guidance_id,
-        "guidance_version": assessment.guidance_version,
-    }
+@dataclass(frozen=True)
+class Assessed:
+    """What a use's rows take from its answers and their assessment alone, free text aside:
+    the same for every use with these answers."""
+
+    columns: dict[str, Any]  # the columns of `uses` that follow from them
+    document: dict[str, Any]  # the answers document's answers (after its free text)
+    reasons: tuple[dict[str, Any], ...]  # use_reasons rows, less use_id
+    principles: tuple[dict[str, Any], ...]  # use_principles rows, less use_id
 
 
-def child_rows(use_id: str, answers: Answers, assessment: Assessment, guidance: Guidance):
-    """The use_reasons and use_principles rows of a use."""
-    reasons = [
-        {"use_id": use_id, "rule": r.rule, "position": i, "level": r.level, "section": r.section}
-        for i, r in enumerate(assessment.reasons)
+def assessed(answers: Answers, assessment: Assessment, guidance: Guidance) -> Assessed:
+    """The Assessed parts of a use with these answers and this assessment."""
+    document = build_document(guidance, {}, answers.given)
+    del document["title"]
+    concerns = [
+        {"question_id": question.id, "answer": str(answers.values[question.id])}
+        for question in guidance.questions
+        if question.group == PRINCIPLES_GROUP
+        and question.ordered
+        and question.rank(answers.values[question.id]) > 0
     ]
-    concerns = memo(
-        guidance,
-        "principle concerns",
-        answers,
-        lambda: [
-            (question.id, str(answers.values[question.id]))
-            for question in guidance.questions
-            if question.group == PRINCIPLES_GROUP
-            and question.ordered
-            and question.rank(answers.values[question.id]) > 0
-        ],
+    return Assessed(
+        columns={
+            "use_case_type": str(
+                answers.values.get(guidance.matrix_question or "use_case_type", "")
+            ),
+            "level": assessment.level,
+            "level_rank": guidance.level(assessment.level).rank,
+            "reason_rules": ";".join(assessment.rule_ids),
+            "matrix_row": assessment.matrix_row,
+            "guidance_id": assessment.guidance_id,
+            "guidance_version": assessment.guidance_version,
+        },
+        document=document,
+        reasons=tuple(
+            {"rule": r.rule, "position": i, "level": r.level, "section": r.section}
+            for i, r in enumerate(assessment.reasons)
+        ),
+        principles=tuple(concerns),
     )
-    principles = [
-        {"use_id": use_id, "question_id": qid, "answer": answer} for qid, answer in concerns
-    ]
-    return reasons, principles
+
+
+class AssessedCache:
+    """Assessed parts by the identity of (answers, assessment) objects, for a writer of many
+    uses: the CSV import and the engine's memo hand the same objects for every use with the
+    same answers, so each set is worked out once. Holds the objects, so no id is reused."""
+
+    def __init__(self, guidance: Guidance):
+        self._guidance = guidance
+        self._found: dict[tuple[int, int, int], tuple[Any, ...]] = {}
+
+    def __call__(self, answers: Answers, assessment: Assessment) -> Assessed:
+        key = (id(answers.values), id(answers.provided), id(assessment))
+        found = self._found.get(key)
+        if found is None:
+            parts = assessed(answers, assessment, self._guidance)
+            found = self._found[key] = (answers.values, answers.provided, assessment, parts)
+        return found[-1]
+
+
+def assessed_values(answers: Answers, parts: Assessed) -> dict:
+    """The columns of `uses` that follow from the answers and their assessment."""
+    text = {name: answers.fields.get(name, "") for name in FIELD_NAMES[1:]}
+    # The answers document as Answers.to_document has it: title, the text given, answers.
+    document = {"title": answers.title, **{k: v for k, v in text.items() if v}, **parts.document}
+    return {"title": answers.title, **text, "answers": document, **parts.columns}
+
+
+def child_rows(use_id: str, parts: Assessed) -> tuple[list[dict], list[dict]]:
+    """The use_reasons and use_principles rows of a use."""
+    return (
+        [{"use_id": use_id, **row} for row in parts.reasons],
+        [{"use_id": use_id, **row} for row in parts.principles],
+    )
 
 
 def creation_history(item: NewUse, use_id: str, created: datetime, actor: str) -> list[dict]:
@@ -193,7 +231,8 @@ def apply_assessment(
     Rewrites the use's reason and principle rows when anything changed; the caller
     updates the use row and writes the history.
     """
-    values = assessed_values(answers, assessment, guidance)
+    parts = assessed(answers, assessment, guidance)
+    values = assessed_values(answers, parts)
     changes: list[Change] = []
     for name in FIELD_NAMES:
         if current[name] != values[name]:
@@ -226,7 +265,7 @@ def apply_assessment(
     use_id = current["id"]
     conn.execute(sa.delete(use_reasons).where(use_reasons.c.use_id == use_id))
     conn.execute(sa.delete(use_principles).where(use_principles.c.use_id == use_id))
-    reasons, principles = child_rows(use_id, answers, assessment, guidance)
+    reasons, principles = child_rows(use_id, parts)
     if reasons:
         conn.execute(sa.insert(use_reasons), reasons)
     if principles:

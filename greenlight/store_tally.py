@@ -29,7 +29,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 
-from greenlight.store_db import bulk_insert, write_transaction
+from greenlight.store_db import bulk_insert, insert_columns, write_transaction
 from greenlight.store_schema import (
     TALLIES,
     TALLY_PREFIX,
@@ -127,12 +127,12 @@ def apply(conn: Connection, deltas: Deltas) -> None:
         if not changes:
             continue
         names = _key_names(table)
-        rows = []
-        for key, n in changes:
-            row = dict(zip(names, key, strict=True))
-            row.update(week=week_of(key[0]), month=key[0].replace(day=1), uses=n)
-            rows.append(row)
-        bulk_insert(conn, table, rows, add_to="uses")
+        keys = list(zip(*(key for key, _ in changes), strict=True))
+        columns = dict(zip(names, map(list, keys), strict=True))
+        columns["week"] = [week_of(period) for period in keys[0]]
+        columns["month"] = [period.replace(day=1) for period in keys[0]]
+        columns["uses"] = [n for _, n in changes]
+        insert_columns(conn, table, columns, add_to="uses")
         gone = [key for key, n in changes if n < 0]
         if gone:
             match = [table.c[name] == sa.bindparam(f"k_{name}") for name in names]

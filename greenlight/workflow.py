@@ -90,6 +90,7 @@ APPROVAL_REF_LEVELS: tuple[str, ...] = ("approval",)
 OPEN_STATUSES: tuple[str, ...] = ("submitted", "escalated")
 
 _BY_ID = {s.id: s for s in STATUSES}
+_IDS = tuple(_BY_ID)
 
 
 class TransitionError(ValueError):
@@ -107,7 +108,7 @@ def status(status_id: str) -> Status:
 
 def status_ids() -> tuple[str, ...]:
     """Every status id, in workflow order."""
-    return tuple(s.id for s in STATUSES)
+    return _IDS
 
 
 def _label(status_id: str) -> str:

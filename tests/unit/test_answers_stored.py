@@ -7,7 +7,13 @@ import random
 
 import pytest
 
-from greenlight.answers import FIELD_NAMES, AnswersError, parse_answers, stored_answers
+from greenlight.answers import (
+    FIELD_NAMES,
+    AnswersError,
+    parse_answers,
+    stored_answers,
+    with_text,
+)
 from greenlight.guidance import load_guidance
 
 GUIDANCE = load_guidance()
@@ -86,3 +92,27 @@ def test_assess_document_equals_assess_of_the_parsed_answers():
             answers, assessment = engine.assess_document(doc)
             assert assessment == expected
             assert answers.values == parse_answers({**answers_only, "title": "-"}, GUIDANCE).values
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_with_text_gives_what_stored_answers_gives_for_the_whole_document(seed):
+    """The CSV import reads each distinct set of answers once and puts each row's free text
+    on them (with_text): the same Answers as reading the row whole, or None where the whole
+    row must be read for its problems."""
+    rng = random.Random(seed)
+    base = stored_answers({"title": "-", "use_case_type": "ideation"}, GUIDANCE)
+    for _ in range(300):
+        text = {
+            name: rng.choice(["", " ", "VFX", "a" * 300, "a" * 5001, "nul\x00", 7])
+            for name in rng.sample(FIELD_NAMES, rng.randint(0, len(FIELD_NAMES)))
+        }
+        found = with_text(base, text)
+        document = {**text, "use_case_type": "ideation"}
+        whole = _outcome(stored_answers, document)
+        if found is None:
+            # A problem to report, or a value for parse_answers to convert (a number).
+            has_number = any(type(value) is not str for value in text.values())
+            assert isinstance(whole, list) or has_number, text
+        else:
+            assert found == whole, text
+            assert found.values is base.values

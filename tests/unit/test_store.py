@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from datetime import UTC, date, datetime
 
@@ -27,6 +28,7 @@ from greenlight.store_db import (
     StoreConfigError,
     dispose_engines,
     get_engine,
+    paused_gc,
     resolve_database_url,
 )
 from greenlight.store_schema import SCHEMA_VERSION, SchemaError, schema_migrations, schema_version
@@ -169,6 +171,26 @@ def test_sqlite_folder_is_created_with_wal_and_foreign_keys(tmp_path):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+
+
+def test_paused_gc_resumes_the_collector_when_the_last_job_ends():
+    assert gc.isenabled()
+    with paused_gc():
+        assert not gc.isenabled()
+        with paused_gc():  # a second import at the same time
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the first is still running
+    assert gc.isenabled()
+    with pytest.raises(StoreError), paused_gc():
+        raise StoreError("an import that fails half-way")
+    assert gc.isenabled()
+    gc.disable()  # a process that runs with the collector off keeps it off
+    try:
+        with paused_gc():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_schema_version_is_recorded_and_opening_again_changes_nothing(db_url):
