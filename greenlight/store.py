@@ -21,7 +21,9 @@ from greenlight import store_reassess, workflow
 from greenlight import store_tally as tally
 from greenlight.store_db import (
     bulk_insert,
+    columns_of,
     get_engine,
+    insert_columns,
     read_transaction,
     resolve_database_url,
     write_transaction,
@@ -196,22 +198,24 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
     def _insert_prepared(self, conn, production, prepared, progress) -> None:
         total = len(prepared)
         production_id = self._production_id(conn, production)
+        deltas = tally.empty_deltas()
         for start in range(0, total, INSERT_BATCH):
             chunk = prepared[start : start + INSERT_BATCH]
-            rows = [dict(p[0], production_id=production_id) for p in chunk]
-            reason_rows = [r for p in chunk for r in p[1]]
-            principle_rows = [r for p in chunk for r in p[2]]
-            bulk_insert(conn, uses, rows)
-            bulk_insert(conn, use_reasons, reason_rows)
-            bulk_insert(conn, use_principles, principle_rows)
+            use_columns = columns_of([p[0] for p in chunk])
+            use_columns["production_id"] = [production_id] * len(chunk)
+            children = {
+                use_reasons: columns_of([r for p in chunk for r in p[1]]),
+                use_principles: columns_of([r for p in chunk for r in p[2]]),
+            }
+            insert_columns(conn, uses, use_columns)
+            for table, columns in children.items():
+                if columns:
+                    insert_columns(conn, table, columns)
             bulk_insert(conn, use_history, [h for p in chunk for h in p[3]])
+            tally.add_deltas(deltas, tally.count_columns(use_columns, children))
             if progress:
                 progress(min(start + INSERT_BATCH, total), total)
-        children = {
-            use_reasons: [r for p in prepared for r in p[1]],
-            use_principles: [r for p in prepared for r in p[2]],
-        }
-        tally.apply(conn, tally.count_rows([p[0] for p in prepared], children))
+        tally.apply(conn, deltas)
         self._bump(conn, [production])
 
     def _lock_use(self, conn: Connection, use_id: str) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import threading
 import tomllib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, nullcontext
+from operator import itemgetter
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -232,9 +233,19 @@ def bulk_insert(
     row's instead of failing (the upsert that keeps a count; an executemany on PostgreSQL).
     """
     if rows:
-        insert_columns(
-            conn, table, {name: [row[name] for row in rows] for name in rows[0]}, add_to=add_to
-        )
+        insert_columns(conn, table, columns_of(rows), add_to=add_to)
+
+
+def columns_of(rows: list[dict]) -> dict[str, list]:
+    """Rows (dicts with the same keys) column by column: each column's values in row order."""
+    if not rows:
+        return {}
+    names = tuple(rows[0])
+    if len(names) == 1:
+        return {names[0]: [row[names[0]] for row in rows]}
+    return dict(
+        zip(names, map(list, zip(*map(itemgetter(*names), rows), strict=True)), strict=True)
+    )
 
 
 def insert_columns(

@@ -9,7 +9,7 @@ series and day-precise date ranges are exact sums of periods plus a few edge day
 
 Writers wrap a change in `recounting` (the uses it touches are taken out of the tallies
 before it and counted in again after it, by INSERT ... SELECT ... ON CONFLICT statements:
-the database counts, not Python) or, for uses they insert, `apply` what `count_rows` counts
+the database counts, not Python) or, for uses they insert, `apply` what `count_columns` counts
 in the very rows they write; so the tallies are a recount of the rows by construction,
 never a second copy of the business rules. `rebuild_in` recounts everything (the migration that adds the tallies, and a repair
 tool); `count_uses_of` recounts in Python, for checks.
@@ -21,7 +21,6 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, timedelta
-from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -42,6 +41,8 @@ from greenlight.store_schema import (
 
 # A tally's counts, by table, then by the tuple of its primary key.
 Deltas = dict[sa.Table, Counter]
+# Rows given column by column: each column's values in row order.
+Columns = Mapping[str, list]
 
 # Where each tally reads its dimensions: the child table joined to `uses` (None: the uses
 # themselves), and the column each dimension is read from (a column of `uses` unless named).
@@ -205,43 +206,45 @@ def id_set(conn: Connection, ids: list[str]) -> sa.ColumnElement[bool]:
     return uses.c.id.in_(sa.select(_id_set.c.id))
 
 
-# The columns of a `uses` row that make its tallies' key prefix, through tally_key.
-_PREFIX_SOURCES = itemgetter("created_week", "created_month", "department", "archived")
+# The columns of `uses` that make a use's tally key prefix, through tally_key.
+_PREFIX_SOURCES = ("created_week", "created_month", "department", "archived")
 
 
-def _tuple_of(*names: str):
-    """itemgetter that gives a tuple even for one name."""
-    get = itemgetter(*names)
-    return get if len(names) > 1 else lambda row: (get(row),)
-
-
-def count_rows(use_rows: list[dict], children: Mapping[sa.Table, list[dict]]) -> Deltas:
-    """What new uses add to each tally, counted from the rows written for them: the rows of
-    `uses` and, by child table, their use_reasons and use_principles rows (keyed by use_id).
+def count_columns(use_columns: Columns, children: Mapping[sa.Table, Columns]) -> Deltas:
+    """What new uses add to each tally, counted from the rows written for them, given column
+    by column (store_db.columns_of): those of `uses` and, by child table, their use_reasons
+    and use_principles rows.
 
     The same count as add_counted's SQL over those rows, done where the rows already are:
     counting them again in the database after a 100,000-row import took longer than
     writing them. Counter does the per-row work in C; keys are built once per distinct key.
     """
-    ids = list(map(itemgetter("id"), use_rows))
-    prefixes = {raw: tally_key(*raw) for raw in set(map(_PREFIX_SOURCES, use_rows))}
-    prefix_of = dict(
-        zip(ids, (prefixes[raw] for raw in map(_PREFIX_SOURCES, use_rows)), strict=True)
-    )
+    ids = use_columns.get("id", [])
+    raw = list(zip(*(use_columns[name] for name in _PREFIX_SOURCES), strict=True)) if ids else []
+    prefixes = {key: tally_key(*key) for key in set(raw)}
+    prefix_of = dict(zip(ids, map(prefixes.__getitem__, raw), strict=True))
     found = empty_deltas()
     for table in TALLIES:
         names = _key_names(table)[len(TALLY_PREFIX) :]
         child = _CHILD.get(table)
-        rows = use_rows if child is None else children[child]
-        owners = ids if child is None else map(itemgetter("use_id"), rows)
-        dimensions = _tuple_of(
-            *(_RENAMED.get(name, name) if child is not None else name for name in names)
-        )
-        pairs = Counter(zip(map(prefix_of.__getitem__, owners), map(dimensions, rows), strict=True))
+        columns = use_columns if child is None else children.get(child, {})
+        if not columns:
+            continue
+        owners = ids if child is None else columns["use_id"]
+        if child is not None:
+            names = tuple(_RENAMED.get(name, name) for name in names)
+        values = zip(*(columns[name] for name in names), strict=True)
+        pairs = Counter(zip(map(prefix_of.__getitem__, owners), values, strict=True))
         counter = found[table]
-        for (prefix, values), n in pairs.items():
-            counter[(*prefix, *("" if v is None else v for v in values))] += n
+        for (prefix, key), n in pairs.items():
+            counter[(*prefix, *("" if v is None else v for v in key))] += n
     return found
+
+
+def add_deltas(into: Deltas, more: Deltas) -> None:
+    """Add `more` to `into`, tally by tally."""
+    for table, counter in more.items():
+        into[table].update(counter)
 
 
 def rebuild_tallies(engine: Engine) -> None:
