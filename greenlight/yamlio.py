@@ -54,11 +54,10 @@ class LineList(list):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2-style booleans and resource limits."""
+class _Limits:
+    """YAML 1.2-style booleans and resource limits, over a SafeLoader's parts."""
 
-    def __init__(self, stream: str, max_aliases: int):
-        super().__init__(stream)
+    def _start(self, max_aliases: int) -> None:
         self._max_aliases = max_aliases
         self._aliases = 0
         self._depth = 0
@@ -83,17 +82,47 @@ class _Loader(yaml.SafeLoader):
             self._depth -= 1
 
 
-# Only true/false are booleans: remove YAML 1.1's yes/no/on/off from the implicit resolvers.
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != _BOOL]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
+class _PyLoader(_Limits, yaml.SafeLoader):
+    """PyYAML's pure-Python scanner and parser."""
+
+    def __init__(self, stream: str, max_aliases: int):
+        yaml.SafeLoader.__init__(self, stream)
+        self._start(max_aliases)
 
 
-def _construct_mapping(loader: _Loader, node: MappingNode):
+try:
+    from yaml._yaml import CParser
+except ImportError:  # PyYAML built without libyaml
+    CParser = None
+
+
+if CParser is not None:
+
+    class _CLoader(
+        _Limits,
+        yaml.composer.Composer,
+        CParser,
+        yaml.constructor.SafeConstructor,
+        yaml.resolver.Resolver,
+    ):
+        """libyaml's scanner and parser (the pure-Python ones took most of loading the
+        guidance at start-up) under PyYAML's own composer, which keeps every node's line and
+        lets _Limits count and cap what it builds: the same documents, and the same YAML
+        refused (libyaml words its syntax errors its own way)."""
+
+        def __init__(self, stream: str, max_aliases: int):
+            CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            self._start(max_aliases)
+
+    LOADERS: tuple[type, ...] = (_CLoader, _PyLoader)
+else:
+    LOADERS = (_PyLoader,)
+
+
+def _construct_mapping(loader: _Limits, node: MappingNode):
     data = LineDict()
     data.line = node.start_mark.line + 1
     data.key_lines = {}
@@ -110,7 +139,7 @@ def _construct_mapping(loader: _Loader, node: MappingNode):
         data.key_lines[key] = line
 
 
-def _construct_sequence(loader: _Loader, node: SequenceNode):
+def _construct_sequence(loader: _Limits, node: SequenceNode):
     data = LineList()
     data.line = node.start_mark.line + 1
     data.item_lines = [child.start_mark.line + 1 for child in node.value]
@@ -118,39 +147,90 @@ def _construct_sequence(loader: _Loader, node: SequenceNode):
     data.extend(loader.construct_object(child, deep=False) for child in node.value)
 
 
-def _refuse_tag(loader: _Loader, suffix: str, node: Node):
+def _refuse_tag(loader: _Limits, suffix: str, node: Node):
     raise YamlError(f"the tag !{suffix} is not allowed: use plain values", node.start_mark.line + 1)
 
 
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
-_Loader.add_constructor(
-    "tag:yaml.org,2002:set", lambda loader, node: _refuse_tag(loader, "set", node)
-)
-_Loader.add_constructor(
-    "tag:yaml.org,2002:omap", lambda loader, node: _refuse_tag(loader, "omap", node)
-)
-_Loader.add_constructor(
-    "tag:yaml.org,2002:pairs", lambda loader, node: _refuse_tag(loader, "pairs", node)
-)
-_Loader.add_constructor(
-    "tag:yaml.org,2002:binary", lambda loader, node: _refuse_tag(loader, "binary", node)
-)
-_Loader.add_constructor(
-    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
-)
-_Loader.add_multi_constructor("", _refuse_tag)
-_Loader.add_multi_constructor("!", _refuse_tag)
+def _refuse(suffix: str):
+    return lambda loader, node: _refuse_tag(loader, suffix, node)
 
 
-def read_yaml(text: str, max_aliases: int = MAX_ALIASES) -> Any:
-    """Parse one YAML document of plain data; raise YamlError with the line on any problem."""
+for _loader in LOADERS:
+    # Only true/false are booleans: drop YAML 1.1's yes/no/on/off from the implicit resolvers.
+    _loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != _BOOL]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    _loader.add_implicit_resolver(
+        _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    )
+    _loader.yaml_constructors = dict(yaml.SafeLoader.yaml_constructors)
+    _loader.yaml_multi_constructors = dict(yaml.SafeLoader.yaml_multi_constructors)
+    _loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+    _loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+    for _name in ("set", "omap", "pairs", "binary"):
+        _loader.add_constructor(f"tag:yaml.org,2002:{_name}", _refuse(_name))
+    _loader.add_constructor(
+        "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
+    )
+    _loader.add_multi_constructor("", _refuse_tag)
+    _loader.add_multi_constructor("!", _refuse_tag)
+
+
+def _check_expanded(root: Node) -> None:
+    """YamlError if the document would hold more than MAX_NODES values once its aliases are
+    expanded (a few aliases of aliases can stand for billions), or if an alias refers to the
+    collection that holds it. Counts each distinct node once, so it takes linear time."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            open_nodes.discard(id(node))
+            total = 1 + sum(sizes[id(child)] for child in _children(node))
+            if total > MAX_NODES:
+                raise YamlError(
+                    f"more than {MAX_NODES} values once its aliases are expanded",
+                    node.start_mark.line + 1,
+                )
+            sizes[id(node)] = total
+            continue
+        if id(node) in sizes:
+            continue
+        open_nodes.add(id(node))
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) in open_nodes:
+                raise YamlError(
+                    "an alias refers to the collection it is in", child.start_mark.line + 1
+                )
+            if id(child) not in sizes:
+                stack.append((child, False))
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, SequenceNode):
+        return node.value
+    if isinstance(node, MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def read_yaml(
+    text: str, max_aliases: int = MAX_ALIASES, *, loader_class: type | None = None
+) -> Any:
+    """Parse one YAML document of plain data; raise YamlError with the line on any problem.
+
+    `loader_class` is one of LOADERS (the fastest is used by default; tests compare them).
+    """
     try:
-        loader = _Loader(text, max_aliases)
+        loader = (loader_class or LOADERS[0])(text, max_aliases)
         try:
             node = loader.get_single_node()
             if node is None or (isinstance(node, ScalarNode) and node.tag.endswith(":null")):
                 return None
+            _check_expanded(node)
             return loader.construct_document(node)
         finally:
             loader.dispose()

@@ -22,6 +22,7 @@ from greenlight.answers import (
     path_part,
 )
 from greenlight.guidance import load_guidance
+from greenlight.yamlio import LOADERS, LineDict, LineList, YamlError, read_yaml
 
 G = load_guidance()
 GROUPS = sorted({q.path[0] for q in G.questions if len(q.path) == 2})
@@ -141,3 +142,58 @@ def test_unknown_keys_and_values_are_never_guessed():
     outcome = attempt({"title": "t", "principles": {"outputs_original": "Yes"}})
     assert isinstance(outcome, AnswersError)
     assert str(outcome.problems[0]).startswith("principles.outputs_original: 'Yes' is not one of")
+
+
+def _read_with(loader_class, text: str) -> tuple:
+    """What read_yaml gives with one of the loaders: the data with every line it recorded, or
+    the error's message and line."""
+    try:
+        data = read_yaml(text, loader_class=loader_class)
+    except YamlError as exc:
+        return ("error", exc.message, exc.line)
+    return ("data", _with_lines(data))
+
+
+@pytest.mark.timeout(60)
+def test_an_alias_bomb_is_refused_by_its_expanded_size_whatever_the_alias_limit():
+    # 9 levels of 9 aliases: 81 aliases, under the guidance reader's limit, would build 9**9
+    # values; and an alias inside the collection it names would never end.
+    bomb = HOSTILE_YAML["billion laughs"]
+    for loader_class in LOADERS:
+        with pytest.raises(YamlError, match="once its aliases are expanded"):
+            read_yaml(bomb, max_aliases=100, loader_class=loader_class)
+        with pytest.raises(YamlError, match="refers to the collection it is in"):
+            read_yaml("a: &a [1, *a]\n", loader_class=loader_class)
+
+
+def _with_lines(value):
+    if isinstance(value, LineDict):
+        return {k: (value.line_of(k), _with_lines(v)) for k, v in value.items()}, value.line
+    if isinstance(value, LineList):
+        return [(value.line_of(i), _with_lines(v)) for i, v in enumerate(value)], value.line
+    return value
+
+
+needs_libyaml = pytest.mark.skipif(len(LOADERS) < 2, reason="PyYAML was built without libyaml")
+
+
+@needs_libyaml
+@settings(max_examples=200, deadline=None)
+@given(documents, st.sampled_from(["block", "flow"]))
+def test_libyaml_and_pure_python_loaders_read_the_same_data_and_lines(document, style):
+    text = yaml.safe_dump(document, allow_unicode=True, default_flow_style=style == "flow")
+    fast, pure = LOADERS
+    assert _read_with(fast, text) == _read_with(pure, text)
+
+
+@needs_libyaml
+@pytest.mark.timeout(60)
+def test_libyaml_and_pure_python_loaders_refuse_the_same_hostile_yaml():
+    fast, pure = LOADERS
+    for name, text in HOSTILE_YAML.items():
+        a, b = _read_with(fast, text), _read_with(pure, text)
+        # Refused by both (each parser words a syntax error its own way), or read the same
+        # and refused later, by the answers contract.
+        assert a[0] == b[0], name
+        if a[0] == "data":
+            assert a == b, name
