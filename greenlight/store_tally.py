@@ -24,8 +24,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 
 from greenlight.store_db import bulk_insert, insert_columns, write_transaction
@@ -169,7 +167,10 @@ def _counted(table: sa.Table, condition: sa.ColumnElement[bool], sign: int = 1) 
 def add_counted(conn: Connection, condition: sa.ColumnElement[bool], sign: int = 1) -> None:
     """Add (sign 1) or take away (sign -1) the uses matching `condition` in every tally, with
     one INSERT ... SELECT ... ON CONFLICT each: the database counts, not Python."""
-    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
     for table in TALLIES:
         names = _key_names(table)
         query = _counted(table, condition, sign)

@@ -95,11 +95,12 @@ def guidance_and_engine() -> tuple[Guidance, Engine]:
 
 @st.cache_resource(show_spinner="Opening the log...")
 def _store(url: str | None):
-    from greenlight.demo import seed_demo
     from greenlight.store import UseCaseStore
 
     store = UseCaseStore(url)
     if not store.list_productions():
+        from greenlight.demo import seed_demo
+
         _, engine = guidance_and_engine()
         seed_demo(store, engine)
     return store
