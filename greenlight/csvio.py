@@ -77,7 +77,9 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], None]
 # Rows fetched at a time: few enough that an export's memory stays a few MB at any size.
 EXPORT_BATCH = 100
-MAX_RENDERED = 512  # distinct sets of answers kept rendered during one export
+# Distinct sets of answers kept rendered during one export: a few MB at most (the key is the
+# answers as JSON text, under 1 KB), and room for every set a large synthetic log holds (3,000).
+MAX_RENDERED = 4096
 
 
 def _answer_cell(value: Any) -> str:
@@ -95,24 +97,27 @@ def _rows(store: UseCaseStore, guidance: Guidance, f: UseFilter) -> Iterator[lis
     paths = [(q.path[0], q.path[1] if len(q.path) == 2 else None) for q in guidance.questions]
     n_text = 2 + len(FIELD_NAMES)  # id, production and the free text
     starts = ESCAPED_STARTS
-    rendered: dict[str, list[str]] = {}
+    rendered: dict[str, tuple[str, ...]] = {}
+    cell_of: dict[str, str] = {}  # one str object per distinct cell, shared by the entries
     for row in store.iter_export_rows(f, batch=EXPORT_BATCH):
         answers = rendered.get(row[n_text])
         if answers is None:
             doc = json.loads(row[n_text]) if row[n_text] else {}
-            answers = []
+            cells = []
             for key, sub in paths:
                 node = doc.get(key)
                 if sub is not None:
                     node = node.get(sub) if type(node) is dict else None
-                answers.append(neutralise(_answer_cell(node)))
-            if len(rendered) < MAX_RENDERED:  # the commonest answers come first and stay
+                cell = neutralise(_answer_cell(node))
+                cells.append(cell_of.setdefault(cell, cell))
+            answers = tuple(cells)
+            if len(rendered) < MAX_RENDERED:
                 rendered[row[n_text]] = answers
         level, rules, matrix_row, status, ref, g_id, g_version, created, updated = row[n_text + 1 :]
         cells = [*row[:n_text], level, rules, matrix_row or "", status, ref, g_id, g_version]
         cells = [ESCAPE + c if c and c[0] in starts else c for c in cells]
         cells[n_text:n_text] = answers
-        cells += (format_time(created), format_time(updated))  # digits first: never escaped
+        cells += (created, updated)  # ISO text from the database, digits first: never escaped
         yield cells
 
 

@@ -12,7 +12,6 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection, Engine
 
 from greenlight import store_tally_queries as tallied
@@ -116,25 +115,56 @@ def answers_without_text(dialect: str) -> sa.ColumnElement[str]:
     document unique), so the export renders each distinct set of answers once.
     """
     if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY
+
         keys = sa.cast(sa.literal(list(FIELD_NAMES)), ARRAY(sa.Text))
         return sa.cast(uses.c.answers.op("-")(keys), sa.Text)
     paths = [f"$.{name}" for name in FIELD_NAMES]
     return sa.type_coerce(sa.func.json_remove(uses.c.answers, *paths), sa.Text)
 
 
-def export_query(f: UseFilter, production_id: int, code: str, dialect: str) -> sa.Select:
-    """One production's uses matching a filter with EXPORT_COLUMNS, by creation time and id.
+def iso_time(column: sa.ColumnElement[Any], dialect: str) -> sa.ColumnElement[str]:
+    """A stored (naive UTC) time as the export writes it, made by the database:
+    csvio_format.format_time's ISO 8601 with a Z, microseconds only when there are any."""
+    if dialect == "postgresql":
+        whole = sa.func.to_char(column, 'YYYY-MM-DD"T"HH24:MI:SS', type_=sa.Text)
+        fraction = sa.case(
+            (sa.func.date_trunc("second", column) == column, ""),
+            else_=sa.func.to_char(column, ".US", type_=sa.Text),
+        )
+    else:  # SQLite holds the text SQLAlchemy wrote: YYYY-MM-DD HH:MM:SS.ffffff
+        text = sa.type_coerce(column, sa.Text)
+        whole = sa.func.replace(sa.func.substr(text, 1, 19), " ", "T", type_=sa.Text)
+        fraction = sa.case(
+            (sa.func.substr(text, 21) == "000000", ""),
+            else_=sa.func.substr(text, 20, type_=sa.Text),
+        )
+    return whole.concat(fraction).concat("Z")
+
+
+def export_query(f: UseFilter, dialect: str) -> sa.Select:
+    """One production's uses matching a filter with EXPORT_COLUMNS, by creation time and id;
+    the production is given by the parameters production_id and code.
 
     One production at a time, so the database sorts a production's uses, found through the
-    (production_id, archived, created_at) index, never the whole log at once.
+    (production_id, archived, created_at) index, never the whole log at once. Built once
+    per export, so SQLAlchemy compiles it once. Times come as format_time's text.
     """
-    special = {"production": sa.literal(code), "answers": answers_without_text(dialect)}
+    special = {
+        "production": sa.bindparam("code", type_=sa.Text),
+        "answers": answers_without_text(dialect),
+        "created_at": iso_time(uses.c.created_at, dialect),
+        "updated_at": iso_time(uses.c.updated_at, dialect),
+    }
     columns = [
         (special[name] if name in special else uses.c[name]).label(name) for name in EXPORT_COLUMNS
     ]
     return (
         sa.select(*columns)
-        .where(uses.c.production_id == production_id, *where(replace(f, productions=())))
+        .where(
+            uses.c.production_id == sa.bindparam("production_id"),
+            *where(replace(f, productions=())),
+        )
         .order_by(uses.c.created_at, uses.c.id)
     )
 
@@ -340,7 +370,8 @@ class OverviewQueries:
             return distinct_values(conn, f, name)
 
     def iter_export_rows(self, f: UseFilter = ALL_USES, batch: int = 1000) -> Iterator[tuple]:
-        """Every use matching the filter as a tuple of EXPORT_COLUMNS, streamed in batches.
+        """Every use matching the filter as a tuple of EXPORT_COLUMNS, streamed in batches
+        (times as csvio_format.format_time writes them).
 
         Ordered by production, creation time and id. A server-side cursor on PostgreSQL (and
         SQLite's lazy cursor) keep memory flat however large the log is.
@@ -350,8 +381,8 @@ class OverviewQueries:
             chosen = chosen.where(productions.c.code.in_(f.productions))
         with self.engine.connect() as conn:
             streamed = conn.execution_options(stream_results=True, yield_per=batch)
+            query = export_query(f, conn.dialect.name)
             for production_id, code in conn.execute(chosen).all():
-                query = export_query(f, production_id, code, conn.dialect.name)
-                result = streamed.execute(query)
+                result = streamed.execute(query, {"production_id": production_id, "code": code})
                 for partition in result.partitions():
                     yield from partition
