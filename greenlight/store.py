@@ -388,14 +388,14 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
     def existing_use_ids(self, ids: Iterable[str]) -> set[str]:
         """Which of these use ids are already in the database."""
         wanted = list(dict.fromkeys(ids))
-        found: set[str] = set()
-        with self.engine.connect() as conn:
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
-                found.update(
-                    conn.execute(sa.select(uses.c.id).where(uses.c.id.in_(chunk))).scalars()
-                )
-        return found
+        if not wanted:
+            return set()
+        # Through a temporary table (one bulk insert, one query) in a transaction that is
+        # rolled back: an import asks about every id of its file at once.
+        with self.engine.connect() as conn, conn.begin():
+            return set(
+                conn.execute(sa.select(uses.c.id).where(tally.id_set(conn, wanted))).scalars()
+            )
 
     def history(self, use_id: str) -> list[HistoryEntry]:
         """Every recorded change of a use, oldest first; NotFound if the id is unknown."""

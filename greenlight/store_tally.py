@@ -120,9 +120,13 @@ def count_uses_of(conn: Connection, condition: sa.ColumnElement[bool]) -> Deltas
 
 def apply(conn: Connection, deltas: Deltas) -> None:
     """Add the deltas to the tallies; a count that reaches zero is deleted."""
+    ordered = conn.dialect.name == "postgresql"
     for table in TALLIES:
-        # Sorted: concurrent writers on PostgreSQL lock tally rows in the same order.
-        changes = sorted((k, n) for k, n in deltas[table].items() if n)
+        # Sorted on PostgreSQL, so concurrent writers lock tally rows in the same order
+        # (SQLite has one writer at a time).
+        changes = [(k, n) for k, n in deltas[table].items() if n]
+        if ordered:
+            changes.sort()
         if not changes:
             continue
         names = _key_names(table)
