@@ -255,8 +255,10 @@ def insert_columns(
     dialect = conn.dialect
     sql, names, named = _insert_sql(dialect, table, tuple(columns), add_to)
     prepared = [_bound(table.c[name], columns[name], dialect) for name in names]
-    if sql is None:
-        _copy(conn, table, names, zip(*prepared, strict=True))
+    if sql is None and add_to is not None:
+        _copy_and_add(conn, table, names, zip(*prepared, strict=True), add_to)
+    elif sql is None:
+        _copy(conn, table.name, names, zip(*prepared, strict=True))
     elif named:
         conn.exec_driver_sql(
             sql, [dict(zip(names, v, strict=True)) for v in zip(*prepared, strict=True)]
@@ -283,15 +285,12 @@ def _bound(column: sa.Column, values: list, dialect: Dialect) -> list:
 
 @functools.lru_cache(maxsize=256)
 def _insert_sql(dialect: Dialect, table: sa.Table, names: tuple[str, ...], add_to: str | None):
-    """The statement for bulk_insert (None: use COPY), the order of its parameters, and
-    whether they are passed by name (PostgreSQL) rather than by position (SQLite)."""
-    postgresql = dialect.name == "postgresql"
-    if postgresql and add_to is None:
+    """The statement for bulk_insert (None: COPY on PostgreSQL), the order of its parameters,
+    and whether they are passed by name rather than by position."""
+    if dialect.name == "postgresql":
         return None, names, False
-    if postgresql:
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    from sqlalchemy.dialects.sqlite import insert
+
     statement = insert(table).values({name: sa.bindparam(name) for name in names})
     if add_to is not None:
         statement = statement.on_conflict_do_update(
@@ -304,12 +303,47 @@ def _insert_sql(dialect: Dialect, table: sa.Table, names: tuple[str, ...], add_t
     return str(compiled), tuple(compiled.positiontup), False
 
 
-def _copy(conn: Connection, table: sa.Table, names: tuple[str, ...], rows) -> None:
+@functools.lru_cache(maxsize=64)
+def _staging(table: sa.Table) -> sa.Table:
+    """A temporary table shaped like `table`, emptied at every commit (PostgreSQL)."""
+    return sa.Table(
+        f"greenlight_add_{table.name}",
+        sa.MetaData(),
+        *(sa.Column(column.name, column.type) for column in table.columns),
+        prefixes=["TEMPORARY"],
+        postgresql_on_commit="DELETE ROWS",
+    )
+
+
+def _copy_and_add(
+    conn: Connection, table: sa.Table, names: tuple[str, ...], rows, add_to: str
+) -> None:
+    """bulk_insert's upsert on PostgreSQL: COPY into a temporary table, then one INSERT ...
+    SELECT ... ON CONFLICT, in key order so concurrent writers lock rows in the same order
+    (an executemany of 170,000 upserts took 3 s of a 100,000-use import)."""
+    from sqlalchemy.dialects.postgresql import insert
+
+    staging = _staging(table)
+    staging.create(conn, checkfirst=True)
+    conn.execute(sa.delete(staging))
+    _copy(conn, staging.name, names, rows)
+    key = [column.name for column in table.primary_key.columns]
+    statement = insert(table).from_select(
+        list(names), sa.select(*(staging.c[name] for name in names)).order_by(*key)
+    )
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=key, set_={add_to: table.c[add_to] + statement.excluded[add_to]}
+        )
+    )
+
+
+def _copy(conn: Connection, table: str, names: tuple[str, ...], rows) -> None:
     import psycopg
     from psycopg import sql
 
     command = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, names))
+        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, names))
     )
     cursor = conn.connection.dbapi_connection.cursor()
     try:
