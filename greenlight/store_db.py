@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import json
 import os
 import threading
 import tomllib
@@ -126,6 +127,7 @@ def create_store_engine(url: str) -> Engine:
         engine = sa.create_engine(
             parsed,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            json_serializer=_to_json,
         )
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
@@ -133,11 +135,18 @@ def create_store_engine(url: str) -> Engine:
     if backend == "postgresql":
         if parsed.drivername != "postgresql+psycopg":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return sa.create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        return sa.create_engine(
+            parsed, pool_pre_ping=True, pool_size=5, max_overflow=10, json_serializer=_to_json
+        )
     raise StoreConfigError(
         f"unsupported database {backend!r} in {parsed.render_as_string(hide_password=True)}: "
         "Greenlight runs on SQLite or PostgreSQL"
     )
+
+
+# Answers documents as compact JSON (no spaces after separators); they hold plain data, so
+# the encoder's check for circular references is skipped.
+_to_json = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
 
 
 def get_engine(url: str) -> Engine:
