@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from greenlight import store_tally as tally
 from greenlight import workflow
 from greenlight.answers import AnswersError
-from greenlight.store_db import bulk_insert, write_transaction
+from greenlight.store_db import bulk_insert, paused_gc, write_transaction
 from greenlight.store_queries import where
 from greenlight.store_records import ReassessResult, UseFilter
 from greenlight.store_rows import AssessedCache, Progress, child_rows, history_text, now_utc
@@ -85,7 +85,14 @@ class _Batch:
         self.moved: list[str] = []  # uses whose tally keys change (level, status, rows, ...)
 
 
-def _plan(conn: Connection, engine: Engine, batch: list[str], actor: str, result: dict) -> _Batch:
+def _plan(
+    conn: Connection,
+    engine: Engine,
+    batch: list[str],
+    actor: str,
+    result: dict,
+    parts_of: AssessedCache,
+) -> _Batch:
     g = engine.guidance
     note = f"re-assessed under guidance {g.id} {g.version}"
     query = (
@@ -110,7 +117,6 @@ def _plan(conn: Connection, engine: Engine, batch: list[str], actor: str, result
     old_reasons = _children(conn, use_reasons, ["rule", "level", "section"], ids)
     old_principles = _children(conn, use_principles, ["question_id", "answer"], ids)
     plan = _Batch()
-    parts_of = AssessedCache(g)
     now = now_utc()
     for row in rows:
         try:
@@ -215,13 +221,27 @@ def reassess(
     batch_size: int,
 ) -> ReassessResult:
     """UseCaseStore.reassess: every stale use, in transactions of `batch_size` uses."""
+    with paused_gc():  # rows and documents by the hundred thousand, and no cycles among them
+        return _reassess(store, engine, actor, codes, progress, batch_size)
+
+
+def _reassess(
+    store: Any,
+    engine: Engine,
+    actor: str,
+    codes: Sequence[str],
+    progress: Progress | None,
+    batch_size: int,
+) -> ReassessResult:
     with store.engine.connect() as conn:
         ids = stale_ids(conn, engine, codes)
     result: dict[str, Any] = {"checked": 0, "changed": 0, "reopened": 0, "problems": []}
+    parts_of = AssessedCache(engine.guidance)  # across batches: the engine's memo is too
     for start in range(0, len(ids), batch_size):
         batch = ids[start : start + batch_size]
         with write_transaction(store.engine) as conn:
-            plan = _plan(conn, engine, batch, actor, result)  # locks the uses it will change
+            # Locks the uses it will change.
+            plan = _plan(conn, engine, batch, actor, result, parts_of)
             # Counted after the lock, so on PostgreSQL no other writer moves them in between;
             # only the uses whose tally keys change (the rest count the same before and after).
             if plan.moved:
