@@ -24,6 +24,7 @@ from greenlight.store_db import (
     columns_of,
     get_engine,
     insert_columns,
+    paused_gc,
     read_transaction,
     resolve_database_url,
     write_transaction,
@@ -271,7 +272,8 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
         was and reported in `problems`. See store_reassess for how.
         """
         actor = clean_actor(actor)
-        return store_reassess.reassess(self, engine, actor, codes or (), progress, batch_size)
+        with paused_gc():  # rows and documents by the hundred thousand, and no cycles
+            return store_reassess.reassess(self, engine, actor, codes or (), progress, batch_size)
 
     def set_status(
         self,

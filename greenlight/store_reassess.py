@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from greenlight import store_tally as tally
 from greenlight import workflow
 from greenlight.answers import AnswersError
-from greenlight.store_db import bulk_insert, paused_gc, write_transaction
+from greenlight.store_db import bulk_insert, write_transaction
 from greenlight.store_queries import where
 from greenlight.store_records import ReassessResult, UseFilter
 from greenlight.store_rows import AssessedCache, Progress, child_rows, history_text, now_utc
@@ -221,18 +221,6 @@ def reassess(
     batch_size: int,
 ) -> ReassessResult:
     """UseCaseStore.reassess: every stale use, in transactions of `batch_size` uses."""
-    with paused_gc():  # rows and documents by the hundred thousand, and no cycles among them
-        return _reassess(store, engine, actor, codes, progress, batch_size)
-
-
-def _reassess(
-    store: Any,
-    engine: Engine,
-    actor: str,
-    codes: Sequence[str],
-    progress: Progress | None,
-    batch_size: int,
-) -> ReassessResult:
     with store.engine.connect() as conn:
         ids = stale_ids(conn, engine, codes)
     result: dict[str, Any] = {"checked": 0, "changed": 0, "reopened": 0, "problems": []}
