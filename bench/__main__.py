@@ -68,9 +68,10 @@ def _scratch_writer(url: str, engine: Engine):
     return store, log_one
 
 
-def _side(*args: str) -> dict:
+def _side(module: str, *args: str) -> dict:
+    """Run bench.<module> in a process of its own; the JSON it prints last."""
     done = subprocess.run(
-        [sys.executable, "-m", "bench.export_side", *args],
+        [sys.executable, "-m", f"bench.{module}", *args],
         capture_output=True, text=True, check=True, cwd=pages.ROOT,
     )  # fmt: skip
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -167,8 +168,8 @@ def main() -> None:
 
         print("bench: CSV export")
         ours_csv = work / "ours.csv"
-        ours = _side("ours", big, str(ours_csv))
-        floor = _side("pandas", str(ours_csv), str(work / "pandas.csv"))
+        ours = _side("export_side", "ours", big, str(ours_csv))
+        floor = _side("export_side", "pandas", str(ours_csv), str(work / "pandas.csv"))
         ratio = ours["seconds"] / floor["seconds"]
         run.add(
             Figure(
@@ -198,18 +199,20 @@ def main() -> None:
             leftover.unlink()
 
         print("bench: import, assessment, re-assessment")
-        data = workloads.import_file(UseCaseStore(f"sqlite:///{paths[IMPORT_ROWS]}"), guidance)
-        seconds, cpu, rows = workloads.import_seconds(
-            f"sqlite:///{work / 'import.db'}", data, engine
+        data = work / "import.csv"
+        data.write_bytes(
+            workloads.import_file(UseCaseStore(f"sqlite:///{paths[IMPORT_ROWS]}"), guidance)
         )
+        done = _side("import_side", f"sqlite:///{work / 'import.db'}", str(data))
         run.add(
             Figure(
-                f"CSV import of {rows:,} rows",
-                f"{seconds:.2f} s",
+                f"CSV import of {done['rows']:,} rows",
+                f"{done['seconds']:.2f} s",
                 "≤ 10 s",
-                seconds <= 10,
-                f"{len(data) / MB:.0f} MiB file, one transaction; {cpu:.2f} s of CPU in this "
-                "process (the wall clock also counts waiting for a core)",
+                done["seconds"] <= 10,
+                f"{data.stat().st_size / MB:.0f} MiB file, one transaction, in a process of its "
+                f"own (bench/import_side.py); {done['cpu_seconds']:.2f} s of CPU (the wall "
+                "clock also counts waiting for a core)",
             )
         )
         newer = workloads.newer_engine(work / "guidance", guidance)
@@ -281,7 +284,7 @@ def main() -> None:
     print(f"\nbench: {seconds:.0f} s; results in bench/RESULTS.md")
 
 
-def postgres(run: Run, engine: Engine, guidance, work: Path, data: bytes) -> None:
+def postgres(run: Run, engine: Engine, guidance, work: Path, data: Path) -> None:
     """The overview and the import on PostgreSQL, when scripts/pg-test-server gave one."""
     admin_url = os.environ.get("GREENLIGHT_TEST_POSTGRES_URL")
     if not admin_url:
@@ -306,14 +309,14 @@ def postgres(run: Run, engine: Engine, guidance, work: Path, data: bytes) -> Non
     overview_figures(
         run, engine, urls["bench_big"], urls["bench_small"], POSTGRES_USES, "PostgreSQL"
     )
-    took, cpu, rows = workloads.import_seconds(urls["bench_import"], data, engine)
+    done = _side("import_side", urls["bench_import"], str(data))
     run.add(
         Figure(
-            f"CSV import of {rows:,} rows [PostgreSQL]",
-            f"{took:.2f} s",
+            f"CSV import of {done['rows']:,} rows [PostgreSQL]",
+            f"{done['seconds']:.2f} s",
             "≤ 10 s",
-            took <= 10,
-            f"{cpu:.2f} s of CPU in the bench process (the server's is not counted)",
+            done["seconds"] <= 10,
+            f"{done['cpu_seconds']:.2f} s of CPU in its process (the server's is not counted)",
         )
     )
     dispose_engines()

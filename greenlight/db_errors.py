@@ -1,6 +1,6 @@
 """A database that cannot be used, explained: what happened and what to do, in plain words.
 
-The app's error page (ui.py) and its failed saves show these; the driver's own words go
+The app's error page (greenlight.ui) and its failed saves show these; the driver's own words go
 along as a detail line. Nothing here imports streamlit.
 """
 

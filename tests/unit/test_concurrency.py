@@ -15,14 +15,12 @@ import threading
 import time
 from collections import Counter
 
-import pytest
 import sqlalchemy as sa
 
 from greenlight.answers import parse_answers
 from greenlight.engine import Engine
 from greenlight.guidance import load_guidance
 from greenlight.store import NewUse, UseCaseStore, UseFilter
-from greenlight.store_db import dispose_engines
 from greenlight.store_schema import DATA_COUNTER, counters, use_history, use_reasons, uses
 
 GUIDANCE = load_guidance()
@@ -57,12 +55,6 @@ REASONS = {
     kind: len(ENGINE.assess(parse_answers({"title": "x", **doc}, GUIDANCE)).reasons)
     for kind, doc in DOCUMENTS.items()
 }
-
-
-@pytest.fixture(autouse=True)
-def _close_engines():
-    yield
-    dispose_engines()
 
 
 def kind_of(thread: int, index: int) -> str:

@@ -139,12 +139,6 @@ def start_import(path: Path, code: str, url: str) -> subprocess.Popen:
     return child
 
 
-@pytest.fixture(autouse=True)
-def _close_engines():
-    yield
-    dispose_engines()
-
-
 def wait_for_wal(child: subprocess.Popen, wal: Path, limit: float) -> float:
     """Seconds since the child started when its transaction first wrote pages to the WAL."""
     while child.poll() is None and time.monotonic() - child.started < limit:

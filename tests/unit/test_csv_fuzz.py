@@ -29,7 +29,6 @@ from greenlight.csvio import MAX_CELL_CHARS, MAX_IMPORT_BYTES, CsvImportError, i
 from greenlight.engine import Engine
 from greenlight.guidance import load_guidance
 from greenlight.store import NewUse, UseCaseStore
-from greenlight.store_db import dispose_engines
 from greenlight.store_schema import metadata
 
 GUIDANCE = load_guidance()
@@ -52,12 +51,6 @@ BIG = 10 * 2**20  # a 10 MB field
 TEXT = st.text(
     st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30
 )
-
-
-@pytest.fixture(autouse=True)
-def _close_engines():
-    yield
-    dispose_engines()
 
 
 def dump(store: UseCaseStore) -> dict[str, list[str]]:

@@ -21,7 +21,6 @@ from greenlight.demo import seed_demo
 from greenlight.engine import Engine
 from greenlight.guidance import load_guidance
 from greenlight.store import NewUse, UseCaseStore, UseFilter
-from greenlight.store_db import dispose_engines
 from greenlight.store_schema import metadata
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,12 +67,6 @@ EXPECTED_CSV = "\r\n".join(
         "",
     ]
 )
-
-
-@pytest.fixture(autouse=True)
-def _close_engines():
-    yield
-    dispose_engines()
 
 
 @pytest.fixture

@@ -10,13 +10,6 @@ import sqlalchemy as sa
 
 from greenlight.db_errors import explain
 from greenlight.store import UseCaseStore
-from greenlight.store_db import dispose_engines
-
-
-@pytest.fixture(autouse=True)
-def _close_engines():
-    yield
-    dispose_engines()
 
 
 def failure(action):

@@ -11,17 +11,10 @@ from greenlight.demo import DEMO_PATH, DemoError, load_demo, remove_demo, seed_d
 from greenlight.engine import Engine
 from greenlight.guidance import load_guidance
 from greenlight.store import UseCaseStore, UseFilter
-from greenlight.store_db import dispose_engines
 
 GUIDANCE = load_guidance()
 ENGINE = Engine(GUIDANCE)
 TODAY = date(2026, 3, 31)
-
-
-@pytest.fixture(autouse=True)
-def _close_engines():
-    yield
-    dispose_engines()
 
 
 def test_the_demo_file_is_valid_and_labelled():

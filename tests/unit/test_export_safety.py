@@ -13,14 +13,11 @@ from __future__ import annotations
 import csv
 import io
 
-import pytest
-
 from greenlight.answers import FIELDS, parse_answers
 from greenlight.csvio import FORMULA_PREFIXES, import_csv, iter_csv
 from greenlight.engine import Engine
 from greenlight.guidance import load_guidance
 from greenlight.store import NewUse, UseCaseStore
-from greenlight.store_db import dispose_engines
 from greenlight.workflow import MAX_APPROVAL_REF
 
 GUIDANCE = load_guidance()
@@ -52,12 +49,6 @@ HOSTILE = (
 # The longest text each field takes, starting with a formula, and with a 100 KB tail where
 # a field could hold one (none does: the longest, the description, takes 5,000 characters).
 LONGEST = "long"
-
-
-@pytest.fixture(autouse=True)
-def _close_engines():
-    yield
-    dispose_engines()
 
 
 def value_for(column: str, hostile: str) -> str:

@@ -70,17 +70,6 @@ def at(month: int, day: int, hour: int = 10) -> datetime:
     return datetime(2026, month, day, hour, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def _close_engines():
-    yield
-    dispose_engines()
-
-
-@pytest.fixture
-def store(db_url: str) -> UseCaseStore:
-    return UseCaseStore(db_url)
-
-
 @pytest.fixture
 def sqlite_store(sqlite_url: str) -> UseCaseStore:
     return UseCaseStore(sqlite_url)

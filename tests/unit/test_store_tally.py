@@ -44,17 +44,6 @@ DOCS = [
 DEPARTMENTS = ["Art", "VFX", "Sound", ""]
 
 
-@pytest.fixture(autouse=True)
-def _close_engines():
-    yield
-    dispose_engines()
-
-
-@pytest.fixture
-def store(db_url: str) -> UseCaseStore:
-    return UseCaseStore(db_url)
-
-
 @pytest.fixture
 def newer_engine(tmp_path) -> Engine:
     """The guidance one version on, where an unknown tool tier needs written approval."""

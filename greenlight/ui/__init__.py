@@ -1,4 +1,5 @@
-"""The one Streamlit-aware module: navigation, cached loaders, the store, shared widgets.
+"""The one Streamlit-aware package: navigation, cached loaders, the store, shared widgets
+(here), the assessment form (ui.form) and cached reads for the pages (ui.data).
 
 Pages import from here and from the rest of greenlight/; nothing else in greenlight/ imports
 streamlit. User text is only ever shown through st.text, dataframes or widget values, never
@@ -18,6 +19,16 @@ import streamlit as st
 from greenlight import workflow
 from greenlight.engine import Assessment, Engine
 from greenlight.guidance import Guidance, GuidanceError, load_guidance
+
+# The form and the cached reads, for the pages as ui.<name>.
+from greenlight.ui.data import (  # noqa: F401
+    departments,
+    overview_charts,
+    overview_data,
+    production_list,
+    style_log,
+)
+from greenlight.ui.form import DRAFT_KEY, AssessmentForm, form_is_complete  # noqa: F401
 
 T = TypeVar("T")
 
@@ -340,242 +351,3 @@ def outcome_card(guidance: Guidance, result: Assessment) -> None:
                         f"{' '.join(reading.reading.split())} *{' '.join(reading.why.split())}*"
                     )
         st.caption(f"Guidance {result.guidance_id} {result.guidance_version}")
-
-
-# --- the assessment form ------------------------------------------------------------------------
-
-DRAFT_KEY = "assess:draft"
-
-
-def form_is_complete(fields: dict[str, str]) -> bool:
-    """Whether the free text is enough to log (a title); warns when it is not."""
-    if not fields.get("title", "").strip():
-        st.warning("Give the use a title first (under *About this use*).", icon=":material/title:")
-        return False
-    return True
-
-
-class AssessmentForm:
-    """The questions as widgets, with answers kept across pages and loads in session state.
-
-    Widget values live under `q:<question id>` and `f:<field>`; a mirror in DRAFT_KEY keeps them
-    when the user visits another page (Streamlit drops the state of widgets not drawn) and lets
-    *Load answers* and *re-assess* fill the form.
-    """
-
-    def __init__(self, guidance: Guidance, engine: Engine):
-        self.guidance = guidance
-        self.engine = engine
-        self.state = st.session_state.setdefault(
-            DRAFT_KEY, {"fields": {}, "answers": {}, "editing": None, "errors": []}
-        )
-
-    @property
-    def editing(self) -> str | None:
-        return self.state["editing"]
-
-    @property
-    def upload_errors(self) -> list[str]:
-        return self.state["errors"]
-
-    def _clear_widgets(self) -> None:
-        for key in list(st.session_state):
-            if isinstance(key, str) and key.startswith(("q:", "f:")):
-                del st.session_state[key]
-
-    def reset(self) -> None:
-        self._clear_widgets()
-        self.state.update(fields={}, answers={}, editing=None, errors=[])
-
-    def load(self, answers, editing: str | None = None) -> None:
-        """Fill the form from parsed answers (only the answers actually given)."""
-        self._clear_widgets()
-        self.state.update(
-            fields={"title": answers.title, **answers.fields},
-            answers={qid: answers.values[qid] for qid in answers.provided},
-            editing=editing,
-            errors=[],
-        )
-
-    def load_upload(self, loader, error_type) -> None:
-        """on_change of the uploader: load the file, or keep the form and list the problems."""
-        upload = st.session_state.get("assess-upload")
-        if upload is None:
-            return
-        try:
-            answers = loader(upload.getvalue(), self.guidance)
-        except error_type as exc:
-            self.state["errors"] = [str(problem) for problem in exc.problems]
-            return
-        self.load(answers, editing=self.editing)
-
-    def render(self) -> tuple[dict[str, str], dict[str, str | bool]]:
-        """Draw every field and every question that matters; return (fields, given answers)."""
-        from greenlight.answers import FIELDS
-
-        fields: dict[str, str] = {}
-        st.subheader("About this use")
-        short = [spec for spec in FIELDS if not spec.required and not spec.multiline]
-        # Containers made in display order: required first, then pairs, then long text.
-        places: dict[str, object] = {spec.name: st.container() for spec in FIELDS if spec.required}
-        for pair in range(0, len(short), 2):  # a row of two at a time keeps the order on phones
-            for column, spec in zip(st.columns(2), short[pair : pair + 2], strict=False):
-                places[spec.name] = column
-        places.update({s.name: st.container() for s in FIELDS if s.multiline and not s.required})
-        ordered = sorted(FIELDS, key=lambda spec: list(places).index(spec.name))
-        for spec in ordered:
-            key = f"f:{spec.name}"
-            if key not in st.session_state:
-                st.session_state[key] = self.state["fields"].get(spec.name, "")
-            where = places[spec.name]
-            widget = where.text_area if spec.multiline else where.text_input
-            fields[spec.name] = widget(
-                spec.label + (" (required)" if spec.required else ""),
-                key=key,
-                max_chars=spec.max_length,
-            )
-            self.state["fields"][spec.name] = fields[spec.name]
-
-        values = {q.id: q.default for q in self.guidance.questions}
-        given: dict[str, str | bool] = {}
-        groups = {group.id: group for group in self.guidance.groups}
-        seen_group = seen_category = None
-        for q in self.guidance.questions:
-            if not self.engine.is_shown(q.id, values):
-                continue
-            if q.group != seen_group:
-                seen_group = q.group
-                group = groups.get(q.group)
-                st.subheader(group.title if group else q.group)
-                if group:
-                    st.caption(group.help)
-            if q.category and q.category != seen_category:
-                seen_category = q.category
-                st.markdown(f"**{self.guidance.section(q.category).title}**")
-            value = self._widget(q)
-            if value is None:
-                self.state["answers"].pop(q.id, None)
-            else:
-                self.state["answers"][q.id] = value
-                values[q.id] = given[q.id] = value
-        return fields, given
-
-    def _widget(self, q):
-        key = f"q:{q.id}"
-        remembered = self.state["answers"].get(q.id)
-        if key not in st.session_state and remembered is not None:
-            st.session_state[key] = remembered
-        label = f"{q.number}. {q.label}" if q.number else q.label
-        if q.kind == "boolean" and not q.report_missing:
-            checked = st.checkbox(label, key=key, help=f"{q.help} Example: {q.example}", wrap=True)
-            st.caption(q.help)
-            return checked
-        if q.kind == "category":
-            return st.selectbox(
-                label,
-                q.values,
-                index=None,
-                key=key,
-                format_func=q.label_of,
-                placeholder="Choose the closest kind of use",
-                help=f"{q.help} Example: {q.example}",
-            )
-        options = [True, False] if q.kind == "boolean" else list(q.values)
-        if max(len(q.label_of(v)) for v in options) > 20:
-            return st.radio(
-                label,
-                options,
-                index=None,
-                key=key,
-                format_func=q.label_of,
-                help=f"{q.help} Example: {q.example}",
-            )
-        return st.segmented_control(
-            label, options, key=key, format_func=q.label_of, help=f"{q.help} Example: {q.example}"
-        )
-
-
-def _tint(hex_colour: str) -> str:
-    return f"background-color: {hex_colour}22; color: {hex_colour}; font-weight: 600"
-
-
-def style_log(guidance: Guidance, table):
-    """The log table with level and status cells coloured as everywhere else in the app."""
-    from greenlight.tables import level_label
-
-    level_colours = {level_label(guidance, lv.id): lv.colour for lv in guidance.levels}
-    status_colours = {s.label: s.colour for s in workflow.STATUSES}
-    return table.style.map(lambda v: _tint(level_colours.get(v, "#64748b")), subset=["Level"]).map(
-        lambda v: _tint(status_colours.get(v, "#64748b")), subset=["Status"]
-    )
-
-
-# --- the overview's aggregates, cached by filter and data version ------------------------------------
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _overview(url: str, key: tuple, version: int, _log, _filter) -> dict:
-    # `key` (the filter as a tuple) and `version` make the cache key; a new write bumps the
-    # version, so exactly the stale entries stop matching.
-    return {
-        "level": _log.counts_by_level(_filter),
-        "status": _log.counts_by_status_level(_filter),
-        "department": _log.counts_by_department_level(_filter),
-        "type": _log.counts_by_type_level(_filter),
-        "week": _log.counts_by_week_level(_filter),
-        "month": _log.counts_by_month_level(_filter),
-        "reason": _log.counts_by_reason(_filter),
-        "principle": _log.principle_concerns(_filter),
-    }
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _overview_charts(
-    url: str, key: tuple, version: int, guidance_key: tuple, _log, _filter, _guidance
-) -> list[tuple[str, dict]]:
-    from greenlight import charts
-
-    data = _overview(url, key, version, _log, _filter)
-    panels = charts.overview_panels(data, _guidance)
-    return [(title, charts.vega_lite_spec(chart)) for title, chart in panels]
-
-
-def overview_charts(log, scope, guidance: Guidance) -> list[tuple[str, dict]]:
-    """The overview's charts as (title, Vega-Lite spec), built once per filter and data
-    version: a rerun draws cached specs instead of building and validating seven charts."""
-    from dataclasses import astuple
-
-    version = log.data_version(scope.productions or None)
-    key = (guidance.id, guidance.version, id(guidance))
-    return _overview_charts(log.url, astuple(scope), version, key, log, scope, guidance)
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _productions(url: str, version: int, _log) -> tuple:
-    return tuple(_log.list_productions())
-
-
-def production_list(log) -> tuple:
-    """Every production (store.list_productions), read again only after a write: the sidebar
-    and the overview need the list on every rerun of every session."""
-    return _productions(log.url, log.data_version(), log)
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _departments(url: str, codes: tuple, version: int, _log) -> list[str]:
-    from greenlight.store import UseFilter
-
-    return _log.distinct_values("department", UseFilter(productions=codes))
-
-
-def departments(log, codes: tuple[str, ...]) -> list[str]:
-    """The departments among the live uses of these productions (all when empty), cached."""
-    return _departments(log.url, codes, log.data_version(codes or None), log)
-
-
-def overview_data(log, scope) -> dict:
-    """Every aggregate the overview draws, for a UseFilter, from the cache when unchanged."""
-    from dataclasses import astuple
-
-    version = log.data_version(scope.productions or None)
-    return _overview(log.url, astuple(scope), version, log, scope)
