@@ -89,4 +89,7 @@ def test_page_renders_cleanly(
     assert_no_exception(page)
     assert page.evaluate(SIDEWAYS_OVERFLOW_JS) == []
     console_errors.assert_none()
+    # The page icon comes inline with the page, not from another host.
+    icon = page.evaluate("document.querySelector(\"link[rel*='icon']\")?.href ?? ''")
+    assert icon.startswith("data:image/svg+xml"), icon
     screenshot(page, f"{spec.url_path}-{width}")
