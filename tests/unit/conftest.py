@@ -1,9 +1,12 @@
-"""Fixtures for the unit tests: a store on each kind of database, engines closed after each."""
+"""Fixtures for the unit tests: a store on each kind of database, engines closed after each,
+and a newer guidance version."""
 
 from __future__ import annotations
 
 import pytest
 
+from greenlight.engine import Engine
+from greenlight.guidance import DEFAULT_DIR, load_guidance
 from greenlight.store import UseCaseStore
 from greenlight.store_db import dispose_engines
 
@@ -19,3 +22,21 @@ def _close_engines():
 def store(db_url: str) -> UseCaseStore:
     """An empty store on each database (SQLite, and PostgreSQL when there is one)."""
     return UseCaseStore(db_url)
+
+
+@pytest.fixture
+def newer_engine(tmp_path) -> Engine:
+    """The guidance, one version on, where an unknown tool tier needs written approval."""
+    current = load_guidance()
+    folder = tmp_path / "guidance"
+    folder.mkdir()
+    for source in DEFAULT_DIR.iterdir():
+        text = source.read_text(encoding="utf-8")
+        if source.name == "guidance.yaml":
+            text = text.replace(f'version: "{current.version}"', 'version: "2099.1"', 1)
+        if source.name == "rules.yaml":
+            marker = "  - id: tool-terms-unknown\n    level: escalate"
+            assert marker in text
+            text = text.replace(marker, "  - id: tool-terms-unknown\n    level: approval")
+        (folder / source.name).write_text(text, encoding="utf-8")
+    return Engine(load_guidance(folder))

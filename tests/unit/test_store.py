@@ -14,7 +14,6 @@ from greenlight import workflow
 from greenlight.answers import parse_answers
 from greenlight.demo import status_path
 from greenlight.engine import Engine
-from greenlight.guidance import DEFAULT_DIR as GUIDANCE_DIR
 from greenlight.guidance import load_guidance
 from greenlight.store import (
     NotFound,
@@ -437,23 +436,6 @@ def test_archive_and_restore(store):
         ("archived", "false", "true", "not needed", "bob"),
         ("archived", "true", "false", "", "carl"),
     ]
-
-
-@pytest.fixture
-def newer_engine(tmp_path) -> Engine:
-    """The guidance, one version on, where an unknown tool tier needs written approval."""
-    folder = tmp_path / "guidance"
-    folder.mkdir()
-    for source in GUIDANCE_DIR.iterdir():
-        text = source.read_text(encoding="utf-8")
-        if source.name == "guidance.yaml":
-            text = text.replace(f'version: "{GUIDANCE.version}"', 'version: "2099.1"', 1)
-        if source.name == "rules.yaml":
-            marker = "  - id: tool-terms-unknown\n    level: escalate"
-            assert marker in text
-            text = text.replace(marker, "  - id: tool-terms-unknown\n    level: approval")
-        (folder / source.name).write_text(text, encoding="utf-8")
-    return Engine(load_guidance(folder))
 
 
 def test_reassess_under_newer_guidance_keeps_the_old_level(store, newer_engine):

@@ -16,7 +16,6 @@ from greenlight import store_tally
 from greenlight.answers import parse_answers
 from greenlight.csvio import import_csv, iter_csv
 from greenlight.engine import Engine
-from greenlight.guidance import DEFAULT_DIR as GUIDANCE_DIR
 from greenlight.guidance import load_guidance
 from greenlight.store import UseCaseStore, UseFilter
 from greenlight.store_db import dispose_engines
@@ -42,24 +41,6 @@ DOCS = [
     {"use_case_type": "background_element", "principles": {"outputs_original": "no"}},
 ]
 DEPARTMENTS = ["Art", "VFX", "Sound", ""]
-
-
-@pytest.fixture
-def newer_engine(tmp_path) -> Engine:
-    """The guidance one version on, where an unknown tool tier needs written approval."""
-    folder = tmp_path / "guidance"
-    folder.mkdir()
-    for source in GUIDANCE_DIR.iterdir():
-        text = source.read_text(encoding="utf-8")
-        if source.name == "guidance.yaml":
-            text = text.replace(f'version: "{GUIDANCE.version}"', 'version: "2099.1"', 1)
-        if source.name == "rules.yaml":
-            text = text.replace(
-                "  - id: tool-terms-unknown\n    level: escalate",
-                "  - id: tool-terms-unknown\n    level: approval",
-            )
-        (folder / source.name).write_text(text, encoding="utf-8")
-    return Engine(load_guidance(folder))
 
 
 def assert_recounted(store: UseCaseStore) -> None:
