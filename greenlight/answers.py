@@ -119,11 +119,17 @@ class Answers:
 
     def to_document(self, guidance: Guidance) -> dict[str, Any]:
         """The nested answers document; only answers actually given, so gaps stay gaps."""
-        doc: dict[str, Any] = {"title": self.title}
-        doc.update({name: self.fields[name] for name in FIELD_NAMES[1:] if self.fields.get(name)})
         part = memo(guidance, "document", self, lambda: build_document(guidance, {}, self.given))
         # A copy of the remembered groups: a caller may change its document.
-        doc.update((k, dict(v) if type(v) is dict else v) for k, v in part.items() if k != "title")
+        return self.document_with({k: dict(v) if type(v) is dict else v for k, v in part.items()})
+
+    def document_with(self, part: Mapping[str, Any]) -> dict[str, Any]:
+        """The answers document of this use's free text (title first, empty fields left out)
+        and `part`, what build_document gives for its answers (a title in it is ignored).
+        The groups of `part` go in as they are, not copied."""
+        doc: dict[str, Any] = {"title": self.title}
+        doc.update({name: self.fields[name] for name in FIELD_NAMES[1:] if self.fields.get(name)})
+        doc.update((k, v) for k, v in part.items() if k != "title")
         return doc
 
     @property

@@ -153,8 +153,7 @@ class AssessedCache:
 def assessed_values(answers: Answers, parts: Assessed) -> dict:
     """The columns of `uses` that follow from the answers and their assessment."""
     text = {name: answers.fields.get(name, "") for name in FIELD_NAMES[1:]}
-    # The answers document as Answers.to_document has it: title, the text given, answers.
-    document = {"title": answers.title, **{k: v for k, v in text.items() if v}, **parts.document}
+    document = answers.document_with(parts.document)  # as Answers.to_document has it
     return {"title": answers.title, **text, "answers": document, **parts.columns}
 
 
