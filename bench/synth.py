@@ -26,6 +26,8 @@ from greenlight import store_tally as tally
 from greenlight.answers import parse_answers
 from greenlight.engine import Engine
 from greenlight.store import UseCaseStore
+from greenlight.store_db import write_transaction
+from greenlight.store_outcomes import Outcome, outcome_ids, outcome_of
 from greenlight.store_rows import PRINCIPLES_GROUP
 from greenlight.store_schema import (
     SCHEMA_VERSION,
@@ -36,12 +38,10 @@ from greenlight.store_schema import (
     status_tally,
     type_tally,
     use_history,
-    use_principles,
-    use_reasons,
     uses,
 )
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 SEED = 20261126
 CACHE = Path(__file__).resolve().parent / ".cache"
 FIRST_DAY = date(2022, 1, 3)
@@ -84,8 +84,7 @@ class Profile:
     level_rank: int
     reason_rules: str
     matrix_row: str | None
-    reasons: tuple[tuple[str, int, str, str], ...]  # rule, position, level, section
-    principles: tuple[tuple[str, str], ...]  # question id, answer
+    outcome: Outcome
 
 
 def _random_answers(rng: random.Random, guidance) -> dict:
@@ -128,10 +127,9 @@ def profiles(engine: Engine, rng: random.Random, count: int = PROFILES) -> list[
                 level_rank=guidance.level(assessment.level).rank,
                 reason_rules=";".join(assessment.rule_ids),
                 matrix_row=assessment.matrix_row,
-                reasons=tuple(
-                    (r.rule, i, r.level, r.section) for i, r in enumerate(assessment.reasons)
+                outcome=outcome_of(
+                    [(r.rule, r.level, r.section) for r in assessment.reasons], principles
                 ),
-                principles=principles,
             )
         )
     return found
@@ -170,8 +168,6 @@ class Batch:
     """The rows of one chunk of uses, as tuples in table column order."""
 
     uses: list[tuple]
-    reasons: list[tuple]
-    principles: list[tuple]
     history: list[tuple]
     # What the chunk adds to the tallies: uses per (row key as count_new reads it, profile).
     keys: Counter = field(default_factory=Counter)
@@ -181,9 +177,10 @@ USE_COLUMNS = [c.name for c in uses.columns]
 
 
 def batches(
-    engine: Engine, n: int, rng: random.Random, pool: list[Profile]
+    engine: Engine, n: int, rng: random.Random, pool: list[Profile], outcome_id: dict[str, int]
 ) -> Iterator[tuple[list[tuple], Batch]]:
-    """(new production rows, rows of up to CHUNK uses) until n uses are generated."""
+    """(new production rows, rows of up to CHUNK uses) until n uses are generated; the pool's
+    outcomes are stored already, with these ids by key."""
     guidance = engine.guidance
     # A few profiles are common (the everyday safe uses), most are rare.
     weights = [1.0 / (i + 1) ** 0.8 for i in range(len(pool))]
@@ -191,7 +188,7 @@ def batches(
     department_weights = [w for _, w in DEPARTMENTS]
     end = datetime.combine(FIRST_DAY + timedelta(days=DAYS), datetime.min.time())
     pending: list[tuple] = []
-    batch = Batch([], [], [], [])
+    batch = Batch([], [])
     serial = 0
     for number, size in enumerate(_sizes(rng, n), start=1):
         span = rng.randint(60, 400) if size < 5000 else DAYS
@@ -240,6 +237,9 @@ def batches(
             document += (", " + profile.answers_json if profile.answers_json else "") + "}"
             day = created.date()
             stamp = _stamp(created)
+            week = (day - timedelta(days=day.weekday())).isoformat()
+            month = day.replace(day=1).isoformat()
+            archived = rng.random() < 0.03
             batch.uses.append(
                 (
                     use_id,
@@ -251,6 +251,7 @@ def batches(
                     profile.level_rank,
                     profile.reason_rules,
                     profile.matrix_row,
+                    outcome_id[profile.outcome.key],
                     guidance.id,
                     guidance.version,
                     None,
@@ -259,23 +260,20 @@ def batches(
                     ref,
                     stamp,
                     stamp,
-                    (day - timedelta(days=day.weekday())).isoformat(),
-                    day.replace(day=1).isoformat(),
+                    week,
+                    month,
                     ACTOR,
                     ACTOR,
-                    rng.random() < 0.03,
+                    archived,
                 )
             )
-            row = batch.uses[-1]
-            batch.keys[
-                (row[23], row[24], department, row[27], status, *row[11:13], row[9], row[14], index)
-            ] += 1
-            batch.reasons.extend((use_id, *reason) for reason in profile.reasons)
-            batch.principles.extend((use_id, *p) for p in profile.principles)
+            level = (profile.level, profile.level_rank)
+            kind = (profile.use_case_type, profile.matrix_row)
+            batch.keys[(week, month, department, archived, status, *level, *kind, index)] += 1
             batch.history.append((use_id, stamp, ACTOR, "created", None, status, ""))
             if len(batch.uses) >= CHUNK:
                 yield pending, batch
-                pending, batch = [], Batch([], [], [], [])
+                pending, batch = [], Batch([], [])
     if batch.uses or pending:
         yield pending, batch
 
@@ -289,10 +287,11 @@ def tally_deltas(pool: list[Profile], keys: Counter) -> tally.Deltas:
         found[level_tally][(*prefix, level, rank)] += n
         found[status_tally][(*prefix, status, level, rank)] += n
         found[type_tally][(*prefix, kind, row or "", level, rank)] += n
-        for rule, _, reason_level, section in pool[index].reasons:
-            found[reason_tally][(*prefix, rule, reason_level, section)] += n
-        for question, answer in pool[index].principles:
-            found[principle_tally][(*prefix, question, answer)] += n
+        outcome = pool[index].outcome
+        for r in outcome.reasons:
+            found[reason_tally][(*prefix, r["rule"], r["level"], r["section"])] += n
+        for p in outcome.principles:
+            found[principle_tally][(*prefix, p["question_id"], p["answer"])] += n
     return found
 
 
@@ -301,14 +300,12 @@ def _insert_sql(table: sa.Table, columns: list[str]) -> str:
     return f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"
 
 
-_REASON_COLUMNS = ["use_id", "rule", "position", "level", "section"]
-_PRINCIPLE_COLUMNS = ["use_id", "question_id", "answer"]
 _HISTORY_COLUMNS = ["use_id", "at", "actor", "field", "old_value", "new_value", "note"]
 _PRODUCTION_COLUMNS = ["id", "code", "name", "created_at", "created_by", "is_demo"]
 
 
-def _fill_sqlite(store: UseCaseStore, engine: Engine, n: int) -> tally.Deltas:
-    tables = [productions, uses, use_reasons, use_principles, use_history]
+def _fill_sqlite(store: UseCaseStore, rows: Iterator[tuple[list[tuple], Batch]]) -> Counter:
+    tables = [productions, uses, use_history]
     indexes = [index for table in tables for index in table.indexes]
     dialect = store.engine.dialect
     raw = store.engine.raw_connection()
@@ -320,15 +317,11 @@ def _fill_sqlite(store: UseCaseStore, engine: Engine, n: int) -> tally.Deltas:
         cursor.execute("BEGIN")
         for index in indexes:
             cursor.execute(str(sa.schema.DropIndex(index).compile(dialect=dialect)))
-        rng = random.Random(SEED)
-        pool = profiles(engine, rng)
         keys: Counter = Counter()
-        for new_productions, batch in batches(engine, n, rng, pool):
+        for new_productions, batch in rows:
             keys.update(batch.keys)
             cursor.executemany(_insert_sql(productions, _PRODUCTION_COLUMNS), new_productions)
             cursor.executemany(_insert_sql(uses, USE_COLUMNS), batch.uses)
-            cursor.executemany(_insert_sql(use_reasons, _REASON_COLUMNS), batch.reasons)
-            cursor.executemany(_insert_sql(use_principles, _PRINCIPLE_COLUMNS), batch.principles)
             cursor.executemany(_insert_sql(use_history, _HISTORY_COLUMNS), batch.history)
         for index in indexes:
             cursor.execute(str(sa.schema.CreateIndex(index).compile(dialect=dialect)))
@@ -336,7 +329,7 @@ def _fill_sqlite(store: UseCaseStore, engine: Engine, n: int) -> tally.Deltas:
         cursor.execute("PRAGMA journal_mode = WAL")
     finally:
         raw.close()
-    return tally_deltas(pool, keys)
+    return keys
 
 
 def _copy_text(value) -> str:
@@ -353,8 +346,8 @@ def _copy(cursor, table: sa.Table, columns: list[str], rows: list[tuple]) -> Non
         copy.write(lines)
 
 
-def _fill_postgres(store: UseCaseStore, engine: Engine, n: int) -> tally.Deltas:
-    tables = [productions, uses, use_reasons, use_principles, use_history]
+def _fill_postgres(store: UseCaseStore, rows: Iterator[tuple[list[tuple], Batch]]) -> Counter:
+    tables = [productions, uses, use_history]
     indexes = [index for table in tables for index in table.indexes]
     with store.engine.begin() as conn:
         for index in indexes:
@@ -362,16 +355,12 @@ def _fill_postgres(store: UseCaseStore, engine: Engine, n: int) -> tally.Deltas:
     raw = store.engine.raw_connection()
     try:
         cursor = raw.cursor()
-        rng = random.Random(SEED)
-        pool = profiles(engine, rng)
         keys: Counter = Counter()
-        for new_productions, batch in batches(engine, n, rng, pool):
+        for new_productions, batch in rows:
             keys.update(batch.keys)
             if new_productions:
                 _copy(cursor, productions, _PRODUCTION_COLUMNS, new_productions)
             _copy(cursor, uses, USE_COLUMNS, batch.uses)
-            _copy(cursor, use_reasons, _REASON_COLUMNS, batch.reasons)
-            _copy(cursor, use_principles, _PRINCIPLE_COLUMNS, batch.principles)
             _copy(cursor, use_history, _HISTORY_COLUMNS, batch.history)
         cursor.execute("SELECT setval('productions_id_seq', (SELECT max(id) FROM productions))")
         raw.commit()
@@ -381,7 +370,7 @@ def _fill_postgres(store: UseCaseStore, engine: Engine, n: int) -> tally.Deltas:
         for index in indexes:
             index.create(conn)
         conn.exec_driver_sql("ANALYZE")
-    return tally_deltas(pool, keys)
+    return keys
 
 
 def fill(store: UseCaseStore, engine: Engine, n: int, check: bool = False) -> float:
@@ -391,12 +380,14 @@ def fill(store: UseCaseStore, engine: Engine, n: int, check: bool = False) -> fl
     with the store's own code and fails if they differ.
     """
     started = time.perf_counter()
-    if store.dialect == "sqlite":
-        deltas = _fill_sqlite(store, engine, n)
-    else:
-        deltas = _fill_postgres(store, engine, n)
+    rng = random.Random(SEED)
+    pool = profiles(engine, rng)
+    with write_transaction(store.engine) as conn:
+        ids = outcome_ids(conn, (profile.outcome for profile in pool))
+    rows = batches(engine, n, rng, pool, ids)
+    keys = (_fill_sqlite if store.dialect == "sqlite" else _fill_postgres)(store, rows)
     with store.engine.begin() as conn:
-        tally.apply(conn, deltas)
+        tally.apply(conn, tally_deltas(pool, keys))
         if check and tally.read_tallies(conn) != tally.count_uses_of(conn, sa.true()):
             raise RuntimeError("the generated tallies differ from a recount of the rows")
     return time.perf_counter() - started

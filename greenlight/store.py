@@ -29,6 +29,7 @@ from greenlight.store_db import (
     resolve_database_url,
     write_transaction,
 )
+from greenlight.store_outcomes import outcome_ids
 from greenlight.store_productions import ProductionsMixin
 from greenlight.store_queries import OverviewQueries
 from greenlight.store_records import (
@@ -52,7 +53,6 @@ from greenlight.store_rows import (
     Progress,
     apply_assessment,
     assessed_values,
-    child_rows,
     clean_actor,
     clean_note,
     creation_history,
@@ -63,10 +63,9 @@ from greenlight.store_rows import (
 )
 from greenlight.store_schema import (
     ensure_schema,
+    outcome_reasons,
     productions,
     use_history,
-    use_principles,
-    use_reasons,
     uses,
 )
 from greenlight.workflow import TransitionError
@@ -184,9 +183,8 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
                 "previous_level": None,
                 "previous_guidance_version": None,
             }
-            reasons, principles = child_rows(use_id, parts)
             history = creation_history(item, use_id, created, actor)
-            prepared.append((row, reasons, principles, history))
+            prepared.append((row, parts.outcome, history))
         try:
             with write_transaction(self.engine) as conn:
                 self._insert_prepared(conn, production, prepared, progress)
@@ -199,21 +197,18 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
     def _insert_prepared(self, conn, production, prepared, progress) -> None:
         total = len(prepared)
         production_id = self._production_id(conn, production)
+        found = {p[1].key: p[1] for p in prepared}
+        ids = outcome_ids(conn, found.values())
+        outcomes = {ids[key]: outcome for key, outcome in found.items()}
         deltas = tally.empty_deltas()
         for start in range(0, total, INSERT_BATCH):
             chunk = prepared[start : start + INSERT_BATCH]
             use_columns = columns_of([p[0] for p in chunk])
             use_columns["production_id"] = [production_id] * len(chunk)
-            children = {
-                use_reasons: columns_of([r for p in chunk for r in p[1]]),
-                use_principles: columns_of([r for p in chunk for r in p[2]]),
-            }
+            use_columns["outcome_id"] = [ids[p[1].key] for p in chunk]
             insert_columns(conn, uses, use_columns)
-            for table, columns in children.items():
-                if columns:
-                    insert_columns(conn, table, columns)
-            bulk_insert(conn, use_history, [h for p in chunk for h in p[3]])
-            tally.add_deltas(deltas, tally.count_columns(use_columns, children))
+            bulk_insert(conn, use_history, [h for p in chunk for h in p[2]])
+            tally.add_deltas(deltas, tally.count_columns(use_columns, outcomes))
             if progress:
                 progress(min(start + INSERT_BATCH, total), total)
         tally.apply(conn, deltas)
@@ -369,15 +364,18 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
             if row is None:
                 raise NotFound(f"no logged use with id {use_id!r}")
             reasons = conn.execute(
-                sa.select(use_reasons.c.rule, use_reasons.c.level, use_reasons.c.section)
-                .where(use_reasons.c.use_id == use_id)
-                .order_by(use_reasons.c.position)
+                sa.select(
+                    outcome_reasons.c.rule, outcome_reasons.c.level, outcome_reasons.c.section
+                )
+                .where(outcome_reasons.c.outcome_id == row["outcome_id"])
+                .order_by(outcome_reasons.c.position)
             ).all()
         m = dict(row)
         for name in (
             "production_id",
             "level_rank",
             "reason_rules",
+            "outcome_id",
             "created_week",
             "created_month",
         ):

@@ -25,7 +25,14 @@ from greenlight.store_records import (
     UseSummary,
     utc,
 )
-from greenlight.store_schema import productions, use_principles, use_reasons, uses
+from greenlight.store_schema import (
+    PRINCIPLES_OF_USES,
+    REASONS_OF_USES,
+    outcome_principles,
+    outcome_reasons,
+    productions,
+    uses,
+)
 
 # The dimensions counts() can group by, each a column of `uses` (or of productions).
 DIMENSIONS: dict[str, Any] = {
@@ -222,12 +229,13 @@ def counts_by_reason(conn: Connection, f: UseFilter):
     if query is not None:
         return _frame(conn.execute(query).all(), ["rule", "level", "section", "uses"])
     n = sa.func.count().label("uses")
+    r = outcome_reasons
     query = (
-        sa.select(use_reasons.c.rule, use_reasons.c.level, use_reasons.c.section, n)
-        .select_from(use_reasons.join(uses, uses.c.id == use_reasons.c.use_id))
+        sa.select(r.c.rule, r.c.level, r.c.section, n)
+        .select_from(REASONS_OF_USES)
         .where(*where(f))
-        .group_by(use_reasons.c.rule, use_reasons.c.level, use_reasons.c.section)
-        .order_by(n.desc(), use_reasons.c.rule)
+        .group_by(r.c.rule, r.c.level, r.c.section)
+        .order_by(n.desc(), r.c.rule)
     )
     return _frame(conn.execute(query).all(), ["rule", "level", "section", "uses"])
 
@@ -241,12 +249,13 @@ def principle_concerns(conn: Connection, f: UseFilter):
     if query is not None:
         return _frame(conn.execute(query).all(), ["question_id", "answer", "uses"])
     n = sa.func.count().label("uses")
+    p = outcome_principles
     query = (
-        sa.select(use_principles.c.question_id, use_principles.c.answer, n)
-        .select_from(use_principles.join(uses, uses.c.id == use_principles.c.use_id))
+        sa.select(p.c.question_id, p.c.answer, n)
+        .select_from(PRINCIPLES_OF_USES)
         .where(*where(f))
-        .group_by(use_principles.c.question_id, use_principles.c.answer)
-        .order_by(use_principles.c.question_id, use_principles.c.answer)
+        .group_by(p.c.question_id, p.c.answer)
+        .order_by(p.c.question_id, p.c.answer)
     )
     return _frame(conn.execute(query).all(), ["question_id", "answer", "uses"])
 

@@ -1,16 +1,14 @@
 """Re-assessing the log under a new guidance version, in batches of set-based statements.
 
-Each batch locks its uses, reads their answers, reasons and principle rows in three queries,
-assesses every use through the engine's memo (Engine.assess_document: one look-up per use
-whose answers were seen before), then writes with a handful of executemany statements: the
-use rows, the history rows, and the reason and principle rows of the uses whose rows
-changed. History and the reopen rule (an approved use whose level rises goes back to
+Each batch locks its uses and reads their answers and outcomes in one query, assesses every
+use through the engine's memo (Engine.assess_document: one look-up per use whose answers
+were seen before), stores the outcomes it has not seen, then writes with two executemany
+statements: the use rows and the history rows. History and the reopen rule (an approved use whose level rises goes back to
 submitted) are exactly those of a single update_use; the tallies are recounted per batch.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -21,10 +19,11 @@ from greenlight import store_tally as tally
 from greenlight import workflow
 from greenlight.answers import AnswersError
 from greenlight.store_db import bulk_insert, write_transaction
+from greenlight.store_outcomes import outcome_ids
 from greenlight.store_queries import where
 from greenlight.store_records import ReassessResult, UseFilter
-from greenlight.store_rows import AssessedCache, Progress, child_rows, history_text, now_utc
-from greenlight.store_schema import productions, use_history, use_principles, use_reasons, uses
+from greenlight.store_rows import AssessedCache, Progress, history_text, now_utc
+from greenlight.store_schema import productions, use_history, uses
 
 if TYPE_CHECKING:
     from greenlight.engine import Engine
@@ -37,6 +36,7 @@ _UPDATED = (
     "level_rank",
     "reason_rules",
     "matrix_row",
+    "outcome_id",
     "guidance_id",
     "guidance_version",
     "previous_level",
@@ -59,28 +59,12 @@ def stale_ids(conn: Connection, engine: Engine, codes: Sequence[str]) -> list[st
     return list(conn.execute(query).scalars())
 
 
-def _children(conn: Connection, table: sa.Table, columns: list[str], ids: list[str]) -> dict:
-    found: dict[str, list[tuple]] = defaultdict(list)
-    order = [table.c.use_id, table.c.position] if "position" in table.c else [table.c.use_id]
-    query = (
-        sa.select(table.c.use_id, *(table.c[c] for c in columns))
-        .where(table.c.use_id.in_(ids))
-        .order_by(*order)
-    )
-    for row in conn.execute(query):
-        found[row[0]].append(tuple(row[1:]))
-    return found
-
-
 class _Batch:
     """What one batch writes, gathered before any statement runs."""
 
     def __init__(self) -> None:
         self.updates: list[dict[str, Any]] = []
         self.history: list[dict[str, Any]] = []
-        self.rewritten: list[str] = []  # uses whose reason or principle rows change
-        self.reasons: list[dict[str, Any]] = []
-        self.principles: list[dict[str, Any]] = []
         self.productions: set[str] = set()
         self.moved: list[str] = []  # uses whose tally keys change (level, status, rows, ...)
 
@@ -106,25 +90,24 @@ def _plan(
             uses.c.guidance_version,
             uses.c.use_case_type,
             uses.c.matrix_row,
+            uses.c.outcome_id,
             productions.c.code,
         )
         .select_from(uses.join(productions, productions.c.id == uses.c.production_id))
         .where(uses.c.id.in_(batch), _stale(engine))  # re-checked under the lock
         .with_for_update(of=uses)
     )
-    rows = conn.execute(query).all()
-    ids = [row.id for row in rows]
-    old_reasons = _children(conn, use_reasons, ["rule", "level", "section"], ids)
-    old_principles = _children(conn, use_principles, ["question_id", "answer"], ids)
     plan = _Batch()
     now = now_utc()
-    for row in rows:
+    assessed = []
+    for row in conn.execute(query).all():
         try:
             answers, assessment = engine.assess_document(row.answers)
         except AnswersError as exc:
             result["problems"].extend(f"use {row.id}: {p}" for p in exc.problems)
             continue
         parts = parts_of(answers, assessment)
+        assessed.append((row, parts))
         rank = parts.columns["level_rank"]
         status = workflow.reopen_status(row.status, row.level_rank, rank) or row.status
         plan.updates.append(
@@ -169,30 +152,16 @@ def _plan(
             }
             for name, old, new, text in changes
         )
-        reasons, principles = child_rows(row.id, parts)
-        if [(r["rule"], r["level"], r["section"]) for r in reasons] != old_reasons.get(
-            row.id, []
-        ) or sorted((p["question_id"], p["answer"]) for p in principles) != sorted(
-            old_principles.get(row.id, [])
-        ):
-            plan.rewritten.append(row.id)
-            plan.reasons.extend(reasons)
-            plan.principles.extend(principles)
-        update = plan.updates[-1]
-        if plan.rewritten[-1:] == [row.id] or (
-            row.level,
-            row.level_rank,
-            row.status,
-            row.use_case_type,
-            row.matrix_row,
-        ) != tuple(
-            update[k] for k in ("level", "level_rank", "status", "use_case_type", "matrix_row")
-        ):
-            plan.moved.append(row.id)
         result["checked"] += 1
         result["changed"] += assessment.level != row.level
         result["reopened"] += status != row.status
         plan.productions.add(row.code)
+    outcome_id = outcome_ids(conn, (parts.outcome for _, parts in assessed))
+    keyed = ("level", "level_rank", "status", "use_case_type", "matrix_row", "outcome_id")
+    for (row, parts), update in zip(assessed, plan.updates, strict=True):
+        update["outcome_id"] = outcome_id[parts.outcome.key]
+        if tuple(row._mapping[k] for k in keyed) != tuple(update[k] for k in keyed):
+            plan.moved.append(row.id)
     return plan
 
 
@@ -205,11 +174,6 @@ def _write(conn: Connection, plan: _Batch) -> None:
             plan.updates,
         )
     bulk_insert(conn, use_history, plan.history)
-    if plan.rewritten:
-        for table in (use_reasons, use_principles):
-            conn.execute(sa.delete(table).where(table.c.use_id.in_(plan.rewritten)))
-        bulk_insert(conn, use_reasons, plan.reasons)
-        bulk_insert(conn, use_principles, plan.principles)
 
 
 def reassess(

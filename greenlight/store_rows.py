@@ -18,8 +18,9 @@ from sqlalchemy.engine import Connection
 
 from greenlight import workflow
 from greenlight.answers import FIELD_NAMES, build_document
+from greenlight.store_outcomes import Outcome, outcome_ids, outcome_of
 from greenlight.store_records import NewUse, StoreError, to_db_time
-from greenlight.store_schema import NAME_LENGTH, use_history, use_principles, use_reasons
+from greenlight.store_schema import NAME_LENGTH, use_history
 
 if TYPE_CHECKING:
     from greenlight.answers import Answers
@@ -94,10 +95,9 @@ class Assessed:
     """What a use's rows take from its answers and their assessment alone, free text aside:
     the same for every use with these answers."""
 
-    columns: dict[str, Any]  # the columns of `uses` that follow from them
+    columns: dict[str, Any]  # the columns of `uses` that follow from them, but outcome_id
     document: dict[str, Any]  # the answers document's answers (after its free text)
-    reasons: tuple[dict[str, Any], ...]  # use_reasons rows, less use_id
-    principles: tuple[dict[str, Any], ...]  # use_principles rows, less use_id
+    outcome: Outcome  # the reasons that fired and the principles not answered clearly
 
 
 def assessed(answers: Answers, assessment: Assessment, guidance: Guidance) -> Assessed:
@@ -105,7 +105,7 @@ def assessed(answers: Answers, assessment: Assessment, guidance: Guidance) -> As
     document = build_document(guidance, {}, answers.given)
     del document["title"]
     concerns = [
-        {"question_id": question.id, "answer": str(answers.values[question.id])}
+        (question.id, str(answers.values[question.id]))
         for question in guidance.questions
         if question.group == PRINCIPLES_GROUP
         and question.ordered
@@ -124,11 +124,7 @@ def assessed(answers: Answers, assessment: Assessment, guidance: Guidance) -> As
             "guidance_version": assessment.guidance_version,
         },
         document=document,
-        reasons=tuple(
-            {"rule": r.rule, "position": i, "level": r.level, "section": r.section}
-            for i, r in enumerate(assessment.reasons)
-        ),
-        principles=tuple(concerns),
+        outcome=outcome_of([(r.rule, r.level, r.section) for r in assessment.reasons], concerns),
     )
 
 
@@ -155,14 +151,6 @@ def assessed_values(answers: Answers, parts: Assessed) -> dict:
     text = {name: answers.fields.get(name, "") for name in FIELD_NAMES[1:]}
     document = answers.document_with(parts.document)  # as Answers.to_document has it
     return {"title": answers.title, **text, "answers": document, **parts.columns}
-
-
-def child_rows(use_id: str, parts: Assessed) -> tuple[list[dict], list[dict]]:
-    """The use_reasons and use_principles rows of a use."""
-    return (
-        [{"use_id": use_id, **row} for row in parts.reasons],
-        [{"use_id": use_id, **row} for row in parts.principles],
-    )
 
 
 def creation_history(item: NewUse, use_id: str, created: datetime, actor: str) -> list[dict]:
@@ -225,13 +213,11 @@ def apply_assessment(
     assessment: Assessment,
     guidance: Guidance,
 ) -> tuple[dict[str, Any], list[Change]]:
-    """New column values and history changes for a use's new assessment.
-
-    Rewrites the use's reason and principle rows when anything changed; the caller
-    updates the use row and writes the history.
-    """
+    """New column values and history changes for a use's new assessment (its outcome
+    stored if new); the caller updates the use row and writes the history."""
     parts = assessed(answers, assessment, guidance)
     values = assessed_values(answers, parts)
+    values["outcome_id"] = outcome_ids(conn, [parts.outcome])[parts.outcome.key]
     changes: list[Change] = []
     for name in FIELD_NAMES:
         if current[name] != values[name]:
@@ -259,14 +245,4 @@ def apply_assessment(
             "covered the use as it was, so the studio has to decide again"
         )
         changes.append(("status", current["status"], target, reopen_note))
-    if not changes:
-        return values, changes
-    use_id = current["id"]
-    conn.execute(sa.delete(use_reasons).where(use_reasons.c.use_id == use_id))
-    conn.execute(sa.delete(use_principles).where(use_principles.c.use_id == use_id))
-    reasons, principles = child_rows(use_id, parts)
-    if reasons:
-        conn.execute(sa.insert(use_reasons), reasons)
-    if principles:
-        conn.execute(sa.insert(use_principles), principles)
     return values, changes

@@ -7,8 +7,11 @@ own statements (add a column, an index, a table), never by calling create_all.
 
 Design notes, with a log of a million uses in mind:
 * free-text fields are columns, so search and grouping by department need no JSON;
-* reasons (`use_reasons`) and non-clear principle answers (`use_principles`) are child tables,
-  so "uses by reason" and "principles answered no/unsure" are GROUP BYs in SQL;
+* what an assessment found, the reasons that fired and the principles not answered clearly,
+  is an *outcome*, stored once however many uses share it (`outcomes`, with child tables
+  `outcome_reasons` and `outcome_principles`) and named by each use's `outcome_id`: a log
+  of 100,000 uses holds a few thousand outcomes, where one reason row per use and rule came
+  to 460,000 rows. "Uses by reason" is still a GROUP BY in SQL, over uses joined to them;
 * the week and month of creation are stored (UTC), so time series group on an indexed column
   with no date functions that differ between SQLite and PostgreSQL;
 * `counters` holds the data version: bumped in every write transaction, read for cache keys.
@@ -108,6 +111,9 @@ uses = sa.Table(
     # The rule ids of use_reasons joined with ";" in firing order, for the CSV export.
     sa.Column("reason_rules", sa.Text, nullable=False),
     sa.Column("matrix_row", sa.String(64), nullable=True),
+    # Always set. Nullable only because SQLite cannot add a NOT NULL column to a table that
+    # has rows (the migration to schema 4), and a new database must match an upgraded one.
+    sa.Column("outcome_id", sa.Integer, sa.ForeignKey("outcomes.id"), nullable=True),
     sa.Column("guidance_id", sa.String(100), nullable=False),
     sa.Column("guidance_version", sa.String(50), nullable=False),
     sa.Column("previous_level", sa.String(32), nullable=True),
@@ -131,33 +137,49 @@ uses = sa.Table(
 # answers both without reading the table.
 _PRODUCTION_LISTING = sa.Index(None, uses.c.production_id, uses.c.archived, uses.c.created_at)
 
-use_reasons = sa.Table(
-    "use_reasons",
+# An outcome is immutable: a use whose assessment changes points at another one. `key` is
+# store_outcomes.outcome_key of its rows, so every writer finds the same outcome again.
+outcomes = sa.Table(
+    "outcomes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("key", sa.Text, nullable=False, unique=True),
+)
+
+outcome_reasons = sa.Table(
+    "outcome_reasons",
     metadata,
     sa.Column(
-        "use_id",
-        sa.String(ID_LENGTH),
-        sa.ForeignKey("uses.id", ondelete="CASCADE"),
+        "outcome_id",
+        sa.Integer,
+        sa.ForeignKey("outcomes.id", ondelete="CASCADE"),
         primary_key=True,
     ),
     sa.Column("rule", sa.String(100), primary_key=True),
-    sa.Column("position", sa.SmallInteger, nullable=False),
+    sa.Column("position", sa.SmallInteger, nullable=False),  # firing order
     sa.Column("level", sa.String(32), nullable=False),
     sa.Column("section", sa.String(100), nullable=False),
 )
 
 # One row per guiding principle whose answer (defaults applied) is not the clear one.
-use_principles = sa.Table(
-    "use_principles",
+outcome_principles = sa.Table(
+    "outcome_principles",
     metadata,
     sa.Column(
-        "use_id",
-        sa.String(ID_LENGTH),
-        sa.ForeignKey("uses.id", ondelete="CASCADE"),
+        "outcome_id",
+        sa.Integer,
+        sa.ForeignKey("outcomes.id", ondelete="CASCADE"),
         primary_key=True,
     ),
     sa.Column("question_id", sa.String(100), primary_key=True),
     sa.Column("answer", sa.String(32), nullable=False),
+)
+
+# Every use with each of its outcome's rows: what the overview groups reasons and principles
+# over when the tallies cannot answer (one production, a text search).
+REASONS_OF_USES = uses.join(outcome_reasons, outcome_reasons.c.outcome_id == uses.c.outcome_id)
+PRINCIPLES_OF_USES = uses.join(
+    outcome_principles, outcome_principles.c.outcome_id == uses.c.outcome_id
 )
 
 use_history = sa.Table(
@@ -268,11 +290,9 @@ def _initial(conn: Connection) -> None:
 
 
 def _tallies(conn: Connection) -> None:
-    from greenlight.store_tally import rebuild_in
-
+    # Counted by migration 4, once the rows they count from have their newest shape.
     for table in TALLIES:
         table.create(conn)
-    rebuild_in(conn)
 
 
 # Indexes of schema 1 that grouped the rows for the overview, which the tallies now answer:
@@ -298,11 +318,22 @@ def _indexes_for_tallies(conn: Connection) -> None:
     _PRODUCTION_LISTING.create(conn)
 
 
+def _outcomes(conn: Connection) -> None:
+    from greenlight.store_outcomes import move_to_outcomes
+    from greenlight.store_tally import rebuild_in
+
+    move_to_outcomes(conn)
+    rebuild_in(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _initial),
     Migration(2, "roll-up tallies for the overview", _tallies),
     Migration(
         3, "indexes for the log listing; drop those the tallies replace", _indexes_for_tallies
+    ),
+    Migration(
+        4, "outcomes shared by uses, instead of reason and principle rows per use", _outcomes
     ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version

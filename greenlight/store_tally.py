@@ -21,30 +21,42 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from greenlight.store_db import bulk_insert, insert_columns, write_transaction
 from greenlight.store_schema import (
+    PRINCIPLES_OF_USES,
+    REASONS_OF_USES,
     TALLIES,
     TALLY_PREFIX,
+    outcome_principles,
+    outcome_reasons,
     principle_tally,
     reason_tally,
-    use_principles,
-    use_reasons,
     uses,
 )
+
+if TYPE_CHECKING:
+    from greenlight.store_outcomes import Outcome
 
 # A tally's counts, by table, then by the tuple of its primary key.
 Deltas = dict[sa.Table, Counter]
 # Rows given column by column: each column's values in row order.
 Columns = Mapping[str, list]
 
-# Where each tally reads its dimensions: the child table joined to `uses` (None: the uses
-# themselves), and the column each dimension is read from (a column of `uses` unless named).
-_CHILD: dict[sa.Table, sa.Table] = {reason_tally: use_reasons, principle_tally: use_principles}
+# Where each tally reads its dimensions: the rows of the uses' outcomes (None: the uses
+# themselves) joined to `uses` by _JOINED, and the column each dimension is read from (a
+# column of `uses` unless named).
+_CHILD: dict[sa.Table, sa.Table] = {
+    reason_tally: outcome_reasons,
+    principle_tally: outcome_principles,
+}
+_JOINED = {outcome_reasons: REASONS_OF_USES, outcome_principles: PRINCIPLES_OF_USES}
+# Which of an Outcome's row lists each child table holds.
+_PART = {outcome_reasons: "reasons", outcome_principles: "principles"}
 _RENAMED = {"reason_level": "level"}
 
 
@@ -66,7 +78,7 @@ def _sources(table: sa.Table) -> list[sa.ColumnElement[Any]]:
 
 def _from(table: sa.Table):
     child = _CHILD.get(table)
-    return uses if child is None else uses.join(child, child.c.use_id == uses.c.id)
+    return uses if child is None else _JOINED[child]
 
 
 def week_of(day: date) -> date:
@@ -215,34 +227,38 @@ def id_set(conn: Connection, ids: list[str]) -> sa.ColumnElement[bool]:
 _PREFIX_SOURCES = ("created_week", "created_month", "department", "archived")
 
 
-def count_columns(use_columns: Columns, children: Mapping[sa.Table, Columns]) -> Deltas:
-    """What new uses add to each tally, counted from the rows written for them, given column
-    by column (store_db.columns_of): those of `uses` and, by child table, their use_reasons
-    and use_principles rows.
+def count_columns(use_columns: Columns, outcomes: Mapping[int, Outcome]) -> Deltas:
+    """What new uses add to each tally, counted from the `uses` rows written for them, given
+    column by column (store_db.columns_of), and their outcomes by id.
 
     The same count as add_counted's SQL over those rows, done where the rows already are:
     counting them again in the database after a 100,000-row import took longer than
-    writing them. Counter does the per-row work in C; keys are built once per distinct key.
+    writing them. Counter does the per-row work in C; keys are built once per distinct key,
+    and an outcome's rows are counted once per key prefix, not once per use.
     """
     ids = use_columns.get("id", [])
-    raw = list(zip(*(use_columns[name] for name in _PREFIX_SOURCES), strict=True)) if ids else []
+    if not ids:
+        return empty_deltas()
+    raw = list(zip(*(use_columns[name] for name in _PREFIX_SOURCES), strict=True))
     prefixes = {key: tally_key(*key) for key in set(raw)}
-    prefix_of = dict(zip(ids, map(prefixes.__getitem__, raw), strict=True))
+    prefix_of = list(map(prefixes.__getitem__, raw))
     found = empty_deltas()
     for table in TALLIES:
         names = _key_names(table)[len(TALLY_PREFIX) :]
         child = _CHILD.get(table)
-        columns = use_columns if child is None else children.get(child, {})
-        if not columns:
-            continue
-        owners = ids if child is None else columns["use_id"]
-        if child is not None:
-            names = tuple(_RENAMED.get(name, name) for name in names)
-        values = zip(*(columns[name] for name in names), strict=True)
-        pairs = Counter(zip(map(prefix_of.__getitem__, owners), values, strict=True))
         counter = found[table]
-        for (prefix, key), n in pairs.items():
-            counter[(*prefix, *("" if v is None else v for v in key))] += n
+        if child is None:
+            values = zip(*(use_columns[name] for name in names), strict=True)
+            pairs = Counter(zip(prefix_of, values, strict=True))
+            for (prefix, key), n in pairs.items():
+                counter[(*prefix, *("" if v is None else v for v in key))] += n
+            continue
+        names = tuple(_RENAMED.get(name, name) for name in names)
+        part = _PART[child]
+        by_outcome = Counter(zip(prefix_of, use_columns["outcome_id"], strict=True))
+        for (prefix, outcome_id), n in by_outcome.items():
+            for row in getattr(outcomes[outcome_id], part):
+                counter[(*prefix, *(row[name] for name in names))] += n
     return found
 
 

@@ -19,13 +19,15 @@ import sqlalchemy as sa
 
 from greenlight.store_records import UseFilter
 from greenlight.store_schema import (
+    PRINCIPLES_OF_USES,
+    REASONS_OF_USES,
     level_tally,
+    outcome_principles,
+    outcome_reasons,
     principle_tally,
     reason_tally,
     status_tally,
     type_tally,
-    use_principles,
-    use_reasons,
     uses,
 )
 from greenlight.store_tally import period_end, period_start
@@ -184,8 +186,8 @@ def reasons_query(f: UseFilter) -> sa.Select | None:
         f,
         t,
         [t.c.rule, t.c.reason_level.label("level"), t.c.section],
-        [use_reasons.c.rule, use_reasons.c.level, use_reasons.c.section],
-        use_reasons.join(uses, uses.c.id == use_reasons.c.use_id),
+        [outcome_reasons.c.rule, outcome_reasons.c.level, outcome_reasons.c.section],
+        REASONS_OF_USES,
     )
     n = _total(part.c.n).label("uses")
     groups = [part.c.rule, part.c.level, part.c.section]
@@ -201,8 +203,8 @@ def principles_query(f: UseFilter) -> sa.Select | None:
         f,
         t,
         [t.c.question_id, t.c.answer],
-        [use_principles.c.question_id, use_principles.c.answer],
-        use_principles.join(uses, uses.c.id == use_principles.c.use_id),
+        [outcome_principles.c.question_id, outcome_principles.c.answer],
+        PRINCIPLES_OF_USES,
     )
     groups = [part.c.question_id, part.c.answer]
     return sa.select(*groups, _total(part.c.n).label("uses")).group_by(*groups).order_by(*groups)

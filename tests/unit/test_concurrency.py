@@ -21,7 +21,7 @@ from greenlight.answers import parse_answers
 from greenlight.engine import Engine
 from greenlight.guidance import load_guidance
 from greenlight.store import NewUse, UseCaseStore, UseFilter
-from greenlight.store_schema import DATA_COUNTER, counters, use_history, use_reasons, uses
+from greenlight.store_schema import DATA_COUNTER, REASONS_OF_USES, counters, use_history, uses
 
 GUIDANCE = load_guidance()
 ENGINE = Engine(GUIDANCE)
@@ -178,7 +178,9 @@ def test_16_threads_log_8000_uses_and_nothing_is_lost(db_url):
         assert by_actor == {f"user {n}": PER_THREAD for n in range(THREADS)}
         # Each use has exactly the reasons its assessment gave, and its level.
         kinds = Counter(kind_of(t, i) for t in range(THREADS) for i in range(PER_THREAD))
-        n_reasons = conn.execute(sa.select(sa.func.count()).select_from(use_reasons)).scalar_one()
+        n_reasons = conn.execute(
+            sa.select(sa.func.count()).select_from(REASONS_OF_USES)
+        ).scalar_one()
         assert n_reasons == sum(REASONS[kind] * n for kind, n in kinds.items())
         levels = dict(
             conn.execute(sa.select(uses.c.level, sa.func.count()).group_by(uses.c.level)).all()

@@ -33,11 +33,11 @@ from greenlight.store import UseCaseStore
 from greenlight.store_db import dispose_engines
 from greenlight.store_schema import (
     DATA_COUNTER,
+    PRINCIPLES_OF_USES,
+    REASONS_OF_USES,
     counters,
     productions,
     use_history,
-    use_principles,
-    use_reasons,
     uses,
 )
 
@@ -83,17 +83,16 @@ def write_csv(path: Path, lines: list[str]) -> Path:
 
 
 def census(url: str) -> dict[str, tuple[int, int, int, int]]:
-    """Per production: (uses, history rows, reasons, principle rows), counted in SQL."""
+    """Per production: (uses, history rows, reasons, principle concerns), counted in SQL."""
     engine = sa.create_engine(url, poolclass=sa.NullPool)
     try:
         with engine.connect() as conn:
             result = {
                 code: (0, 0, 0, 0) for code in conn.execute(sa.select(productions.c.code)).scalars()
             }
-            for position, table in enumerate((uses, use_history, use_reasons, use_principles)):
-                joined = productions.join(uses, uses.c.production_id == productions.c.id)
-                if table is not uses:
-                    joined = joined.join(table, table.c.use_id == uses.c.id)
+            history = uses.join(use_history, use_history.c.use_id == uses.c.id)
+            for position, source in enumerate((uses, history, REASONS_OF_USES, PRINCIPLES_OF_USES)):
+                joined = productions.join(source, uses.c.production_id == productions.c.id)
                 query = (
                     sa.select(productions.c.code, sa.func.count())
                     .select_from(joined)

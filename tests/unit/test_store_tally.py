@@ -18,7 +18,6 @@ from greenlight.csvio import import_csv, iter_csv
 from greenlight.engine import Engine
 from greenlight.guidance import load_guidance
 from greenlight.store import UseCaseStore, UseFilter
-from greenlight.store_db import dispose_engines
 from greenlight.store_tally import period_end, period_start
 
 GUIDANCE = load_guidance()
@@ -188,43 +187,6 @@ def test_aggregates_from_tallies_equal_those_from_rows_on_postgresql(postgres_ur
         assert _everything(store, f) == _everything(
             store, UseFilter(**{**f.__dict__, "productions": ("A",)})
         ), f
-
-
-def _indexes(engine: sa.Engine) -> dict[str, set[tuple[str, tuple]]]:
-    inspector = sa.inspect(engine)
-    return {
-        table: {(i["name"], tuple(i["column_names"])) for i in inspector.get_indexes(table)}
-        for table in inspector.get_table_names()
-    }
-
-
-def test_a_schema_1_database_is_upgraded_with_counted_tallies(db_url):
-    """Schema 1 had no tallies and grouped the rows through six more indexes: opening such a
-    log adds the tallies, counted from its rows, and leaves the indexes of a new database."""
-    from greenlight.store_schema import (
-        _LEGACY_INDEXES,
-        _PRODUCTION_LISTING,
-        TALLIES,
-        schema_migrations,
-    )
-
-    fresh = UseCaseStore(db_url)
-    wanted = _indexes(fresh.engine)
-    fresh.create_production("A", "Alpha", actor="lead")
-    log_spread(fresh, "A", 15, seed=6)
-    with fresh.engine.begin() as conn:  # back to schema 1
-        for table in TALLIES:
-            table.drop(conn)
-        _PRODUCTION_LISTING.drop(conn)
-        for name, columns in _LEGACY_INDEXES:
-            legacy = sa.Table(name, sa.MetaData(), *(sa.Column(c) for c in columns))
-            sa.Index(f"ix_{name}_{'_'.join(columns)}", *legacy.c).create(conn)
-        conn.execute(sa.delete(schema_migrations).where(schema_migrations.c.version > 1))
-    dispose_engines()
-    upgraded = UseCaseStore(db_url)
-    assert _indexes(upgraded.engine) == wanted
-    assert_recounted(upgraded)
-    assert upgraded.count_uses() == 15
 
 
 def test_count_by_is_counts_as_a_dict(sqlite_url):
