@@ -335,9 +335,12 @@ def stored_answers(document: Any, guidance: Guidance) -> Answers:
     )
 
 
+_MAX_LENGTH = {f.name: f.max_length for f in FIELDS}
+
+
 def _plain_text(name: str, raw: Any) -> bool:
     """Whether a free-text value is taken as it is (parse_answers would find nothing wrong)."""
-    return type(raw) is str and len(raw) <= _FIELD_BY_NAME[name].max_length and "\x00" not in raw
+    return type(raw) is str and len(raw) <= _MAX_LENGTH[name] and "\x00" not in raw
 
 
 def with_text(answers: Answers, text: Mapping[str, Any]) -> Answers | None:

@@ -20,8 +20,6 @@ from sqlalchemy.engine import Connection
 from greenlight import store_reassess, workflow
 from greenlight import store_tally as tally
 from greenlight.store_db import (
-    bulk_insert,
-    columns_of,
     get_engine,
     insert_columns,
     paused_gc,
@@ -48,17 +46,14 @@ from greenlight.store_records import (
 )
 from greenlight.store_rows import (
     INSERT_BATCH,
-    USE_ID_PATTERN,
     AssessedCache,
+    NewRows,
     Progress,
     apply_assessment,
-    assessed_values,
     clean_actor,
     clean_note,
-    creation_history,
-    new_use_id,
+    new_rows,
     now_utc,
-    week_start,
     write_history,
 )
 from greenlight.store_schema import (
@@ -158,61 +153,36 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
         and a "status" row for each of its `steps`.
         """
         actor = clean_actor(actor)
-        parts_of = AssessedCache(guidance)
-        prepared = []
-        for item in items:
-            workflow.check_state(item.status, item.assessment.level, item.approval_ref)
-            use_id = item.id or new_use_id()
-            if not USE_ID_PATTERN.fullmatch(use_id):
-                raise StoreError(f"use id {use_id!r}: use 1 to 40 letters, digits, - or _")
-            created = to_db_time(item.created_at) if item.created_at else now_utc()
-            updated = to_db_time(item.updated_at) if item.updated_at else created
-            parts = parts_of(item.answers, item.assessment)
-            row = {
-                "id": use_id,
-                **assessed_values(item.answers, parts),
-                "status": item.status,
-                "approval_ref": item.approval_ref.strip(),
-                "created_at": created,
-                "updated_at": updated,
-                "created_week": week_start(created.date()),
-                "created_month": created.date().replace(day=1),
-                "created_by": actor,
-                "updated_by": actor,
-                "archived": False,
-                "previous_level": None,
-                "previous_guidance_version": None,
-            }
-            history = creation_history(item, use_id, created, actor)
-            prepared.append((row, parts.outcome, history))
+        rows = new_rows(items, AssessedCache(guidance), actor)
+        # Counted before the transaction, as the rows are built: no lock is held meanwhile.
+        counted = tally.count_new(rows.uses, rows.outcomes)
         try:
             with write_transaction(self.engine) as conn:
-                self._insert_prepared(conn, production, prepared, progress)
+                self._insert_rows(conn, production, rows, progress)
+                tally.apply(conn, counted)
+                self._bump(conn, [production])
         except sa.exc.IntegrityError:
             raise StoreError(
                 "a use with one of these ids is already logged: nothing was written"
             ) from None
-        return [p[0]["id"] for p in prepared]
+        return rows.uses.get("id", [])
 
-    def _insert_prepared(self, conn, production, prepared, progress) -> None:
-        total = len(prepared)
+    def _insert_rows(self, conn: Connection, production: str, rows: NewRows, progress) -> None:
+        total = len(rows.outcomes)
         production_id = self._production_id(conn, production)
-        found = {p[1].key: p[1] for p in prepared}
+        found = {outcome.key: outcome for outcome in rows.outcomes}
         ids = outcome_ids(conn, found.values())
-        outcomes = {ids[key]: outcome for key, outcome in found.items()}
-        deltas = tally.empty_deltas()
+        outcome_id = [ids[outcome.key] for outcome in rows.outcomes]
         for start in range(0, total, INSERT_BATCH):
-            chunk = prepared[start : start + INSERT_BATCH]
-            use_columns = columns_of([p[0] for p in chunk])
-            use_columns["production_id"] = [production_id] * len(chunk)
-            use_columns["outcome_id"] = [ids[p[1].key] for p in chunk]
-            insert_columns(conn, uses, use_columns)
-            bulk_insert(conn, use_history, [h for p in chunk for h in p[2]])
-            tally.add_deltas(deltas, tally.count_columns(use_columns, outcomes))
+            end = min(start + INSERT_BATCH, total)
+            use_columns = {name: values[start:end] for name, values in rows.uses.items()}
+            use_columns["production_id"] = [production_id] * (end - start)
+            use_columns["outcome_id"] = outcome_id[start:end]
+            insert_columns(conn, uses, use_columns, encoded=("answers",))
             if progress:
-                progress(min(start + INSERT_BATCH, total), total)
-        tally.apply(conn, deltas)
-        self._bump(conn, [production])
+                progress(end, total)
+        if rows.history:
+            insert_columns(conn, use_history, rows.history)
 
     def _lock_use(self, conn: Connection, use_id: str) -> dict[str, Any]:
         query = (

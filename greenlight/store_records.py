@@ -27,6 +27,8 @@ def to_db_time(value: datetime) -> datetime:
     """The naive UTC datetime the database stores (a naive input is taken as UTC)."""
     if value.tzinfo is None:
         return value
+    if value.tzinfo is UTC:  # the usual case (parsed or made by us): no conversion needed
+        return value.replace(tzinfo=None)
     return value.astimezone(UTC).replace(tzinfo=None)
 
 

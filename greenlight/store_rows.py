@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from json.encoder import encode_basestring_ascii
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -18,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 from greenlight import workflow
 from greenlight.answers import FIELD_NAMES, build_document
+from greenlight.store_db import to_json
 from greenlight.store_outcomes import Outcome, outcome_ids, outcome_of
 from greenlight.store_records import NewUse, StoreError, to_db_time
 from greenlight.store_schema import NAME_LENGTH, use_history
@@ -97,6 +99,7 @@ class Assessed:
 
     columns: dict[str, Any]  # the columns of `uses` that follow from them, but outcome_id
     document: dict[str, Any]  # the answers document's answers (after its free text)
+    document_json: str  # `document` as store_db.to_json writes it
     outcome: Outcome  # the reasons that fired and the principles not answered clearly
 
 
@@ -124,6 +127,7 @@ def assessed(answers: Answers, assessment: Assessment, guidance: Guidance) -> As
             "guidance_version": assessment.guidance_version,
         },
         document=document,
+        document_json=to_json(document),
         outcome=outcome_of([(r.rule, r.level, r.section) for r in assessment.reasons], concerns),
     )
 
@@ -153,30 +157,106 @@ def assessed_values(answers: Answers, parts: Assessed) -> dict:
     return {"title": answers.title, **text, "answers": document, **parts.columns}
 
 
-def creation_history(item: NewUse, use_id: str, created: datetime, actor: str) -> list[dict]:
-    """History rows for a new use: "created", then one "status" row per step of its path."""
+def creation_history(item: NewUse, use_id: str, created: datetime, actor: str) -> list[tuple]:
+    """History rows for a new use (HISTORY_COLUMNS): "created", then one "status" row per
+    step of its path."""
     status = workflow.DEFAULT_STATUS if item.steps else item.status
-    rows = [(created, "created", None, status, clean_note(item.note))]
+    rows = [(use_id, created, actor, "created", None, status, clean_note(item.note))]
     for at, target, note in item.steps:
         workflow.check_transition(
             status, target, level=item.assessment.level, approval_ref=item.approval_ref
         )
-        rows.append((to_db_time(at), "status", status, target, clean_note(note)))
+        rows.append((use_id, to_db_time(at), actor, "status", status, target, clean_note(note)))
         status = target
     if status != item.status:
         raise StoreError(f"the steps of use {use_id} end at {status!r}, not at {item.status!r}")
-    return [
-        {
-            "use_id": use_id,
-            "at": at,
-            "actor": actor,
-            "field": field,
-            "old_value": old,
-            "new_value": new,
-            "note": note,
-        }
-        for at, field, old, new, note in rows
-    ]
+    return rows
+
+
+HISTORY_COLUMNS = ("use_id", "at", "actor", "field", "old_value", "new_value", "note")
+_TEXT_FIELDS = FIELD_NAMES[1:]
+_JSON_KEYS = {name: f"{encode_basestring_ascii(name)}:" for name in FIELD_NAMES}
+
+
+def encoded_document(answers: Answers, parts: Assessed) -> str:
+    """to_json(answers.document_with(parts.document)), the `answers` column as the driver
+    takes it, with only the free text encoded per use: the answers once per set of them
+    (parts.document_json). Strings are encoded as to_json's encoder does (ASCII escapes)."""
+    out = ["{", _JSON_KEYS["title"], encode_basestring_ascii(answers.title)]
+    fields = answers.fields
+    for name in _TEXT_FIELDS:
+        value = fields.get(name)
+        if value:
+            out += (",", _JSON_KEYS[name], encode_basestring_ascii(value))
+    answered = parts.document_json[1:-1]
+    if answered:
+        out += (",", answered)
+    out.append("}")
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class NewRows:
+    """What insert_uses writes for new uses, column by column: their `uses` rows (but
+    production_id and outcome_id; `answers` encoded already), each one's outcome, and
+    their history rows."""
+
+    uses: dict[str, list]
+    outcomes: list[Outcome]
+    history: dict[str, list]
+
+
+# The columns of a new use's row that the caller does not give, and their values.
+_NEW_USE_CONSTANTS = {"archived": False, "previous_level": None, "previous_guidance_version": None}
+
+
+def new_rows(items: Sequence[NewUse], parts_of: AssessedCache, actor: str) -> NewRows:
+    """The rows of new uses (NewRows); StoreError for an id that is not valid."""
+    rows = []
+    outcomes = []
+    history: list[tuple] = []
+    names: tuple[str, ...] = ()
+    for item in items:
+        workflow.check_state(item.status, item.assessment.level, item.approval_ref)
+        use_id = item.id or new_use_id()
+        if not USE_ID_PATTERN.fullmatch(use_id):
+            raise StoreError(f"use id {use_id!r}: use 1 to 40 letters, digits, - or _")
+        created = to_db_time(item.created_at) if item.created_at else now_utc()
+        updated = to_db_time(item.updated_at) if item.updated_at else created
+        answers = item.answers
+        parts = parts_of(answers, item.assessment)
+        names = tuple(parts.columns)
+        fields = answers.fields
+        rows.append(
+            (
+                use_id,
+                answers.title,
+                *[fields.get(name, "") for name in _TEXT_FIELDS],
+                encoded_document(answers, parts),
+                *parts.columns.values(),
+                item.status,
+                item.approval_ref.strip(),
+                created,
+                updated,
+            )
+        )
+        outcomes.append(parts.outcome)
+        history.extend(creation_history(item, use_id, created, actor))
+    columns = ("id", *FIELD_NAMES, "answers", *names, "status", "approval_ref")
+    columns += ("created_at", "updated_at")
+    found = dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True)) if rows else {}
+    days = [at.date() for at in found.get("created_at", ())]
+    distinct = set(days)
+    weeks = {day: week_start(day) for day in distinct}
+    months = {day: day.replace(day=1) for day in distinct}
+    n = len(rows)
+    found["created_week"] = list(map(weeks.__getitem__, days))
+    found["created_month"] = list(map(months.__getitem__, days))
+    found["created_by"] = found["updated_by"] = [actor] * n
+    for name, value in _NEW_USE_CONSTANTS.items():
+        found[name] = [value] * n
+    trail = dict(zip(HISTORY_COLUMNS, map(list, zip(*history, strict=True)), strict=True))
+    return NewRows(found, outcomes, trail)
 
 
 def write_history(

@@ -9,7 +9,7 @@ series and day-precise date ranges are exact sums of periods plus a few edge day
 
 Writers wrap a change in `recounting` (the uses it touches are taken out of the tallies
 before it and counted in again after it, by INSERT ... SELECT ... ON CONFLICT statements:
-the database counts, not Python) or, for uses they insert, `apply` what `count_columns` counts
+the database counts, not Python) or, for uses they insert, `apply` what `count_new` counts
 in the very rows they write; so the tallies are a recount of the rows by construction,
 never a second copy of the business rules. `rebuild_in` recounts everything (the migration that adds the tallies, and a repair
 tool); `count_uses_of` recounts in Python, for checks.
@@ -17,8 +17,9 @@ tool); `count_uses_of` recounts in Python, for checks.
 
 from __future__ import annotations
 
+import operator
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -227,45 +228,44 @@ def id_set(conn: Connection, ids: list[str]) -> sa.ColumnElement[bool]:
 _PREFIX_SOURCES = ("created_week", "created_month", "department", "archived")
 
 
-def count_columns(use_columns: Columns, outcomes: Mapping[int, Outcome]) -> Deltas:
+def count_new(use_columns: Columns, outcomes: Sequence[Outcome]) -> Deltas:
     """What new uses add to each tally, counted from the `uses` rows written for them, given
-    column by column (store_db.columns_of), and their outcomes by id.
+    column by column (store_db.columns_of), and the outcome of each, in row order.
 
     The same count as add_counted's SQL over those rows, done where the rows already are:
     counting them again in the database after a 100,000-row import took longer than
-    writing them. Counter does the per-row work in C; keys are built once per distinct key,
-    and an outcome's rows are counted once per key prefix, not once per use.
+    writing them. Whole keys are built and counted in C (a prefix tuple plus a dimension
+    tuple); an outcome's rows are counted once per key prefix, not once per use.
     """
-    ids = use_columns.get("id", [])
-    if not ids:
-        return empty_deltas()
+    found = empty_deltas()
+    if not outcomes:
+        return found
     raw = list(zip(*(use_columns[name] for name in _PREFIX_SOURCES), strict=True))
     prefixes = {key: tally_key(*key) for key in set(raw)}
     prefix_of = list(map(prefixes.__getitem__, raw))
-    found = empty_deltas()
+    by_outcome = Counter(zip(prefix_of, outcomes, strict=True))
     for table in TALLIES:
         names = _key_names(table)[len(TALLY_PREFIX) :]
         child = _CHILD.get(table)
         counter = found[table]
         if child is None:
-            values = zip(*(use_columns[name] for name in names), strict=True)
-            pairs = Counter(zip(prefix_of, values, strict=True))
-            for (prefix, key), n in pairs.items():
-                counter[(*prefix, *("" if v is None else v for v in key))] += n
+            values = [
+                ["" if v is None else v for v in use_columns[name]]
+                if None in use_columns[name]
+                else use_columns[name]
+                for name in names
+            ]
+            counter.update(map(operator.add, prefix_of, zip(*values, strict=True)))
             continue
         names = tuple(_RENAMED.get(name, name) for name in names)
-        part = _PART[child]
-        by_outcome = Counter(zip(prefix_of, use_columns["outcome_id"], strict=True))
-        for (prefix, outcome_id), n in by_outcome.items():
-            for row in getattr(outcomes[outcome_id], part):
-                counter[(*prefix, *(row[name] for name in names))] += n
+        rows_of = {
+            outcome: [tuple(row[n] for n in names) for row in getattr(outcome, _PART[child])]
+            for outcome in set(outcomes)
+        }
+        for (prefix, outcome), n in by_outcome.items():
+            for row in rows_of[outcome]:
+                counter[prefix + row] += n
     return found
-
-
-def add_deltas(into: Deltas, more: Deltas) -> None:
-    """Add `more` to `into`, tally by tally."""
-    for table, counter in more.items():
-        into[table].update(counter)
 
 
 def rebuild_tallies(engine: Engine) -> None:
