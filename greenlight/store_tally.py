@@ -145,8 +145,11 @@ def apply(conn: Connection, deltas: Deltas) -> None:
         names = _key_names(table)
         keys = list(zip(*(key for key, _ in changes), strict=True))
         columns = dict(zip(names, map(list, keys), strict=True))
-        columns["week"] = [week_of(period) for period in keys[0]]
-        columns["month"] = [period.replace(day=1) for period in keys[0]]
+        periods = set(keys[0])  # a few hundred, under 170,000 rows of a 100,000-use import
+        weeks = {period: week_of(period) for period in periods}
+        months = {period: period.replace(day=1) for period in periods}
+        columns["week"] = list(map(weeks.__getitem__, keys[0]))
+        columns["month"] = list(map(months.__getitem__, keys[0]))
         columns["uses"] = [n for _, n in changes]
         insert_columns(conn, table, columns, add_to="uses")
         gone = [key for key, n in changes if n < 0]
