@@ -36,6 +36,9 @@ IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_USES", 100_000))
 POSTGRES_USES = int(os.environ.get("BENCH_POSTGRES_USES", 250_000))
 # Alternating runs of each side of the export figure (each takes half a minute or more).
 EXPORT_ROUNDS = 2
+# Runs of the import figure, each into a new database: its target is in seconds, not a ratio,
+# and one run of the same code measured from 12.7 s to 15.4 s within the hour here.
+IMPORT_ROUNDS = 3
 SCRATCH = "BENCH-SCRATCH"  # a demo production the benchmarks write to, removed afterwards
 MB = 2**20
 
@@ -68,6 +71,15 @@ def _scratch_writer(url: str, engine: Engine):
         store.log_use(SCRATCH, answers, engine, actor="bench")
 
     return store, log_one
+
+
+def _imports(url_of, data: Path) -> tuple[dict, str]:
+    """The median of IMPORT_ROUNDS imports of `data`, each into the new database that
+    url_of(n) names; and a note of every run."""
+    runs = [_side("import_side", url_of(n), str(data)) for n in range(IMPORT_ROUNDS)]
+    runs.sort(key=lambda r: r["seconds"])
+    each = ", ".join(f"{r['seconds']:.2f} s" for r in runs)
+    return runs[len(runs) // 2], f"median of {IMPORT_ROUNDS} runs ({each})"
 
 
 def _side(module: str, *args: str) -> dict:
@@ -216,7 +228,7 @@ def main() -> None:
         data.write_bytes(
             workloads.import_file(UseCaseStore(f"sqlite:///{paths[IMPORT_ROWS]}"), guidance)
         )
-        done = _side("import_side", f"sqlite:///{work / 'import.db'}", str(data))
+        done, rounds = _imports(lambda n: f"sqlite:///{work / f'import{n}.db'}", data)
         run.add(
             Figure(
                 f"CSV import of {done['rows']:,} rows",
@@ -224,8 +236,8 @@ def main() -> None:
                 "≤ 10 s",
                 done["seconds"] <= 10,
                 f"{data.stat().st_size / MB:.0f} MiB file, one transaction, in a process of its "
-                f"own (bench/import_side.py); {done['cpu_seconds']:.2f} s of CPU (the wall "
-                "clock also counts waiting for a core)",
+                f"own (bench/import_side.py), {rounds}; {done['cpu_seconds']:.2f} s of CPU in "
+                "the median run (the wall clock also counts waiting for a core)",
             )
         )
         newer = workloads.newer_engine(work / "guidance", guidance)
@@ -306,7 +318,8 @@ def postgres(run: Run, engine: Engine, guidance, work: Path, data: Path) -> None
     print("bench: PostgreSQL")
     admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     urls = {}
-    for name in ("bench_big", "bench_small", "bench_import"):
+    imports = [f"bench_import{n}" for n in range(IMPORT_ROUNDS)]
+    for name in ("bench_big", "bench_small", *imports):
         with admin.connect() as conn:
             conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
             conn.exec_driver_sql(f"CREATE DATABASE {name}")
@@ -322,14 +335,15 @@ def postgres(run: Run, engine: Engine, guidance, work: Path, data: Path) -> None
     overview_figures(
         run, engine, urls["bench_big"], urls["bench_small"], POSTGRES_USES, "PostgreSQL"
     )
-    done = _side("import_side", urls["bench_import"], str(data))
+    done, rounds = _imports(lambda n: urls[imports[n]], data)
     run.add(
         Figure(
             f"CSV import of {done['rows']:,} rows [PostgreSQL]",
             f"{done['seconds']:.2f} s",
             "≤ 10 s",
             done["seconds"] <= 10,
-            f"{done['cpu_seconds']:.2f} s of CPU in its process (the server's is not counted)",
+            f"{rounds}; {done['cpu_seconds']:.2f} s of CPU in its process in the median run "
+            "(the server's is not counted)",
         )
     )
     dispose_engines()
