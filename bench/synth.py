@@ -1,10 +1,10 @@
 """A synthetic studio log, generated fast and the same way every time (fixed seed).
 
 Uses come from a pool of answer profiles, each parsed and assessed by the real Engine once,
-so every row holds what the store itself would write: level, reasons, principle concerns,
-matrix row. Rows are written in bulk (executemany on SQLite with the indexes built
-afterwards, COPY on PostgreSQL), then the roll-ups are recounted from the rows by the
-store's own code. A generated SQLite file is cached under bench/.cache, keyed by
+so every row holds what the store itself would write: level, matrix row, and the outcome
+(reasons, principle concerns), stored once per profile by the store's own code. Rows are
+written in bulk (executemany on SQLite with the indexes built afterwards, COPY on
+PostgreSQL), then the roll-ups are recounted from the rows by the store's own code. A generated SQLite file is cached under bench/.cache, keyed by
 GENERATOR_VERSION, the schema version and the guidance version.
 """
 

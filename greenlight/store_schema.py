@@ -108,7 +108,7 @@ uses = sa.Table(
     sa.Column("answers", _Json(), nullable=False),
     sa.Column("level", sa.String(32), nullable=False),
     sa.Column("level_rank", sa.SmallInteger, nullable=False),
-    # The rule ids of use_reasons joined with ";" in firing order, for the CSV export.
+    # The rule ids of the outcome's reasons joined with ";" in firing order, for the CSV export.
     sa.Column("reason_rules", sa.Text, nullable=False),
     sa.Column("matrix_row", sa.String(64), nullable=True),
     # Always set. Nullable only because SQLite cannot add a NOT NULL column to a table that
