@@ -103,21 +103,28 @@ def machine() -> list[str]:
 # issue 5 was done (see the commit messages for the profiles). Shown under "Floors".
 FLOORS = {
     "CSV import": (
-        "the floor is per-row Python plus SQLite's insert cost. Phase timers of 97,043 rows "
-        "(2026-11-26, second session): reading and checking the file 2.5-3.4 s (csv parsing "
-        "0.5 s; each of the 3,000 distinct sets of answers read and assessed once, then per "
-        "row its free text, times, status, id and workflow state), preparing the rows "
-        "2.4-3.9 s, the driver's executemany of about 830,000 rows 3.3 s plus their bind "
-        "processing 1.2 s (mostly the answers JSON), counting and writing 170,000 tally rows "
-        "about 2 s, the commit 0.7 s. The same code measured 12.0 s and 16.9 s an hour apart "
-        "on this VM. About 60 µs of Python and 40 µs of SQLite a use remain; 10 s needs a "
-        "narrower schema (reasons and principle answers as one row per use instead of 6.5) "
-        "or the rows built outside Python."
+        "the floor is per-row Python plus SQLite's own insert cost. Since 2026-12-01 a use "
+        "is two rows (the use and its history row; its reasons and principle concerns are "
+        "a shared outcome), built column by column: side by side with the code before, "
+        "same file, alternating, 21.3 s and 21.2 s became 12.7 s and 13.0 s (0.61x). Phase "
+        "timers of a 12.8 s run: reading and checking the file 3.8-4.1 s (csv parsing "
+        "0.55 s, the look-up of the file's ids 0.4 s, then about 30 µs a row for its id, "
+        "times, status, free text and workflow state), building the rows 1.7 s, the uses' "
+        "executemany 2.3 s (1.5 s of it SQLite's: the same rows through sqlite3 alone, "
+        "97,000 rows of about 1.3 kB under three indexes and two foreign keys), the history "
+        "rows 0.75 s, counting the tallies 0.8 s, upserting 170,000 tally rows 1.4 s, the "
+        "commit with its WAL checkpoint 0.9 s. SQLite's share is about 4.5 s; the rest is "
+        "about 80 µs of Python a row. The old code took 13.5 s in the fast hour of an "
+        "earlier run and 21 s today on the same VM: 10 s is met only in fast hours. Next "
+        "steps: the checks and rows done column by column, without a NewUse and an Answers "
+        "object per row; or the Python half in a process beside the writer (a thread was "
+        "tried: sqlite3 releases the GIL only for each row's step, so the two took turns)."
     ),
     "rows [PostgreSQL]": (
-        "the server writes the same 830,000 rows, maintaining their indexes and foreign keys "
-        "(COPY of them took 9 s of wall clock in a profile where our process used 13 s of CPU "
-        "in all), and its CPU shares the same two cores as ours."
+        "our process spends about 11 s of CPU (checking, building and sending the rows), "
+        "and the server writes two rows a use with their indexes and foreign keys and "
+        "upserts 170,000 tally rows (the rest of the wall clock, 6-8 s), on the same two "
+        "cores. The move to shared outcomes took it from 26.2 s to 16.4 s side by side."
     ),
     "cold start": (
         "the floor is what the app imports and draws before its first page that hello world "
