@@ -3,8 +3,9 @@
 Each batch locks its uses and reads their answers and outcomes in one query, assesses every
 use through the engine's memo (Engine.assess_document: one look-up per use whose answers
 were seen before), stores the outcomes it has not seen, then writes with two executemany
-statements: the use rows and the history rows. History and the reopen rule (an approved use whose level rises goes back to
-submitted) are exactly those of a single update_use; the tallies are recounted per batch.
+statements: the use rows and the history rows. History and the reopen rule (an approved use
+whose level rises goes back to submitted) are exactly those of a single update_use; the
+tallies are recounted per batch, for the uses whose tally keys or outcome changed.
 """
 
 from __future__ import annotations
