@@ -1,0 +1,69 @@
+"""Outcomes are stored once, however many writers meet the same one at the same time."""
+
+from __future__ import annotations
+
+import threading
+
+import sqlalchemy as sa
+
+from greenlight.store import UseCaseStore
+from greenlight.store_db import write_transaction
+from greenlight.store_outcomes import outcome_ids, outcome_of
+from greenlight.store_schema import outcome_principles, outcome_reasons, outcomes
+
+FIRST = outcome_of(
+    [("replica-without-consent", "approval", "talent-enhancement")],
+    [("outputs_original", "no"), ("enterprise_environment", "unsure")],
+)
+SECOND = outcome_of([], [])
+
+
+def _count(engine: sa.Engine, table: sa.Table) -> int:
+    with engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+
+
+def test_an_outcome_is_stored_once_with_its_rows_and_found_again(store: UseCaseStore):
+    with write_transaction(store.engine) as conn:
+        first = outcome_ids(conn, [FIRST, SECOND, FIRST])
+    with write_transaction(store.engine) as conn:
+        again = outcome_ids(conn, [SECOND, FIRST])
+    assert first == again and len(set(first.values())) == 2
+    assert _count(store.engine, outcomes) == 2
+    assert _count(store.engine, outcome_reasons) == 1
+    assert _count(store.engine, outcome_principles) == 2
+
+
+def test_the_key_does_not_depend_on_the_order_of_the_concerns():
+    swapped = outcome_of(
+        [("replica-without-consent", "approval", "talent-enhancement")],
+        [("enterprise_environment", "unsure"), ("outputs_original", "no")],
+    )
+    assert swapped.key == FIRST.key and swapped.principles == FIRST.principles
+    assert (
+        outcome_of([("a", "low", "s"), ("b", "low", "s")], []).key
+        != outcome_of([("b", "low", "s"), ("a", "low", "s")], []).key
+    )  # firing order is part of what was found
+
+
+def test_a_writer_meeting_an_outcome_another_is_storing_waits_and_shares_it(postgres_url):
+    """PostgreSQL: writer B asks for an outcome that writer A has stored but not committed.
+    B waits on A's key, then finds A's outcome instead of failing or storing a second."""
+    store = UseCaseStore(postgres_url)
+    found: dict[str, dict] = {}
+    with write_transaction(store.engine) as first:
+        found["A"] = outcome_ids(first, [FIRST])
+
+        def second() -> None:
+            with write_transaction(store.engine) as conn:
+                found["B"] = outcome_ids(conn, [FIRST, SECOND])
+
+        writer = threading.Thread(target=second)
+        writer.start()
+        writer.join(timeout=1.0)
+        assert writer.is_alive(), "B should wait for A's uncommitted key"
+    writer.join(timeout=30)
+    assert not writer.is_alive()
+    assert found["B"][FIRST.key] == found["A"][FIRST.key]
+    assert _count(store.engine, outcomes) == 2
+    assert _count(store.engine, outcome_reasons) == 1
