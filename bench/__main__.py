@@ -345,8 +345,8 @@ def postgres(run: Run, engine: Engine, guidance, work: Path, data: Path) -> None
             f"{done['seconds']:.2f} s",
             "≤ 10 s",
             done["seconds"] <= 10,
-            f"{rounds}; {done['cpu_seconds']:.2f} s of CPU in its process in the median run "
-            "(the server's is not counted)",
+            f"{rounds}; {done['cpu_seconds']:.2f} s of CPU in its process (the server's is "
+            "not counted)",
         )
     )
     dispose_engines()
