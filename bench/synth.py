@@ -41,7 +41,7 @@ from greenlight.store_schema import (
     uses,
 )
 
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 SEED = 20261126
 CACHE = Path(__file__).resolve().parent / ".cache"
 FIRST_DAY = date(2022, 1, 3)

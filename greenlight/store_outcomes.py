@@ -4,12 +4,15 @@ clearly), stored once for all the uses that share it.
 A studio's log repeats a few thousand outcomes across hundreds of thousands of uses, so a
 use names its outcome (`uses.outcome_id`) instead of carrying a reason row per rule and a
 principle row per concern: a 100,000-use import writes two rows a use instead of eight and a
-half. Outcomes are immutable and found again by their key, the canonical text of their
-rows; a use whose assessment changes points at another outcome.
+half. Outcomes are immutable and found again by their key, a digest of the canonical text of
+their rows (a digest, not the text: a guidance whose every rule fired would make a text key
+longer than a PostgreSQL index entry may be); a use whose assessment changes points at
+another outcome.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -30,7 +33,7 @@ _key_text = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 class Outcome:
     """An outcome's rows (less outcome_id), and the key that names it."""
 
-    key: str
+    key: str  # SHA-256 of the canonical JSON of its rows, in hex
     reasons: tuple[dict[str, Any], ...]  # rule, position, level, section: in firing order
     principles: tuple[dict[str, Any], ...]  # question_id, answer: by question id
 
@@ -41,8 +44,9 @@ def outcome_of(
     """The Outcome of these reasons (rule, level, section; in firing order) and principle
     concerns (question id, answer; in any order: they are kept by question id)."""
     principles = sorted(principles)
+    text = _key_text([[list(r) for r in reasons], [list(p) for p in principles]])
     return Outcome(
-        key=_key_text([[list(r) for r in reasons], [list(p) for p in principles]]),
+        key=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         reasons=tuple(
             {"rule": rule, "position": i, "level": level, "section": section}
             for i, (rule, level, section) in enumerate(reasons)

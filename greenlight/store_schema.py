@@ -138,12 +138,12 @@ uses = sa.Table(
 _PRODUCTION_LISTING = sa.Index(None, uses.c.production_id, uses.c.archived, uses.c.created_at)
 
 # An outcome is immutable: a use whose assessment changes points at another one. `key` is
-# store_outcomes.outcome_key of its rows, so every writer finds the same outcome again.
+# what store_outcomes.outcome_of makes of its rows, so every writer finds the same outcome.
 outcomes = sa.Table(
     "outcomes",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("key", sa.Text, nullable=False, unique=True),
+    sa.Column("key", sa.String(64), nullable=False, unique=True),
 )
 
 outcome_reasons = sa.Table(

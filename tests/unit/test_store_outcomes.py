@@ -6,6 +6,7 @@ import threading
 
 import sqlalchemy as sa
 
+from greenlight.guidance import load_guidance
 from greenlight.store import UseCaseStore
 from greenlight.store_db import write_transaction
 from greenlight.store_outcomes import outcome_ids, outcome_of
@@ -32,6 +33,22 @@ def test_an_outcome_is_stored_once_with_its_rows_and_found_again(store: UseCaseS
     assert _count(store.engine, outcomes) == 2
     assert _count(store.engine, outcome_reasons) == 1
     assert _count(store.engine, outcome_principles) == 2
+
+
+def test_an_outcome_where_every_rule_fired_is_stored_under_a_short_key(store: UseCaseStore):
+    """Its canonical text (some 2 kB here, more for a longer guidance) would be past what a
+    PostgreSQL index entry may hold; the key is a digest of it."""
+    guidance = load_guidance()
+    everything = outcome_of(
+        [(r.id, r.level, r.section) for r in guidance.rules],
+        [(q.id, q.values[-1]) for q in guidance.questions if q.group == "principles"],
+    )
+    assert len(everything.key) == 64
+    with write_transaction(store.engine) as conn:
+        ids = outcome_ids(conn, [everything])
+    assert _count(store.engine, outcome_reasons) == len(guidance.rules)
+    with write_transaction(store.engine) as conn:
+        assert outcome_ids(conn, [everything]) == ids
 
 
 def test_the_key_does_not_depend_on_the_order_of_the_concerns():
