@@ -170,8 +170,7 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
     def _insert_rows(self, conn: Connection, production: str, rows: NewRows, progress) -> None:
         total = len(rows.outcomes)
         production_id = self._production_id(conn, production)
-        found = {outcome.key: outcome for outcome in rows.outcomes}
-        ids = outcome_ids(conn, found.values())
+        ids = outcome_ids(conn, rows.outcomes)
         outcome_id = [ids[outcome.key] for outcome in rows.outcomes]
         for start in range(0, total, INSERT_BATCH):
             end = min(start + INSERT_BATCH, total)

@@ -26,6 +26,8 @@ from greenlight.store_schema import outcome_principles, outcome_reasons, outcome
 
 # Keys looked up or outcomes created per statement: well under SQLite's limit of bound values.
 _CHUNK = 500
+# Which of an Outcome's row lists each of its tables holds.
+OUTCOME_ROWS = {outcome_reasons: "reasons", outcome_principles: "principles"}
 _key_text = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
@@ -86,7 +88,7 @@ def outcome_ids(conn: Connection, found: Iterable[Outcome]) -> dict[str, int]:
         )
         created = dict(conn.execute(statement).all())
         ids.update(created)
-        for table, part in ((outcome_reasons, "reasons"), (outcome_principles, "principles")):
+        for table, part in OUTCOME_ROWS.items():
             rows = [
                 {"outcome_id": outcome_id, **row}
                 for key, outcome_id in created.items()

@@ -22,12 +22,13 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from greenlight.store_db import bulk_insert, insert_columns, write_transaction
+from greenlight.store_outcomes import OUTCOME_ROWS, Outcome
 from greenlight.store_schema import (
     PRINCIPLES_OF_USES,
     REASONS_OF_USES,
@@ -39,9 +40,6 @@ from greenlight.store_schema import (
     reason_tally,
     uses,
 )
-
-if TYPE_CHECKING:
-    from greenlight.store_outcomes import Outcome
 
 # A tally's counts, by table, then by the tuple of its primary key.
 Deltas = dict[sa.Table, Counter]
@@ -56,8 +54,6 @@ _CHILD: dict[sa.Table, sa.Table] = {
     principle_tally: outcome_principles,
 }
 _JOINED = {outcome_reasons: REASONS_OF_USES, outcome_principles: PRINCIPLES_OF_USES}
-# Which of an Outcome's row lists each child table holds.
-_PART = {outcome_reasons: "reasons", outcome_principles: "principles"}
 _RENAMED = {"reason_level": "level"}
 
 
@@ -262,7 +258,7 @@ def count_new(use_columns: Columns, outcomes: Sequence[Outcome]) -> Deltas:
             continue
         names = tuple(_RENAMED.get(name, name) for name in names)
         rows_of = {
-            outcome: [tuple(row[n] for n in names) for row in getattr(outcome, _PART[child])]
+            outcome: [tuple(row[n] for n in names) for row in getattr(outcome, OUTCOME_ROWS[child])]
             for outcome in set(outcomes)
         }
         for (prefix, outcome), n in by_outcome.items():
