@@ -1,8 +1,9 @@
 """A synthetic studio log, generated fast and the same way every time (fixed seed).
 
 Uses come from a pool of answer profiles, each parsed and assessed by the real Engine once,
-so every row holds what the store itself would write: level, matrix row, and the outcome
-(reasons, principle concerns), stored once per profile by the store's own code. Rows are
+so every row holds what the store itself would write: level, matrix row, the answer set and
+the outcome (reasons, principle concerns), each stored once per profile by the store's own
+code. Rows are
 written in bulk (executemany on SQLite with the indexes built afterwards, COPY on
 PostgreSQL), then the roll-ups are recounted from the rows by the store's own code. A generated SQLite file is cached under bench/.cache, keyed by
 GENERATOR_VERSION, the schema version and the guidance version.
@@ -10,7 +11,6 @@ GENERATOR_VERSION, the schema version and the guidance version.
 
 from __future__ import annotations
 
-import json
 import random
 import shutil
 import time
@@ -23,11 +23,10 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from greenlight import store_tally as tally
-from greenlight.answers import parse_answers
+from greenlight.answers import parse_answers, without_text
 from greenlight.engine import Engine
 from greenlight.store import UseCaseStore
 from greenlight.store_db import write_transaction
-from greenlight.store_outcomes import Outcome, outcome_ids, outcome_of
 from greenlight.store_rows import PRINCIPLES_GROUP
 from greenlight.store_schema import (
     SCHEMA_VERSION,
@@ -40,8 +39,16 @@ from greenlight.store_schema import (
     use_history,
     uses,
 )
+from greenlight.store_shared import (
+    AnswerSet,
+    Outcome,
+    answer_set_ids,
+    answer_set_of,
+    outcome_ids,
+    outcome_of,
+)
 
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 SEED = 20261126
 CACHE = Path(__file__).resolve().parent / ".cache"
 FIRST_DAY = date(2022, 1, 3)
@@ -78,7 +85,7 @@ TITLES = ("Moodboards", "Previs", "Temp voice", "Poster concept", "Clean-up", "S
 class Profile:
     """One assessed set of answers: what every use drawn from it stores besides its free text."""
 
-    answers_json: str  # the answers part of the document, as JSON members (no braces)
+    answer_set: AnswerSet  # the answers document less its free text
     use_case_type: str
     level: str
     level_rank: int
@@ -112,8 +119,7 @@ def profiles(engine: Engine, rng: random.Random, count: int = PROFILES) -> list[
     for _ in range(count):
         answers = parse_answers({"title": "x", **_random_answers(rng, guidance)}, guidance)
         assessment = engine.assess(answers)
-        document = answers.to_document(guidance)
-        del document["title"]
+        document = without_text(answers.to_document(guidance))
         principles = tuple(
             (q.id, str(answers.values[q.id]))
             for q in guidance.questions
@@ -121,7 +127,7 @@ def profiles(engine: Engine, rng: random.Random, count: int = PROFILES) -> list[
         )
         found.append(
             Profile(
-                answers_json=json.dumps(document)[1:-1],
+                answer_set=answer_set_of(document),
                 use_case_type=str(answers.values.get(guidance.matrix_question, "")),
                 level=assessment.level,
                 level_rank=guidance.level(assessment.level).rank,
@@ -177,10 +183,15 @@ USE_COLUMNS = [c.name for c in uses.columns]
 
 
 def batches(
-    engine: Engine, n: int, rng: random.Random, pool: list[Profile], outcome_id: dict[str, int]
+    engine: Engine,
+    n: int,
+    rng: random.Random,
+    pool: list[Profile],
+    answer_set_id: dict[str, int],
+    outcome_id: dict[str, int],
 ) -> Iterator[tuple[list[tuple], Batch]]:
     """(new production rows, rows of up to CHUNK uses) until n uses are generated; the pool's
-    outcomes are stored already, with these ids by key."""
+    answer sets and outcomes are stored already, with these ids by key."""
     guidance = engine.guidance
     # A few profiles are common (the everyday safe uses), most are rare.
     weights = [1.0 / (i + 1) ** 0.8 for i in range(len(pool))]
@@ -225,16 +236,6 @@ def batches(
                 rng.choice(ROLES),
                 f"Ep {rng.randint(1, 10)}",
             )
-            document = (
-                f'{{"title": {json.dumps(title)}, "description": "Synthetic use {serial}", '
-                f'"department": "{department}", "tool": "{tool}", '
-                f'"requested_by": "{fields[5]}", "scene": "{fields[6]}"'
-            )
-            if fields[4]:
-                document = document.replace(
-                    ', "requested_by"', f', "vendor": "{fields[4]}", "requested_by"'
-                )
-            document += (", " + profile.answers_json if profile.answers_json else "") + "}"
             day = created.date()
             stamp = _stamp(created)
             week = (day - timedelta(days=day.weekday())).isoformat()
@@ -246,7 +247,7 @@ def batches(
                     number,
                     *fields,
                     profile.use_case_type,
-                    document,
+                    answer_set_id[profile.answer_set.key],
                     profile.level,
                     profile.level_rank,
                     profile.reason_rules,
@@ -383,8 +384,9 @@ def fill(store: UseCaseStore, engine: Engine, n: int, check: bool = False) -> fl
     rng = random.Random(SEED)
     pool = profiles(engine, rng)
     with write_transaction(store.engine) as conn:
+        set_ids = answer_set_ids(conn, (profile.answer_set for profile in pool))
         ids = outcome_ids(conn, (profile.outcome for profile in pool))
-    rows = batches(engine, n, rng, pool, ids)
+    rows = batches(engine, n, rng, pool, set_ids, ids)
     keys = (_fill_sqlite if store.dialect == "sqlite" else _fill_postgres)(store, rows)
     with store.engine.begin() as conn:
         tally.apply(conn, tally_deltas(pool, keys))

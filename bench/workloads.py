@@ -9,11 +9,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from greenlight.answers import FIELD_NAMES, document_of
 from greenlight.csvio import import_csv, iter_csv
 from greenlight.engine import Engine
 from greenlight.guidance import DEFAULT_DIR, Guidance, load_guidance
 from greenlight.store import UseCaseStore, UseFilter
-from greenlight.store_schema import uses
+from greenlight.store_schema import ANSWERS_OF_USES, answer_sets, uses
 
 NEW_VERSION = "2099.1"
 
@@ -59,10 +60,12 @@ def import_seconds(url: str, data: bytes, engine: Engine) -> tuple[float, float,
 
 
 def stored_documents(url: str, limit: int) -> list[dict]:
-    """Up to `limit` answers documents as the log stores them."""
+    """Up to `limit` answers documents as the log holds them (free text and answer set)."""
     store = UseCaseStore(url)
     with store.engine.connect() as conn:
-        return list(conn.execute(sa.select(uses.c.answers).limit(limit)).scalars())
+        query = sa.select(*(uses.c[name] for name in FIELD_NAMES), answer_sets.c.answers)
+        rows = conn.execute(query.select_from(ANSWERS_OF_USES).limit(limit))
+        return [document_of(row._mapping, row.answers) for row in rows]
 
 
 def assessment_rate(documents: list[dict], engine: Engine) -> float:

@@ -127,10 +127,7 @@ class Answers:
         """The answers document of this use's free text (title first, empty fields left out)
         and `part`, what build_document gives for its answers (a title in it is ignored).
         The groups of `part` go in as they are, not copied."""
-        doc: dict[str, Any] = {"title": self.title}
-        doc.update({name: self.fields[name] for name in FIELD_NAMES[1:] if self.fields.get(name)})
-        doc.update((k, v) for k, v in part.items() if k != "title")
-        return doc
+        return document_of({"title": self.title, **self.fields}, part)
 
     @property
     def given(self) -> dict[str, str | bool]:
@@ -360,6 +357,21 @@ def with_text(answers: Answers, text: Mapping[str, Any]) -> Answers | None:
     if not title.strip():
         return None
     return Answers(title, MappingProxyType(fields), answers.values, answers.provided)
+
+
+def document_of(text: Mapping[str, Any], part: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers document of a use's free text (by field name: title first, empty fields
+    left out) and `part`, its answers without free text (a title in it is ignored). The
+    groups of `part` go in as they are, not copied."""
+    doc: dict[str, Any] = {"title": text.get("title", "")}
+    doc.update({name: text[name] for name in FIELD_NAMES[1:] if text.get(name)})
+    doc.update((k, v) for k, v in part.items() if k != "title")
+    return doc
+
+
+def without_text(document: Mapping[str, Any]) -> dict[str, Any]:
+    """A document's answers: the document less its free text (the inverse of document_of)."""
+    return {key: value for key, value in document.items() if key not in _FIELD_BY_NAME}
 
 
 def answers_key(document: Mapping[str, Any]) -> tuple:

@@ -77,8 +77,8 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], None]
 # Rows fetched at a time: few enough that an export's memory stays a few MB at any size.
 EXPORT_BATCH = 100
-# Distinct sets of answers kept rendered during one export: a few MB at most (the key is the
-# answers as JSON text, under 1 KB), and room for every set a large synthetic log holds (3,000).
+# Answer sets kept rendered during one export, by id: a few MB at most, and room for every
+# set a large synthetic log holds (3,000).
 MAX_RENDERED = 4096
 
 
@@ -92,17 +92,17 @@ def _answer_cell(value: Any) -> str:
 
 
 def _rows(store: UseCaseStore, guidance: Guidance, f: UseFilter) -> Iterator[list[str]]:
-    # The hot loop of a large export: answers are rendered once per distinct set of answers
-    # (the database hands them over without the free text), the rest without a call per cell.
+    # The hot loop of a large export: answers are rendered once per answer set (the set's id
+    # comes with its JSON text), the rest without a call per cell.
     paths = [(q.path[0], q.path[1] if len(q.path) == 2 else None) for q in guidance.questions]
     n_text = 2 + len(FIELD_NAMES)  # id, production and the free text
     starts = ESCAPED_STARTS
-    rendered: dict[str, tuple[str, ...]] = {}
+    rendered: dict[int, tuple[str, ...]] = {}
     cell_of: dict[str, str] = {}  # one str object per distinct cell, shared by the entries
     for row in store.iter_export_rows(f, batch=EXPORT_BATCH):
         answers = rendered.get(row[n_text])
         if answers is None:
-            doc = json.loads(row[n_text]) if row[n_text] else {}
+            doc = json.loads(row[n_text + 1])
             cells = []
             for key, sub in paths:
                 node = doc.get(key)
@@ -113,7 +113,7 @@ def _rows(store: UseCaseStore, guidance: Guidance, f: UseFilter) -> Iterator[lis
             answers = tuple(cells)
             if len(rendered) < MAX_RENDERED:
                 rendered[row[n_text]] = answers
-        level, rules, matrix_row, status, ref, g_id, g_version, created, updated = row[n_text + 1 :]
+        level, rules, matrix_row, status, ref, g_id, g_version, created, updated = row[n_text + 2 :]
         cells = [*row[:n_text], level, rules, matrix_row or "", status, ref, g_id, g_version]
         cells = [ESCAPE + c if c and c[0] in starts else c for c in cells]
         cells[n_text:n_text] = answers

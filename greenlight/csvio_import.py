@@ -273,21 +273,18 @@ def read_csv(
             bad = _check_cells(row, names, record, has_bad_bytes, cells, problems)
         if bad:
             continue
+        # A repeated id is reported whatever else is wrong with either row.
+        use_id = cells.get("id", "").strip()
+        first = first_row_of.setdefault(use_id, row) if use_id else row
+        if first != row:
+            problems.append(
+                CsvProblem(row, "id", f"the same id as row {first}; each use appears once")
+            )
         found = _check_row(row, cells, known, production, note, problems)
-        if found is None:
+        if found is None or first != row:
             continue
         item, file_level = found
         if item.id:
-            if item.id in first_row_of:
-                problems.append(
-                    CsvProblem(
-                        row,
-                        "id",
-                        f"the same id as row {first_row_of[item.id]}; each use appears once",
-                    )
-                )
-                continue
-            first_row_of[item.id] = row
             id_rows.append((row, item.id))
         relevelled += bool(file_level) and file_level != item.assessment.level
         items.append(item)

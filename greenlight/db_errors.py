@@ -104,9 +104,18 @@ def _why_not_opened(path: Path) -> str:
 def _sqlite(reason: str, name: str, path: Path, detail: str) -> DatabaseTrouble:
     subject = name[0].upper() + name[1:]
     folder = path.parent
+    # "can't decode": the driver could not read SQLite's own message as text, which names
+    # what it found where the file's schema should be (overwritten pages).
     if any(
         words in reason
-        for words in ("not a database", "malformed", "encrypted", "corrupt", "disk image")
+        for words in (
+            "not a database",
+            "malformed",
+            "encrypted",
+            "corrupt",
+            "disk image",
+            "can't decode",
+        )
     ):
         return DatabaseTrouble(
             f"{subject} is damaged, or is not a Greenlight database.",

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 from greenlight import store_reassess, workflow
 from greenlight import store_tally as tally
+from greenlight.answers import document_of
 from greenlight.store_db import (
     get_engine,
     insert_columns,
@@ -27,7 +28,6 @@ from greenlight.store_db import (
     resolve_database_url,
     write_transaction,
 )
-from greenlight.store_outcomes import outcome_ids
 from greenlight.store_productions import ProductionsMixin
 from greenlight.store_queries import OverviewQueries
 from greenlight.store_records import (
@@ -57,12 +57,15 @@ from greenlight.store_rows import (
     write_history,
 )
 from greenlight.store_schema import (
+    ANSWERS_OF_USES,
+    answer_sets,
     ensure_schema,
     outcome_reasons,
     productions,
     use_history,
     uses,
 )
+from greenlight.store_shared import answer_set_ids, outcome_ids
 from greenlight.workflow import TransitionError
 
 if TYPE_CHECKING:
@@ -170,14 +173,17 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
     def _insert_rows(self, conn: Connection, production: str, rows: NewRows, progress) -> None:
         total = len(rows.outcomes)
         production_id = self._production_id(conn, production)
+        set_ids = answer_set_ids(conn, rows.answer_sets)
+        answer_set_id = [set_ids[answer_set.key] for answer_set in rows.answer_sets]
         ids = outcome_ids(conn, rows.outcomes)
         outcome_id = [ids[outcome.key] for outcome in rows.outcomes]
         for start in range(0, total, INSERT_BATCH):
             end = min(start + INSERT_BATCH, total)
             use_columns = {name: values[start:end] for name, values in rows.uses.items()}
             use_columns["production_id"] = [production_id] * (end - start)
+            use_columns["answer_set_id"] = answer_set_id[start:end]
             use_columns["outcome_id"] = outcome_id[start:end]
-            insert_columns(conn, uses, use_columns, encoded=("answers",))
+            insert_columns(conn, uses, use_columns)
             if progress:
                 progress(end, total)
         if rows.history:
@@ -185,8 +191,10 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
 
     def _lock_use(self, conn: Connection, use_id: str) -> dict[str, Any]:
         query = (
-            sa.select(uses, productions.c.code.label("production_code"))
-            .select_from(uses.join(productions, productions.c.id == uses.c.production_id))
+            sa.select(uses, answer_sets.c.answers, productions.c.code.label("production_code"))
+            .select_from(
+                ANSWERS_OF_USES.join(productions, productions.c.id == uses.c.production_id)
+            )
             .where(uses.c.id == use_id)
             .with_for_update(of=uses)
         )
@@ -321,10 +329,13 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
                 conn.execute(
                     sa.select(
                         uses,
+                        answer_sets.c.answers,
                         productions.c.code.label("production_code"),
                         productions.c.name.label("production_name"),
                     )
-                    .select_from(uses.join(productions, productions.c.id == uses.c.production_id))
+                    .select_from(
+                        ANSWERS_OF_USES.join(productions, productions.c.id == uses.c.production_id)
+                    )
                     .where(uses.c.id == use_id)
                 )
                 .mappings()
@@ -344,11 +355,13 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
             "production_id",
             "level_rank",
             "reason_rules",
+            "answer_set_id",
             "outcome_id",
             "created_week",
             "created_month",
         ):
             del m[name]
+        m["answers"] = document_of(m, m["answers"])
         m["reasons"] = tuple(LoggedReason(*r) for r in reasons)
         m["created_at"], m["updated_at"] = utc(m["created_at"]), utc(m["updated_at"])
         m["archived"] = bool(m["archived"])

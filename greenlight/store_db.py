@@ -13,7 +13,7 @@ import json
 import os
 import threading
 import tomllib
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from operator import itemgetter
@@ -265,16 +265,11 @@ def insert_columns(
     columns: Mapping[str, list],
     *,
     add_to: str | None = None,
-    encoded: Collection[str] = (),
 ) -> None:
-    """bulk_insert of rows given column by column: each column's values in row order. The
-    columns named in `encoded` hold values already as the driver takes them (JSON text)."""
+    """bulk_insert of rows given column by column: each column's values in row order."""
     dialect = conn.dialect
     sql, names, named = _insert_sql(dialect, table, tuple(columns), add_to)
-    prepared = [
-        columns[name] if name in encoded else _bound(table.c[name], columns[name], dialect)
-        for name in names
-    ]
+    prepared = [_bound(table.c[name], columns[name], dialect) for name in names]
     if sql is None and add_to is not None:
         _copy_and_add(conn, table, names, zip(*prepared, strict=True), add_to)
     elif sql is None:

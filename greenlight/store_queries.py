@@ -26,8 +26,10 @@ from greenlight.store_records import (
     utc,
 )
 from greenlight.store_schema import (
+    ANSWERS_OF_USES,
     PRINCIPLES_OF_USES,
     REASONS_OF_USES,
+    answer_sets,
     outcome_principles,
     outcome_reasons,
     productions,
@@ -62,12 +64,13 @@ SORT_KEYS: dict[str, Any] = {
 
 MAX_PAGE = 1000
 
-# What the CSV export reads of each use, in this order (answers: the answers document
-# without its free text, as JSON text; see answers_without_text).
+# What the CSV export reads of each use, in this order (answers: the use's answer set, as
+# JSON text; see answers_text).
 EXPORT_COLUMNS: tuple[str, ...] = (
     "id",
     "production",
     *FIELD_NAMES,
+    "answer_set_id",
     "answers",
     "level",
     "reason_rules",
@@ -115,19 +118,13 @@ def where(f: UseFilter) -> list[sa.ColumnElement[bool]]:
     return conditions
 
 
-def answers_without_text(dialect: str) -> sa.ColumnElement[str]:
-    """The answers document without its free text, as JSON text made by the database.
-
-    Uses with the same answers get the same text (the free text is what makes every
-    document unique), so the export renders each distinct set of answers once.
-    """
+def answers_text(dialect: str) -> sa.ColumnElement[str]:
+    """A use's answers (its answer set: the answers document without its free text) as JSON
+    text made by the database. Uses with the same answers share the text, so the export
+    renders each distinct set of answers once."""
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import ARRAY
-
-        keys = sa.cast(sa.literal(list(FIELD_NAMES)), ARRAY(sa.Text))
-        return sa.cast(uses.c.answers.op("-")(keys), sa.Text)
-    paths = [f"$.{name}" for name in FIELD_NAMES]
-    return sa.type_coerce(sa.func.json_remove(uses.c.answers, *paths), sa.Text)
+        return sa.cast(answer_sets.c.answers, sa.Text)
+    return sa.type_coerce(answer_sets.c.answers, sa.Text)
 
 
 def iso_time(column: sa.ColumnElement[Any], dialect: str) -> sa.ColumnElement[str]:
@@ -159,7 +156,7 @@ def export_query(f: UseFilter, dialect: str) -> sa.Select:
     """
     special = {
         "production": sa.bindparam("code", type_=sa.Text),
-        "answers": answers_without_text(dialect),
+        "answers": answers_text(dialect),
         "created_at": iso_time(uses.c.created_at, dialect),
         "updated_at": iso_time(uses.c.updated_at, dialect),
     }
@@ -168,6 +165,7 @@ def export_query(f: UseFilter, dialect: str) -> sa.Select:
     ]
     return (
         sa.select(*columns)
+        .select_from(ANSWERS_OF_USES)
         .where(
             uses.c.production_id == sa.bindparam("production_id"),
             *where(replace(f, productions=())),

@@ -18,13 +18,13 @@ from sqlalchemy.engine import Connection
 
 from greenlight import store_tally as tally
 from greenlight import workflow
-from greenlight.answers import AnswersError
+from greenlight.answers import FIELD_NAMES, AnswersError, document_of
 from greenlight.store_db import bulk_insert, write_transaction
-from greenlight.store_outcomes import outcome_ids
 from greenlight.store_queries import where
 from greenlight.store_records import ReassessResult, UseFilter
 from greenlight.store_rows import AssessedCache, Progress, history_text, now_utc
-from greenlight.store_schema import productions, use_history, uses
+from greenlight.store_schema import ANSWERS_OF_USES, answer_sets, productions, use_history, uses
+from greenlight.store_shared import outcome_ids
 
 if TYPE_CHECKING:
     from greenlight.engine import Engine
@@ -83,7 +83,8 @@ def _plan(
     query = (
         sa.select(
             uses.c.id,
-            uses.c.answers,
+            *(uses.c[name] for name in FIELD_NAMES),
+            answer_sets.c.answers,
             uses.c.level,
             uses.c.level_rank,
             uses.c.status,
@@ -94,7 +95,7 @@ def _plan(
             uses.c.outcome_id,
             productions.c.code,
         )
-        .select_from(uses.join(productions, productions.c.id == uses.c.production_id))
+        .select_from(ANSWERS_OF_USES.join(productions, productions.c.id == uses.c.production_id))
         .where(uses.c.id.in_(batch), _stale(engine))  # re-checked under the lock
         .with_for_update(of=uses)
     )
@@ -103,7 +104,7 @@ def _plan(
     assessed = []
     for row in conn.execute(query).all():
         try:
-            answers, assessment = engine.assess_document(row.answers)
+            answers, assessment = engine.assess_document(document_of(row._mapping, row.answers))
         except AnswersError as exc:
             result["problems"].extend(f"use {row.id}: {p}" for p in exc.problems)
             continue

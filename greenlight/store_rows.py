@@ -11,7 +11,6 @@ import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from json.encoder import encode_basestring_ascii
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -19,10 +18,16 @@ from sqlalchemy.engine import Connection
 
 from greenlight import workflow
 from greenlight.answers import FIELD_NAMES, build_document
-from greenlight.store_db import to_json
-from greenlight.store_outcomes import Outcome, outcome_ids, outcome_of
 from greenlight.store_records import NewUse, StoreError, to_db_time
 from greenlight.store_schema import NAME_LENGTH, use_history
+from greenlight.store_shared import (
+    AnswerSet,
+    Outcome,
+    answer_set_ids,
+    answer_set_of,
+    outcome_ids,
+    outcome_of,
+)
 
 if TYPE_CHECKING:
     from greenlight.answers import Answers
@@ -97,9 +102,8 @@ class Assessed:
     """What a use's rows take from its answers and their assessment alone, free text aside:
     the same for every use with these answers."""
 
-    columns: dict[str, Any]  # the columns of `uses` that follow from them, but outcome_id
-    document: dict[str, Any]  # the answers document's answers (after its free text)
-    document_json: str  # `document` as store_db.to_json writes it
+    columns: dict[str, Any]  # the columns of `uses` that follow from them, but the two ids
+    answer_set: AnswerSet  # the answers document's answers (after its free text)
     outcome: Outcome  # the reasons that fired and the principles not answered clearly
 
 
@@ -126,8 +130,7 @@ def assessed(answers: Answers, assessment: Assessment, guidance: Guidance) -> As
             "guidance_id": assessment.guidance_id,
             "guidance_version": assessment.guidance_version,
         },
-        document=document,
-        document_json=to_json(document),
+        answer_set=answer_set_of(document),
         outcome=outcome_of([(r.rule, r.level, r.section) for r in assessment.reasons], concerns),
     )
 
@@ -151,10 +154,10 @@ class AssessedCache:
 
 
 def assessed_values(answers: Answers, parts: Assessed) -> dict:
-    """The columns of `uses` that follow from the answers and their assessment."""
+    """The columns of `uses` that follow from the answers and their assessment, but the ids
+    of the answer set and the outcome."""
     text = {name: answers.fields.get(name, "") for name in FIELD_NAMES[1:]}
-    document = answers.document_with(parts.document)  # as Answers.to_document has it
-    return {"title": answers.title, **text, "answers": document, **parts.columns}
+    return {"title": answers.title, **text, **parts.columns}
 
 
 def creation_history(item: NewUse, use_id: str, created: datetime, actor: str) -> list[tuple]:
@@ -175,33 +178,16 @@ def creation_history(item: NewUse, use_id: str, created: datetime, actor: str) -
 
 HISTORY_COLUMNS = ("use_id", "at", "actor", "field", "old_value", "new_value", "note")
 _TEXT_FIELDS = FIELD_NAMES[1:]
-_JSON_KEYS = {name: f"{encode_basestring_ascii(name)}:" for name in FIELD_NAMES}
-
-
-def encoded_document(answers: Answers, parts: Assessed) -> str:
-    """to_json(answers.document_with(parts.document)), the `answers` column as the driver
-    takes it, with only the free text encoded per use: the answers once per set of them
-    (parts.document_json). Strings are encoded as to_json's encoder does (ASCII escapes)."""
-    out = ["{", _JSON_KEYS["title"], encode_basestring_ascii(answers.title)]
-    fields = answers.fields
-    for name in _TEXT_FIELDS:
-        value = fields.get(name)
-        if value:
-            out += (",", _JSON_KEYS[name], encode_basestring_ascii(value))
-    answered = parts.document_json[1:-1]
-    if answered:
-        out += (",", answered)
-    out.append("}")
-    return "".join(out)
 
 
 @dataclass(frozen=True)
 class NewRows:
     """What insert_uses writes for new uses, column by column: their `uses` rows (but
-    production_id and outcome_id; `answers` encoded already), each one's outcome, and
+    production_id, answer_set_id and outcome_id), each one's answer set and outcome, and
     their history rows."""
 
     uses: dict[str, list]
+    answer_sets: list[AnswerSet]
     outcomes: list[Outcome]
     history: dict[str, list]
 
@@ -213,6 +199,7 @@ _NEW_USE_CONSTANTS = {"archived": False, "previous_level": None, "previous_guida
 def new_rows(items: Sequence[NewUse], parts_of: AssessedCache, actor: str) -> NewRows:
     """The rows of new uses (NewRows); StoreError for an id that is not valid."""
     rows = []
+    answer_sets = []
     outcomes = []
     history: list[tuple] = []
     names: tuple[str, ...] = ()
@@ -232,7 +219,6 @@ def new_rows(items: Sequence[NewUse], parts_of: AssessedCache, actor: str) -> Ne
                 use_id,
                 answers.title,
                 *[fields.get(name, "") for name in _TEXT_FIELDS],
-                encoded_document(answers, parts),
                 *parts.columns.values(),
                 item.status,
                 item.approval_ref.strip(),
@@ -240,9 +226,10 @@ def new_rows(items: Sequence[NewUse], parts_of: AssessedCache, actor: str) -> Ne
                 updated,
             )
         )
+        answer_sets.append(parts.answer_set)
         outcomes.append(parts.outcome)
         history.extend(creation_history(item, use_id, created, actor))
-    columns = ("id", *FIELD_NAMES, "answers", *names, "status", "approval_ref")
+    columns = ("id", *FIELD_NAMES, *names, "status", "approval_ref")
     columns += ("created_at", "updated_at")
     found = dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True)) if rows else {}
     days = [at.date() for at in found.get("created_at", ())]
@@ -256,7 +243,7 @@ def new_rows(items: Sequence[NewUse], parts_of: AssessedCache, actor: str) -> Ne
     for name, value in _NEW_USE_CONSTANTS.items():
         found[name] = [value] * n
     trail = dict(zip(HISTORY_COLUMNS, map(list, zip(*history, strict=True)), strict=True))
-    return NewRows(found, outcomes, trail)
+    return NewRows(found, answer_sets, outcomes, trail)
 
 
 def write_history(
@@ -297,13 +284,14 @@ def apply_assessment(
     stored if new); the caller updates the use row and writes the history."""
     parts = assessed(answers, assessment, guidance)
     values = assessed_values(answers, parts)
+    values["answer_set_id"] = answer_set_ids(conn, [parts.answer_set])[parts.answer_set.key]
     values["outcome_id"] = outcome_ids(conn, [parts.outcome])[parts.outcome.key]
     changes: list[Change] = []
     for name in FIELD_NAMES:
         if current[name] != values[name]:
             changes.append((name, current[name], values[name]))
     before = flat_answers(current["answers"], guidance)
-    after = flat_answers(values["answers"], guidance)
+    after = flat_answers(parts.answer_set.document, guidance)
     for question in guidance.questions:
         old, new = before.get(question.id), after.get(question.id)
         if old != new or type(old) is not type(new):

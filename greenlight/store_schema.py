@@ -12,6 +12,10 @@ Design notes, with a log of a million uses in mind:
   `outcome_reasons` and `outcome_principles`) and named by each use's `outcome_id`: a log
   of 100,000 uses holds a few thousand outcomes, where one reason row per use and rule came
   to 460,000 rows. "Uses by reason" is still a GROUP BY in SQL, over uses joined to them;
+* what a use answered (the answers document without its free text) is an *answer set*,
+  stored once however many uses gave the same answers (`answer_sets`, named by each use's
+  `answer_set_id`): the sets repeat, the free text does not, and a use's row shrinks from
+  about 1.3 kB to 430 bytes;
 * the week and month of creation are stored (UTC), so time series group on an indexed column
   with no date functions that differ between SQLite and PostgreSQL;
 * `counters` holds the data version: bumped in every write transaction, read for cache keys.
@@ -104,8 +108,9 @@ uses = sa.Table(
     sa.Column("requested_by", sa.Text, nullable=False),
     sa.Column("scene", sa.Text, nullable=False),
     sa.Column("use_case_type", sa.String(64), nullable=False),
-    # The answers document exactly as the answers contract has it (only what was answered).
-    sa.Column("answers", _Json(), nullable=False),
+    # The use's answers (its free text is in the columns above). Always set; nullable only
+    # because SQLite cannot add a NOT NULL column to a table that has rows (schema 5).
+    sa.Column("answer_set_id", sa.Integer, sa.ForeignKey("answer_sets.id"), nullable=True),
     sa.Column("level", sa.String(32), nullable=False),
     sa.Column("level_rank", sa.SmallInteger, nullable=False),
     # The rule ids of the outcome's reasons joined with ";" in firing order, for the CSV export.
@@ -137,8 +142,20 @@ uses = sa.Table(
 # answers both without reading the table.
 _PRODUCTION_LISTING = sa.Index(None, uses.c.production_id, uses.c.archived, uses.c.created_at)
 
+# An answer set is what a use answered, the answers document without its free text, stored
+# once for every use that gave the same answers. Immutable, like an outcome; `key` is what
+# store_shared.answer_set_of makes of it, so every writer finds the same set.
+answer_sets = sa.Table(
+    "answer_sets",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("key", sa.String(64), nullable=False, unique=True),
+    # Only the answers actually given, grouped as the answers contract nests them.
+    sa.Column("answers", _Json(), nullable=False),
+)
+
 # An outcome is immutable: a use whose assessment changes points at another one. `key` is
-# what store_outcomes.outcome_of makes of its rows, so every writer finds the same outcome.
+# what store_shared.outcome_of makes of its rows, so every writer finds the same outcome.
 outcomes = sa.Table(
     "outcomes",
     metadata,
@@ -175,6 +192,8 @@ outcome_principles = sa.Table(
     sa.Column("answer", sa.String(32), nullable=False),
 )
 
+# Every use with its answers.
+ANSWERS_OF_USES = uses.join(answer_sets, answer_sets.c.id == uses.c.answer_set_id)
 # Every use with each of its outcome's rows: what the overview groups reasons and principles
 # over when the tallies cannot answer (one production, a text search).
 REASONS_OF_USES = uses.join(outcome_reasons, outcome_reasons.c.outcome_id == uses.c.outcome_id)
@@ -319,11 +338,17 @@ def _indexes_for_tallies(conn: Connection) -> None:
 
 
 def _outcomes(conn: Connection) -> None:
-    from greenlight.store_outcomes import move_to_outcomes
+    from greenlight.store_shared import move_to_outcomes
     from greenlight.store_tally import rebuild_in
 
     move_to_outcomes(conn)
     rebuild_in(conn)
+
+
+def _answer_sets(conn: Connection) -> None:
+    from greenlight.store_shared import move_to_answer_sets
+
+    move_to_answer_sets(conn)
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -334,6 +359,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         4, "outcomes shared by uses, instead of reason and principle rows per use", _outcomes
+    ),
+    Migration(
+        5, "answer sets shared by uses, instead of an answers document per use", _answer_sets
     ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -28,7 +28,6 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from greenlight.store_db import bulk_insert, insert_columns, write_transaction
-from greenlight.store_outcomes import OUTCOME_ROWS, Outcome
 from greenlight.store_schema import (
     PRINCIPLES_OF_USES,
     REASONS_OF_USES,
@@ -40,6 +39,7 @@ from greenlight.store_schema import (
     reason_tally,
     uses,
 )
+from greenlight.store_shared import OUTCOME_ROWS, Outcome
 
 # A tally's counts, by table, then by the tuple of its primary key.
 Deltas = dict[sa.Table, Counter]

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from greenlight.store_schema import (
     ID_LENGTH,
     TALLIES,
+    answer_sets,
     metadata,
     outcome_principles,
     outcome_reasons,
@@ -23,19 +24,30 @@ from greenlight.store_schema import (
 ROWS = Path(__file__).resolve().parents[1] / "fixtures" / "schema-3" / "rows.json"
 
 
+def _uses_3(old: sa.MetaData) -> sa.Table:
+    """Schema 3's uses: today's, with an answers document (free text included) in place of
+    answer_set_id, and no outcome_id."""
+    columns = []
+    for column in uses.columns:
+        if column.name == "answer_set_id":
+            columns.append(sa.Column("answers", answer_sets.c.answers.type, nullable=False))
+        elif column.name != "outcome_id":
+            columns.append(column._copy())
+    return sa.Table(uses.name, old, *columns)
+
+
 def schema_3() -> sa.MetaData:
-    """Schema 3's tables: today's, less the outcomes, with use_reasons and use_principles."""
+    """Schema 3's tables: today's, less the answer sets and outcomes, with use_reasons and
+    use_principles."""
     old = sa.MetaData(naming_convention=metadata.naming_convention)
-    gone = {outcomes, outcome_reasons, outcome_principles}
+    gone = {answer_sets, outcomes, outcome_reasons, outcome_principles}
     for table in metadata.sorted_tables:
         if table in gone:
             continue
         if table is not uses:
             table.to_metadata(old)
             continue
-        kept = sa.Table(
-            uses.name, old, *(c._copy() for c in uses.columns if c.name != "outcome_id")
-        )
+        kept = _uses_3(old)
         for index in uses.indexes:
             sa.Index(index.name, *(kept.c[c.name] for c in index.columns))
     use_id = sa.ForeignKey("uses.id", ondelete="CASCADE")

@@ -377,6 +377,16 @@ BAD_FILES = [
         id="ids",
     ),
     pytest.param(
+        b"id,title,use_case_type\r\nsame,,ideation\r\nsame,two,maybe\r\n",
+        [
+            "row 2, column title: is required; give the use a short title",
+            "row 3, column id: the same id as row 2; each use appears once",
+            "row 3, column use_case_type: 'maybe' is not one of ideation, background_element, "
+            "key_visual, talent_replication, unowned_training_data, proprietary_material, other",
+        ],
+        id="same-id-on-rows-with-other-problems",
+    ),
+    pytest.param(
         full_row(status="finished", created_at="yesterday", production="OTHER").encode(),
         [
             "row 2, column production: this row belongs to production 'OTHER', not 'SM'; "

@@ -1,5 +1,5 @@
-"""The rows a new use is written as: the shortcuts the bulk writer takes (the answers document
-encoded once per set of answers, SQLite times written by isoformat, tallies counted from
+"""The rows a new use is written as: its document is its free text and its answer set, and
+the shortcuts the bulk writer takes (SQLite times written by isoformat, tallies counted from
 the rows) give exactly what the general path gives."""
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from greenlight.answers import FIELD_NAMES, parse_answers
+from greenlight.answers import FIELD_NAMES, document_of, parse_answers, without_text
 from greenlight.engine import Engine
 from greenlight.guidance import load_guidance
-from greenlight.store_db import _bound, to_json
+from greenlight.store_db import _bound
 from greenlight.store_records import to_db_time
-from greenlight.store_rows import AssessedCache, encoded_document
+from greenlight.store_rows import AssessedCache, assessed_values
 from greenlight.store_schema import use_history, uses
 
 GUIDANCE = load_guidance()
@@ -46,11 +46,16 @@ def _answers(rng: random.Random):
     text=st.fixed_dictionaries({}, optional={name: TEXT for name in FIELD_NAMES[1:]}),
     seed=st.integers(0, 10_000),
 )
-def test_the_encoded_document_is_the_json_of_the_whole_document(title, text, seed):
+def test_a_use_s_document_is_its_free_text_columns_and_its_answer_set(title, text, seed):
+    """What get_use and reassess rebuild from a row (document_of its free-text columns and
+    its answer set) is the document of the answers it was written from, for any text."""
     answers = parse_answers({"title": title, **text, **_answers(random.Random(seed))}, GUIDANCE)
     parts = AssessedCache(GUIDANCE)(answers, ENGINE.assess(answers))
-    assert encoded_document(answers, parts) == to_json(answers.document_with(parts.document))
-    assert encoded_document(answers, parts) == to_json(answers.to_document(GUIDANCE))
+    row = assessed_values(answers, parts)
+    document = answers.to_document(GUIDANCE)
+    assert document_of(row, parts.answer_set.document) == document
+    assert parts.answer_set.document == without_text(document)
+    assert list(document_of(row, parts.answer_set.document)) == list(document)  # key order
 
 
 NAIVE = st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31))

@@ -3,11 +3,12 @@ intact, in the schema a new database has."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 
 import sqlalchemy as sa
 
-from greenlight.answers import stored_answers
+from greenlight.answers import FIELD_NAMES, stored_answers, without_text
 from greenlight.engine import Engine
 from greenlight.guidance import load_guidance
 from greenlight.store import UseCaseStore, UseFilter
@@ -18,6 +19,7 @@ from greenlight.store_schema import (
     PRINCIPLES_OF_USES,
     SCHEMA_VERSION,
     TALLIES,
+    answer_sets,
     outcome_principles,
     outcome_reasons,
     outcomes,
@@ -81,9 +83,10 @@ def assert_outcomes_distinct(store: UseCaseStore) -> None:
     assert len(set(shapes)) == len(shapes)
 
 
-def test_a_schema_3_log_moves_its_reason_rows_to_shared_outcomes(db_url):
+def test_a_schema_3_log_moves_to_shared_outcomes_and_answer_sets(db_url):
     """Every use keeps exactly the reasons (in firing order) and principle concerns its
-    schema 3 rows held; uses that held the same rows share one outcome."""
+    schema 3 rows held, and the answers document it held; uses that held the same rows share
+    one outcome, uses that gave the same answers one answer set."""
     fresh = _fresh_layout(db_url)
     load_schema_3(sa.create_engine(db_url, poolclass=sa.NullPool))
     rows = fixture_rows()
@@ -96,7 +99,7 @@ def test_a_schema_3_log_moves_its_reason_rows_to_shared_outcomes(db_url):
 
     store = UseCaseStore(db_url)
 
-    assert schema_version(store.engine) == SCHEMA_VERSION == 4
+    assert schema_version(store.engine) == SCHEMA_VERSION == 5
     assert (_columns(store.engine), _indexes(store.engine)) == fresh
     with store.engine.connect() as conn:
         versions = conn.execute(sa.select(schema_migrations.c.version)).scalars().all()
@@ -108,14 +111,24 @@ def test_a_schema_3_log_moves_its_reason_rows_to_shared_outcomes(db_url):
         ):
             stored[use_id].add((question, answer))
         n_outcomes = conn.execute(sa.select(sa.func.count()).select_from(outcomes)).scalar_one()
-    assert versions == [1, 2, 3, 4]
+        n_sets = conn.execute(sa.select(sa.func.count()).select_from(answer_sets)).scalar_one()
+    assert versions == [1, 2, 3, 4, 5]
     assert stored == concerns
     for use in rows["uses"]:
         record = store.get_use(use["id"])
         assert [(r.rule, r.level, r.section) for r in record.reasons] == reasons[use["id"]]
         assert record.level == use["level"] and record.status == use["status"]
+        assert record.answers == json.loads(use["answers"])
+        # The free text first, in field order (the answers in the order the database keeps:
+        # PostgreSQL's JSONB has its own).
+        text = [name for name in FIELD_NAMES if name in json.loads(use["answers"])]
+        assert list(record.answers)[: len(text)] == text
     distinct = {(tuple(reasons[u["id"]]), frozenset(concerns[u["id"]])) for u in rows["uses"]}
     assert n_outcomes == len(distinct) < len(rows["uses"])
+    answered = {
+        json.dumps(without_text(json.loads(u["answers"])), sort_keys=True) for u in rows["uses"]
+    }
+    assert n_sets == len(answered) < len(rows["uses"])
     assert_recounted(store)
     # The store goes on as usual: a use logged with answers already in the log shares the
     # outcome, and re-assessing the demo brings it to the current guidance.
@@ -134,6 +147,8 @@ def test_a_schema_3_log_moves_its_reason_rows_to_shared_outcomes(db_url):
     assert_outcomes_distinct(store)
     assert_recounted(store)
     assert store.count_uses(UseFilter(archived=None)) == len(rows["uses"]) + 1
+    with store.engine.connect() as conn:  # the new use found the answer set of the old one
+        assert conn.execute(sa.select(sa.func.count()).select_from(answer_sets)).scalar() == n_sets
 
 
 def test_a_schema_1_log_is_upgraded_with_counted_tallies(db_url):

@@ -1,22 +1,31 @@
-"""Outcomes are stored once, however many writers meet the same one at the same time."""
+"""Answer sets and outcomes are stored once, however many uses and writers meet the same one
+at the same time."""
 
 from __future__ import annotations
 
 import threading
 
+import pytest
 import sqlalchemy as sa
 
+from greenlight.answers import parse_answers
+from greenlight.engine import Engine
 from greenlight.guidance import load_guidance
 from greenlight.store import UseCaseStore
 from greenlight.store_db import write_transaction
-from greenlight.store_outcomes import outcome_ids, outcome_of
-from greenlight.store_schema import outcome_principles, outcome_reasons, outcomes
+from greenlight.store_schema import answer_sets, outcome_principles, outcome_reasons, outcomes
+from greenlight.store_shared import answer_set_ids, answer_set_of, outcome_ids, outcome_of
 
 FIRST = outcome_of(
     [("replica-without-consent", "approval", "talent-enhancement")],
     [("outputs_original", "no"), ("enterprise_environment", "unsure")],
 )
 SECOND = outcome_of([], [])
+
+
+GUIDANCE = load_guidance()
+ENGINE = Engine(GUIDANCE)
+ANSWERS = {"principles": {"outputs_original": "no"}, "context": {"final_deliverable": True}}
 
 
 def _count(engine: sa.Engine, table: sa.Table) -> int:
@@ -84,3 +93,41 @@ def test_a_writer_meeting_an_outcome_another_is_storing_waits_and_shares_it(post
     assert found["B"][FIRST.key] == found["A"][FIRST.key]
     assert _count(store.engine, outcomes) == 2
     assert _count(store.engine, outcome_reasons) == 1
+
+
+def test_the_key_of_an_answer_set_does_not_depend_on_the_order_of_its_answers():
+    swapped = {"context": {"final_deliverable": True}, "principles": {"outputs_original": "no"}}
+    assert answer_set_of(swapped).key == answer_set_of(ANSWERS).key
+    other = {**ANSWERS, "context": {"final_deliverable": False}}
+    assert answer_set_of(other).key != answer_set_of(ANSWERS).key
+
+
+def test_an_answer_set_holds_no_free_text():
+    with pytest.raises(ValueError, match="not the free text"):
+        answer_set_of({"title": "Poster concept", **ANSWERS})
+
+
+def test_uses_that_gave_the_same_answers_share_one_answer_set(store: UseCaseStore):
+    """Two uses with the same answers and different text name one answer set; each keeps its
+    own text; a use whose answers change names another, and the first is left as it was."""
+    store.create_production("SH", "Shared", actor="lead")
+    first, second = (
+        store.log_use(
+            "SH", parse_answers({"title": title, **ANSWERS}, GUIDANCE), ENGINE, actor="lead"
+        )
+        for title in ("Poster concept", "Temp voice")
+    )
+    assert _count(store.engine, answer_sets) == 1
+    assert first.answers == {"title": "Poster concept", **ANSWERS}
+    assert second.answers == {"title": "Temp voice", **ANSWERS}
+    changed = {**ANSWERS, "principles": {"outputs_original": "yes"}}
+    edited = store.update_use(
+        second.id, parse_answers({"title": "Temp voice", **changed}, GUIDANCE), ENGINE,
+        actor="lead",
+    )  # fmt: skip
+    assert edited.answers == {"title": "Temp voice", **changed}
+    assert store.get_use(first.id).answers == first.answers
+    assert _count(store.engine, answer_sets) == 2
+    with write_transaction(store.engine) as conn:
+        again = answer_set_ids(conn, [answer_set_of(ANSWERS), answer_set_of(changed)])
+    assert len(set(again.values())) == 2 and _count(store.engine, answer_sets) == 2
