@@ -270,8 +270,12 @@ def insert_columns(
     dialect = conn.dialect
     sql, names, named = _insert_sql(dialect, table, tuple(columns), add_to)
     prepared = [_bound(table.c[name], columns[name], dialect) for name in names]
-    if sql is None and add_to is not None:
+    if sql is None and add_to is not None and len(prepared[0]) > _STAGED_UPSERT_ROWS:
         _copy_and_add(conn, table, names, zip(*prepared, strict=True), add_to)
+    elif sql is None and add_to is not None:
+        upsert, names, _ = _insert_sql(dialect, table, names, add_to, staged=False)
+        rows = [dict(zip(names, v, strict=True)) for v in zip(*prepared, strict=True)]
+        conn.exec_driver_sql(upsert, rows)
     elif sql is None:
         _copy(conn, table.name, names, zip(*prepared, strict=True))
     elif named:
@@ -316,13 +320,29 @@ def _bound(column: sa.Column, values: list, dialect: Dialect) -> list:
     return list(map(done.__getitem__, values))
 
 
+# PostgreSQL upserts of more rows than this go through a temporary table (_copy_and_add);
+# fewer are one executemany of INSERT ... ON CONFLICT, which psycopg sends in one pipeline:
+# one statement a tally where staging took four (a single use's write made twenty).
+_STAGED_UPSERT_ROWS = 1000
+
+
 @functools.lru_cache(maxsize=256)
-def _insert_sql(dialect: Dialect, table: sa.Table, names: tuple[str, ...], add_to: str | None):
-    """The statement for bulk_insert (None: COPY on PostgreSQL), the order of its parameters,
-    and whether they are passed by name rather than by position."""
-    if dialect.name == "postgresql":
+def _insert_sql(
+    dialect: Dialect,
+    table: sa.Table,
+    names: tuple[str, ...],
+    add_to: str | None,
+    staged: bool = True,
+):
+    """The statement for bulk_insert (None: COPY on PostgreSQL, staged through a temporary
+    table for an upsert), the order of its parameters, and whether they are passed by name
+    rather than by position."""
+    if dialect.name == "postgresql" and (staged or add_to is None):
         return None, names, False
-    from sqlalchemy.dialects.sqlite import insert
+    if dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
 
     statement = insert(table).values({name: sa.bindparam(name) for name in names})
     if add_to is not None:

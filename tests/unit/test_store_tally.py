@@ -18,6 +18,9 @@ from greenlight.csvio import import_csv, iter_csv
 from greenlight.engine import Engine
 from greenlight.guidance import load_guidance
 from greenlight.store import UseCaseStore, UseFilter
+from greenlight.store_db import _STAGED_UPSERT_ROWS
+from greenlight.store_records import NewUse
+from greenlight.store_rows import AssessedCache, new_rows
 from greenlight.store_tally import period_end, period_start
 
 GUIDANCE = load_guidance()
@@ -202,3 +205,26 @@ def test_count_by_is_counts_as_a_dict(sqlite_url):
         assert store.count_by(f, ("status", "level")) == {
             (s, lv): n for s, lv, n in frame.itertuples(index=False)
         }
+
+
+def test_large_and_small_tally_changes_both_keep_the_recount(store):
+    """One insert whose tally changes take both of PostgreSQL's upsert paths (staged through
+    a temporary table above store_db._STAGED_UPSERT_ROWS rows, one executemany below), twice
+    (the second adds to every row the first made), then single uses: still a recount."""
+    store.create_production("BIG", "Big", actor="lead")
+    rng = random.Random(3)
+    items = []
+    for n in range(1500):
+        doc = {"title": f"Use {n}", "department": f"Dept {n % 3}", **rng.choice(DOCS)}
+        answers = parse_answers(doc, GUIDANCE)
+        when = datetime(2023, 1, 1, tzinfo=UTC) + timedelta(hours=rng.randrange(24 * 500))
+        items.append(NewUse(answers=answers, assessment=ENGINE.assess(answers), created_at=when))
+    rows = new_rows(items, AssessedCache(GUIDANCE), "lead")
+    sizes = {t.name: len(c) for t, c in store_tally.count_new(rows.uses, rows.outcomes).items()}
+    assert max(sizes.values()) > _STAGED_UPSERT_ROWS >= min(sizes.values()), sizes
+    store.insert_uses("BIG", items, GUIDANCE, actor="lead")
+    assert_recounted(store)
+    store.insert_uses("BIG", items, GUIDANCE, actor="lead")  # new ids, the same tally keys
+    assert_recounted(store)
+    log_spread(store, "BIG", 3, seed=4)
+    assert_recounted(store)
