@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -338,6 +338,14 @@ _MAX_LENGTH = {f.name: f.max_length for f in FIELDS}
 def _plain_text(name: str, raw: Any) -> bool:
     """Whether a free-text value is taken as it is (parse_answers would find nothing wrong)."""
     return type(raw) is str and len(raw) <= _MAX_LENGTH[name] and "\x00" not in raw
+
+
+def plain_text_column(name: str, values: Sequence[str]) -> bool:
+    """Whether every value (a str) of one free-text field is taken as it is: _plain_text of
+    each, tested for the column at once."""
+    return not values or (
+        max(map(len, values)) <= _MAX_LENGTH[name] and "\x00" not in "".join(values)
+    )
 
 
 def with_text(answers: Answers, text: Mapping[str, Any]) -> Answers | None:

@@ -73,4 +73,6 @@ def format_time(value: datetime) -> str:
 def parse_time(text: str) -> datetime:
     """An aware UTC datetime from ISO 8601 text; a time without an offset is taken as UTC."""
     value = datetime.fromisoformat(text.strip())
+    if value.tzinfo is UTC:  # a Z, as the export writes: nothing to convert
+        return value
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -15,7 +15,14 @@ from operator import itemgetter
 from typing import IO, TYPE_CHECKING, Any
 
 from greenlight import workflow
-from greenlight.answers import FIELD_NAMES, Answers, AnswersError, stored_answers, with_text
+from greenlight.answers import (
+    FIELD_NAMES,
+    Answers,
+    AnswersError,
+    plain_text_column,
+    stored_answers,
+    with_text,
+)
 from greenlight.csvio_format import (
     ESCAPE,
     MAX_CELL_CHARS,
@@ -26,7 +33,7 @@ from greenlight.csvio_format import (
 )
 from greenlight.guidance_schema import did_you_mean
 from greenlight.store_db import paused_gc
-from greenlight.store_records import NewUse, StoreError
+from greenlight.store_records import NewUse, NewUses, StoreError
 from greenlight.store_rows import USE_ID_PATTERN, now_utc
 
 if TYPE_CHECKING:
@@ -158,7 +165,7 @@ class _KnownAnswers:
         self._engine = engine
         self._guidance = engine.guidance
         self._text = [name for name in FIELD_NAMES if name in names]
-        asked = [q.id for q in self._guidance.questions if q.id in names]
+        asked = self.asked = [q.id for q in self._guidance.questions if q.id in names]
         self._key = (
             itemgetter(*asked) if len(asked) > 1 else lambda cells: tuple(map(cells.get, asked))
         )
@@ -211,10 +218,13 @@ def read_csv(
     *,
     note: str = "",
     progress: Progress | None = None,
-) -> tuple[list[NewUse], int]:
+) -> tuple[NewUses, int]:
     """Parse and check a whole file without writing: the uses to insert (each with `note` for
     its "created" history row) and how many relevel.
 
+    A file whose every cell passes the checks as it is (an export, a sheet filled in with
+    care) is read column by column (_plain_uses); any other goes through the row-by-row
+    checks, which find and report every problem. Both give the same uses.
     Raises CsvImportError listing every problem.
     """
     guidance = engine.guidance
@@ -241,13 +251,37 @@ def read_csv(
     names = _check_header(records[0], guidance, problems)
     if problems:
         raise CsvImportError(problems)
-    total = len(records) - 1
     known = _KnownAnswers(engine, names)
+    if not has_bad_bytes:
+        plain = _plain_uses(records[1:], names, known, production, note)
+        if plain is not None and not store.existing_use_ids(filter(None, plain[0].ids)):
+            if progress:
+                progress(len(plain[0]), 2 * len(plain[0]))
+            return plain
+    items, relevelled = _checked_uses(
+        store, records[1:], names, known, production, note, has_bad_bytes, progress
+    )
+    return NewUses.of(items), relevelled
+
+
+def _checked_uses(
+    store: UseCaseStore,
+    records: list[list[str]],
+    names: list[str],
+    known: _KnownAnswers,
+    production: str,
+    note: str,
+    has_bad_bytes: bool,
+    progress: Progress | None,
+) -> tuple[list[NewUse], int]:
+    """read_csv's row-by-row checks: every problem of every row, by row and column."""
+    problems: list[CsvProblem] = []
+    total = len(records)
     items: list[NewUse] = []
     first_row_of: dict[str, int] = {}
     id_rows: list[tuple[int, str]] = []
     relevelled = 0
-    for index, record in enumerate(records[1:]):
+    for index, record in enumerate(records):
         row = index + 2
         if progress and index % 1000 == 0:
             progress(index, 2 * total)
@@ -298,6 +332,106 @@ def read_csv(
         problems.sort(key=lambda p: p.row)
         raise CsvImportError(problems)
     return items, relevelled
+
+
+def _plain_uses(
+    records: list[list[str]], names: list[str], known: _KnownAnswers, production: str, note: str
+) -> tuple[NewUses, int] | None:
+    """The uses of a file checked and read column by column, if every cell passes as it is,
+    and how many relevel; None if any row could fail a check (its problems are then the row
+    checks' to find). What the row-by-row path gives for the same file, with the tests done
+    a column at a time in C rather than a function call per row, and the answer cells read
+    once per distinct set: most of a 100,000-row import's reading.
+    """
+    width = len(names)
+    if not records or set(map(len, records)) != {width}:
+        return None
+    n = len(records)
+    position = {name: i for i, name in enumerate(names)}
+    asked = known.asked
+    columns = {
+        name: list(map(itemgetter(position[name]), records)) for name in names if name not in asked
+    }
+    for name, cells in columns.items():
+        # (Free text is held to its field's far shorter limit below, after restoring.)
+        if name not in FIELD_NAMES and max(map(len, cells)) > MAX_CELL_CHARS:
+            return None
+        joined = _CELL_BREAK.join(cells)  # a cell may start with the escape: restore them all
+        if joined[:1] == ESCAPE or _CELL_BREAK + ESCAPE in joined:
+            columns[name] = list(map(restore, cells))
+
+    def stripped(name: str) -> list[str]:
+        return list(map(str.strip, columns[name])) if name in columns else [""] * n
+
+    ids = stripped("id")
+    given = [use_id for use_id in ids if use_id]
+    if not all(map(USE_ID_PATTERN.fullmatch, given)) or len(set(given)) != len(given):
+        return None
+    if not set(stripped("production")) <= {"", production}:
+        return None
+    times = {}
+    for name in ("created_at", "updated_at"):
+        try:
+            times[name] = [parse_time(value) if value else None for value in stripped(name)]
+        except ValueError:
+            return None
+    status = [value or workflow.DEFAULT_STATUS for value in stripped("status")]
+    if not set(status) <= set(workflow.status_ids()):
+        return None
+    text = {name: columns.get(name, [""] * n) for name in FIELD_NAMES}
+    if not all(plain_text_column(name, text[name]) for name in FIELD_NAMES):
+        return None
+    if not all(map(str.strip, text["title"])):
+        return None
+    # The answer cells: grouped as they are, then checked, restored and regrouped (two sets
+    # of cells may restore to the same answers) and assessed once per set, from its first
+    # row, as the row checks' _KnownAnswers would.
+    raw_of: dict[tuple, int] = {}
+    cells_of = itemgetter(*(position[qid] for qid in asked)) if asked else lambda _: ()
+    raw = [raw_of.setdefault(key, len(raw_of)) for key in map(cells_of, records)]
+    if len(asked) == 1:  # itemgetter of one position gives the cell, not a tuple
+        raw_of = {(key,): index for key, index in raw_of.items()}
+    first_row = dict(zip(reversed(raw), range(n - 1, -1, -1), strict=True))
+    found: dict[tuple, int] = {}
+    assessed: list[tuple[Answers, Assessment]] = []
+    regrouped = []
+    for key, index in raw_of.items():
+        if max(map(len, key), default=0) > MAX_CELL_CHARS:
+            return None
+        key = tuple(map(restore, key))
+        if key not in found:
+            row = first_row[index]
+            cells = {name: cells[row] for name, cells in columns.items()}
+            cells.update(zip(asked, key, strict=True))
+            try:
+                assessed.append(known.assess(cells))
+            except AnswersError:
+                return None
+            found[key] = len(found)
+        regrouped.append(found[key])
+    assessed_of = list(map(regrouped.__getitem__, raw))
+    level = list(map([a.level for _, a in assessed].__getitem__, assessed_of))
+    approval_ref = stripped("approval_ref")
+    try:
+        for combination in set(zip(status, level, approval_ref, strict=True)):
+            workflow.check_state(*combination)
+    except workflow.TransitionError:
+        return None
+    in_file = stripped("level")
+    relevelled = sum(1 for was, now in zip(in_file, level, strict=True) if was and was != now)
+    batch = NewUses(
+        assessed=assessed,
+        assessed_of=assessed_of,
+        text=text,
+        ids=[use_id or None for use_id in ids],
+        status=status,
+        approval_ref=approval_ref,
+        created_at=times["created_at"],
+        updated_at=times["updated_at"],
+        note=[note] * n,
+        steps=[()] * n,
+    )
+    return batch, relevelled
 
 
 def _check_row(

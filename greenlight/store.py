@@ -34,6 +34,7 @@ from greenlight.store_records import (
     HistoryEntry,
     LoggedReason,
     NewUse,
+    NewUses,
     NotFound,
     Production,
     ReassessResult,
@@ -143,7 +144,7 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
     def insert_uses(
         self,
         production: str,
-        items: Sequence[NewUse],
+        items: NewUses | Sequence[NewUse],
         guidance: Guidance,
         *,
         actor: str,
@@ -151,12 +152,14 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
     ) -> list[str]:
         """Insert assessed uses in one transaction (all or none); return their ids.
 
-        Each item's assessment must come from an Engine over `guidance` (csvio and log_use do
+        Each use's assessment must come from an Engine over `guidance` (csvio and log_use do
         that); its status must be valid at its level. History gets a "created" row for each,
-        and a "status" row for each of its `steps`.
+        and a "status" row for each of its `steps`. A large batch comes column by column
+        (NewUses, as the CSV import reads it); NewUse items are put in columns first.
         """
         actor = clean_actor(actor)
-        rows = new_rows(items, AssessedCache(guidance), actor)
+        batch = items if isinstance(items, NewUses) else NewUses.of(items)
+        rows = new_rows(batch, AssessedCache(guidance), actor)
         # Counted before the transaction, as the rows are built: no lock is held meanwhile.
         counted = tally.count_new(rows.uses, rows.outcomes)
         try:

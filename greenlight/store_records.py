@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from typing import Any
@@ -209,3 +209,59 @@ class NewUse:
     # The path from draft to `status`, as (when, status, note) steps, each one a transition
     # the workflow allows; empty: the use starts in `status` (as an import does).
     steps: tuple[tuple[datetime, str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class NewUses:
+    """Uses ready to insert, column by column (what UseCaseStore.insert_uses writes): every
+    list holds one value per use, in order, as NewUse's fields do for one use.
+
+    `assessed` holds each distinct (answers, assessment) pair once and `assessed_of` names
+    each use's; the free text of a use is in `text` (by field name, title included), not in
+    its Answers, which stand for the answers alone.
+    """
+
+    assessed: list[tuple[Any, Any]]
+    assessed_of: list[int]
+    text: dict[str, list[str]]
+    ids: list[str | None]
+    status: list[str]
+    approval_ref: list[str]
+    created_at: list[datetime | None]
+    updated_at: list[datetime | None]
+    note: list[str]
+    steps: list[tuple[tuple[datetime, str, str], ...]]
+
+    def __len__(self) -> int:
+        return len(self.assessed_of)
+
+    @classmethod
+    def of(cls, items: Sequence[NewUse]) -> NewUses:
+        """The columns of these uses. Uses whose answers share their values and whose
+        assessment is the same object (the engine's memo and the CSV import hand out such)
+        stand once in `assessed`."""
+        index: dict[tuple[int, int, int], int] = {}
+        assessed: list[tuple[Any, Any]] = []
+        assessed_of = []
+        for item in items:
+            answers = item.answers
+            key = (id(answers.values), id(answers.provided), id(item.assessment))
+            if key not in index:
+                index[key] = len(assessed)
+                assessed.append((item.answers, item.assessment))
+            assessed_of.append(index[key])
+        text = {"title": [item.answers.title for item in items]}
+        for name in FIELD_NAMES[1:]:
+            text[name] = [item.answers.fields.get(name, "") for item in items]
+        return cls(
+            assessed=assessed,
+            assessed_of=assessed_of,
+            text=text,
+            ids=[item.id for item in items],
+            status=[item.status for item in items],
+            approval_ref=[item.approval_ref for item in items],
+            created_at=[item.created_at for item in items],
+            updated_at=[item.updated_at for item in items],
+            note=[item.note for item in items],
+            steps=[item.steps for item in items],
+        )

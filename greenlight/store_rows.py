@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from greenlight import workflow
 from greenlight.answers import FIELD_NAMES, build_document
-from greenlight.store_records import NewUse, StoreError, to_db_time
+from greenlight.store_records import NewUses, StoreError, to_db_time
 from greenlight.store_schema import NAME_LENGTH, use_history
 from greenlight.store_shared import (
     AnswerSet,
@@ -160,19 +160,19 @@ def assessed_values(answers: Answers, parts: Assessed) -> dict:
     return {"title": answers.title, **text, **parts.columns}
 
 
-def creation_history(item: NewUse, use_id: str, created: datetime, actor: str) -> list[tuple]:
-    """History rows for a new use (HISTORY_COLUMNS): "created", then one "status" row per
-    step of its path."""
-    status = workflow.DEFAULT_STATUS if item.steps else item.status
-    rows = [(use_id, created, actor, "created", None, status, clean_note(item.note))]
-    for at, target, note in item.steps:
-        workflow.check_transition(
-            status, target, level=item.assessment.level, approval_ref=item.approval_ref
-        )
-        rows.append((use_id, to_db_time(at), actor, "status", status, target, clean_note(note)))
+def _status_history(
+    use_id: str, at: datetime, steps: Sequence, final: str, level: str, ref: str, actor: str
+) -> list[tuple]:
+    """History rows (HISTORY_COLUMNS) of a new use's path from draft: one "status" row per
+    step, each a transition the workflow allows, ending at `final`."""
+    rows = []
+    status = workflow.DEFAULT_STATUS
+    for when, target, note in steps:
+        workflow.check_transition(status, target, level=level, approval_ref=ref)
+        rows.append((use_id, to_db_time(when), actor, "status", status, target, clean_note(note)))
         status = target
-    if status != item.status:
-        raise StoreError(f"the steps of use {use_id} end at {status!r}, not at {item.status!r}")
+    if status != final:
+        raise StoreError(f"the steps of use {use_id} end at {status!r}, not at {final!r}")
     return rows
 
 
@@ -196,54 +196,73 @@ class NewRows:
 _NEW_USE_CONSTANTS = {"archived": False, "previous_level": None, "previous_guidance_version": None}
 
 
-def new_rows(items: Sequence[NewUse], parts_of: AssessedCache, actor: str) -> NewRows:
-    """The rows of new uses (NewRows); StoreError for an id that is not valid."""
-    rows = []
-    answer_sets = []
-    outcomes = []
-    history: list[tuple] = []
-    names: tuple[str, ...] = ()
-    for item in items:
-        workflow.check_state(item.status, item.assessment.level, item.approval_ref)
-        use_id = item.id or new_use_id()
-        if not USE_ID_PATTERN.fullmatch(use_id):
-            raise StoreError(f"use id {use_id!r}: use 1 to 40 letters, digits, - or _")
-        created = to_db_time(item.created_at) if item.created_at else now_utc()
-        updated = to_db_time(item.updated_at) if item.updated_at else created
-        answers = item.answers
-        parts = parts_of(answers, item.assessment)
-        names = tuple(parts.columns)
-        fields = answers.fields
-        rows.append(
-            (
-                use_id,
-                answers.title,
-                *[fields.get(name, "") for name in _TEXT_FIELDS],
-                *parts.columns.values(),
-                item.status,
-                item.approval_ref.strip(),
-                created,
-                updated,
-            )
-        )
-        answer_sets.append(parts.answer_set)
-        outcomes.append(parts.outcome)
-        history.extend(creation_history(item, use_id, created, actor))
-    columns = ("id", *FIELD_NAMES, *names, "status", "approval_ref")
-    columns += ("created_at", "updated_at")
-    found = dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True)) if rows else {}
-    days = [at.date() for at in found.get("created_at", ())]
+def new_rows(batch: NewUses, parts_of: AssessedCache, actor: str) -> NewRows:
+    """The rows of new uses (NewRows), built column by column; StoreError for an id that is
+    not valid, TransitionError for a status a use could not rest in.
+
+    Each use gets a "created" history row (its note, the status it starts in: draft when it
+    has steps, else its status), then a "status" row per step.
+    """
+    n = len(batch)
+    if n == 0:
+        return NewRows({}, [], [], {})
+    parts = [parts_of(answers, assessment) for answers, assessment in batch.assessed]
+    of = batch.assessed_of
+    level = list(map([p.columns["level"] for p in parts].__getitem__, of))
+    for status, use_level, ref in set(zip(batch.status, level, batch.approval_ref, strict=True)):
+        workflow.check_state(status, use_level, ref)
+    given = [use_id for use_id in batch.ids if use_id is not None]
+    if not all(map(USE_ID_PATTERN.fullmatch, given)):
+        bad = next(use_id for use_id in given if not USE_ID_PATTERN.fullmatch(use_id))
+        raise StoreError(f"use id {bad!r}: use 1 to 40 letters, digits, - or _")
+    ids = [use_id or new_use_id() for use_id in batch.ids]
+    now = now_utc()
+    created = [to_db_time(at) if at else now for at in batch.created_at]
+    updated = [to_db_time(at) if at else c for at, c in zip(batch.updated_at, created, strict=True)]
+    found: dict[str, list] = {"id": ids}
+    found.update((name, batch.text[name]) for name in FIELD_NAMES)
+    for name in parts[0].columns:
+        found[name] = list(map([p.columns[name] for p in parts].__getitem__, of))
+    found["status"] = list(batch.status)
+    found["approval_ref"] = list(map(str.strip, batch.approval_ref))
+    found["created_at"], found["updated_at"] = created, updated
+    days = [at.date() for at in created]
     distinct = set(days)
     weeks = {day: week_start(day) for day in distinct}
     months = {day: day.replace(day=1) for day in distinct}
-    n = len(rows)
     found["created_week"] = list(map(weeks.__getitem__, days))
     found["created_month"] = list(map(months.__getitem__, days))
     found["created_by"] = found["updated_by"] = [actor] * n
     for name, value in _NEW_USE_CONSTANTS.items():
         found[name] = [value] * n
-    trail = dict(zip(HISTORY_COLUMNS, map(list, zip(*history, strict=True)), strict=True))
-    return NewRows(found, answer_sets, outcomes, trail)
+    notes = {note: clean_note(note) for note in set(batch.note)}
+    trail = {
+        "use_id": list(ids),
+        "at": list(created),
+        "actor": [actor] * n,
+        "field": ["created"] * n,
+        "old_value": [None] * n,
+        "new_value": [
+            workflow.DEFAULT_STATUS if steps else status
+            for status, steps in zip(batch.status, batch.steps, strict=True)
+        ],
+        "note": list(map(notes.__getitem__, batch.note)),
+    }
+    for i in (i for i, steps in enumerate(batch.steps) if steps):  # the demo's paths
+        rows = _status_history(
+            ids[i], created[i], batch.steps[i], batch.status[i], level[i],
+            batch.approval_ref[i], actor,
+        )  # fmt: skip
+        for name, values in zip(HISTORY_COLUMNS, zip(*rows, strict=True), strict=True):
+            trail[name].extend(values)
+    answer_sets = [p.answer_set for p in parts]
+    outcomes = [p.outcome for p in parts]
+    return NewRows(
+        found,
+        list(map(answer_sets.__getitem__, of)),
+        list(map(outcomes.__getitem__, of)),
+        trail,
+    )
 
 
 def write_history(

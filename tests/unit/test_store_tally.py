@@ -19,7 +19,7 @@ from greenlight.engine import Engine
 from greenlight.guidance import load_guidance
 from greenlight.store import UseCaseStore, UseFilter
 from greenlight.store_db import _STAGED_UPSERT_ROWS
-from greenlight.store_records import NewUse
+from greenlight.store_records import NewUse, NewUses
 from greenlight.store_rows import AssessedCache, new_rows
 from greenlight.store_tally import period_end, period_start
 
@@ -219,7 +219,7 @@ def test_large_and_small_tally_changes_both_keep_the_recount(store):
         answers = parse_answers(doc, GUIDANCE)
         when = datetime(2023, 1, 1, tzinfo=UTC) + timedelta(hours=rng.randrange(24 * 500))
         items.append(NewUse(answers=answers, assessment=ENGINE.assess(answers), created_at=when))
-    rows = new_rows(items, AssessedCache(GUIDANCE), "lead")
+    rows = new_rows(NewUses.of(items), AssessedCache(GUIDANCE), "lead")
     sizes = {t.name: len(c) for t, c in store_tally.count_new(rows.uses, rows.outcomes).items()}
     assert max(sizes.values()) > _STAGED_UPSERT_ROWS >= min(sizes.values()), sizes
     store.insert_uses("BIG", items, GUIDANCE, actor="lead")
