@@ -12,6 +12,11 @@ PORT ?= 8501
 # Extra pytest arguments, e.g. make test PYTEST_ARGS='-k store -x'
 PYTEST_ARGS ?=
 
+# Our own modules compiled to bytecode, as pip does for installed packages: where
+# PYTHONDONTWRITEBYTECODE is set (here, and in many container images) Python would otherwise
+# compile every module the app imports at each start (0.08 s of a cold start here).
+COMPILE = $(BIN)/python -m compileall -q greenlight app_pages app.py
+
 # Stamps: touched after a successful install, older than pyproject.toml means stale.
 APP_STAMP := $(VENV)/.installed-app
 TEST_STAMP := $(VENV)/.installed-test
@@ -31,13 +36,16 @@ $(BIN)/python:
 
 $(APP_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --editable .
+	$(COMPILE)
 	touch $@
 
 $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --editable '.[test]'
+	$(COMPILE)
 	touch $@ $(APP_STAMP)
 
 run: $(APP_STAMP)
+	$(COMPILE)
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
 lint: $(TEST_STAMP)
@@ -59,6 +67,7 @@ e2e: $(TEST_STAMP)
 # Figures of issue 5 against their targets (bench/RESULTS.md); synthetic logs are cached in
 # bench/.cache. PostgreSQL figures too, when it is installed. Never part of `make test`.
 bench: $(TEST_STAMP)
+	$(COMPILE)
 	scripts/pg-test-server run $(BIN)/python -m bench
 
 # pytest exits 5 when no test is marked slow: that is not a failure of the soak.
