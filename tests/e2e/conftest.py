@@ -29,6 +29,8 @@ from playwright.sync_api import Browser, ConsoleMessage, Error, Page, expect, sy
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 SERVER_START_TIMEOUT_S = 60
+# What Streamlit logs when the port it was given is taken: start again on another.
+PORT_TAKEN = ("is not available", "already in use")
 APP_RUN_TIMEOUT_MS = 30_000
 # The tallest full-page screenshot (in CSS pixels): enough for every page, small enough to open.
 MAX_SHOT_PX = 16_000
@@ -116,7 +118,9 @@ def _start_streamlit(workdir: Path, database_url: str) -> tuple[subprocess.Popen
             time.sleep(0.2)
         else:
             return process, base_url, log_path
-        if "already in use" not in log_path.read_text(errors="replace"):
+        # Streamlit 1.67 logs "Port N is not available" (earlier versions "already in use").
+        said = log_path.read_text(errors="replace")
+        if not any(words in said for words in PORT_TAKEN):
             pytest.fail(
                 f"Streamlit exited with status {process.returncode} before it was healthy; "
                 f"its log ends:\n{_tail(log_path)}",
