@@ -16,12 +16,14 @@ guidance, engine = ui.guidance_and_engine()
 log = ui.store()
 form = ui.AssessmentForm(guidance, engine)
 
-# A logged use opened again from the log (?use=ID): load its answers once.
+# A logged use opened again from the log (?use=ID): load its answers once, in its production
+# (the log it goes back to on saving is that production's).
 use_id = st.query_params.get("use")
 if use_id and form.editing != use_id:
     record = ui.guarded(lambda: log.get_use(use_id))
     if record is not None:
         form.load(parse_answers(record.answers, guidance), editing=use_id)
+        ui.select_production(record.production_code)
         st.rerun()
 
 st.title("Self-assessment")

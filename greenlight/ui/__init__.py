@@ -34,7 +34,10 @@ T = TypeVar("T")
 
 ACTOR_KEY = "actor"
 PRODUCTION_KEY = "production"
-CREATED_KEY = "production:created"  # a production just made, selected on the next run
+# A production to select on the next run, before the sidebar draws its selectbox (a widget's
+# value cannot change once it is drawn): one just made, or the one of a use opened to edit.
+SELECT_KEY = "production:select"
+KEPT_KEY = "production:kept"  # the current production, in a key no widget owns
 FLASH_KEY = "flash"  # a message to toast on the next run (a toast before st.rerun is lost)
 
 
@@ -208,6 +211,11 @@ def current_production() -> str | None:
     return st.session_state.get(PRODUCTION_KEY)
 
 
+def select_production(code: str) -> None:
+    """Make `code` the current production from the next run on (call st.rerun after)."""
+    st.session_state[SELECT_KEY] = code
+
+
 def sidebar(log) -> None:
     """The shared sidebar: the current production (with create) and the user's name."""
     show_flash()
@@ -217,11 +225,17 @@ def sidebar(log) -> None:
         p.code: p.name + (" (demo)" if p.is_demo and "demo" not in p.name.lower() else "")
         for p in productions
     }
-    if created := st.session_state.pop(CREATED_KEY, None):
-        st.session_state[PRODUCTION_KEY] = created  # before the selectbox is drawn
-    if st.session_state.get(PRODUCTION_KEY) not in codes:
+    # The selectbox's own state is dropped when a page calls st.switch_page after drawing it
+    # (saving a re-assessment goes to the log): the kept copy brings the choice back.
+    chosen = (
+        st.session_state.pop(SELECT_KEY, None)
+        or st.session_state.get(PRODUCTION_KEY)
+        or st.session_state.get(KEPT_KEY)
+    )
+    if chosen not in codes:
         real = [p.code for p in productions if not p.is_demo]
-        st.session_state[PRODUCTION_KEY] = (real or codes or [None])[0]
+        chosen = (real or codes or [None])[0]
+    st.session_state[PRODUCTION_KEY] = chosen
     with st.sidebar:
         if codes:
             st.selectbox(
@@ -231,6 +245,7 @@ def sidebar(log) -> None:
                 format_func=lambda code: f"{names[code]} · {code}",
                 help="New uses are logged to this production; the log and home page show it.",
             )
+            st.session_state[KEPT_KEY] = st.session_state[PRODUCTION_KEY]
         else:
             st.info("No production yet: create one below.", icon=":material/movie:")
         with st.popover("New production", icon=":material/add:", width="stretch"):
@@ -258,7 +273,7 @@ def _new_production_form(log) -> None:
                     success="Production created",
                 )
                 if made is not None:
-                    st.session_state[CREATED_KEY] = made.code
+                    select_production(made.code)
                     st.rerun()
 
 

@@ -195,3 +195,28 @@ def test_filters_narrow_the_log_and_the_overview(app, db_url):
 # Creating a production from the sidebar is covered by the browser journey (tests/e2e): in
 # AppTest, sidebar widgets drawn before st.navigation's page vanish from the element tree after
 # the first run, so a sidebar form cannot be driven here.
+
+
+def test_a_use_opened_to_re_assess_is_saved_back_to_its_own_production_s_log(app, db_url):
+    """Opened from another production's log (?use=ID, as the log's Re-assess link does, in a
+    session whose current production is TST), saved: the log shown is the use's own
+    production's, with the saved use selected."""
+    store = UseCaseStore(db_url)
+    store.create_production("OTH", "Other production", actor="fixture")
+    answers = parse_answers({"title": "Crowd replica", "use_case_type": "ideation"}, GUIDANCE)
+    use_id = store.log_use("OTH", answers, ENGINE, actor="fixture").id
+    assert app.session_state["production"] == "TST"
+    at = open_page(app, "assess")
+    at.query_params["use"] = use_id
+    at.run()
+    assert at.session_state["production"] == "OTH"
+    assert at.text_input(key="f:title").value == "Crowd replica"
+    at.text_input(key="f:department").input("Art")
+    at.run()
+    _labelled(at.button, "Save changes to this use").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert store.get_use(use_id).department == "Art"
+    assert at.session_state["production"] == "OTH"
+    assert at.session_state["log-selected"] == use_id
+    assert at.title[0].value == "Use-case log"
