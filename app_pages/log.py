@@ -11,6 +11,8 @@ from greenlight.store import UseFilter
 from greenlight.tables import field_rows, history_table, log_table, reason_text
 
 PAGE_SIZE = 50
+IMPORTS_KEY = "log-imports"  # files this session imported
+IMPORTED_KEY = "log-imported"  # what the last import did, said once on the next run
 
 guidance, engine = ui.guidance_and_engine()
 log = ui.store()
@@ -228,10 +230,15 @@ with out:
         on_click="ignore",
     )
 with into:
+    # After an import the page runs again with a new, empty uploader (its key counts the
+    # imports), so the table shows the new uses and the file cannot be imported twice by a
+    # second click; what was imported is said once, above it.
+    if imported := st.session_state.pop(IMPORTED_KEY, None):
+        st.success(imported, icon=":material/check_circle:")
     upload = st.file_uploader(
         "Import CSV (the export format, or title plus answer columns)",
         type=["csv"],
-        key="log-import",
+        key=f"log-import-{st.session_state.get(IMPORTS_KEY, 0)}",
     )
     if upload is not None and st.button("Import into this production", icon=":material/upload:"):
         who = ui.require_actor()
@@ -264,8 +271,8 @@ with into:
                     width="stretch",
                 )
             else:
-                bar.progress(1.0, text="Done")
-                st.success(
-                    f"Imported {result.imported} use(s); each was re-assessed.",
-                    icon=":material/check_circle:",
+                st.session_state[IMPORTS_KEY] = st.session_state.get(IMPORTS_KEY, 0) + 1
+                st.session_state[IMPORTED_KEY] = (
+                    f"Imported {result.imported} use(s) from {upload.name}; each was re-assessed."
                 )
+                st.rerun()

@@ -220,3 +220,22 @@ def test_a_use_opened_to_re_assess_is_saved_back_to_its_own_production_s_log(app
     assert at.session_state["production"] == "OTH"
     assert at.session_state["log-selected"] == use_id
     assert at.title[0].value == "Use-case log"
+
+
+def test_an_imported_file_shows_its_uses_and_cannot_be_imported_twice(app, db_url):
+    at = open_page(app, "log")
+    data = b"title,use_case_type\r\nMoodboards,ideation\r\nKey art,key_visual\r\n"
+    at.file_uploader[0].set_value(("two.csv", data, "text/csv"))
+    at.run()
+    _labelled(at.button, "Import into this production").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert [s.value for s in at.success] == [
+        "Imported 2 use(s) from two.csv; each was re-assessed."
+    ]
+    assert sorted(at.dataframe[0].value["Title"]) == ["Key art", "Moodboards"]
+    # A new, empty uploader: no button that would import the same file again.
+    assert not [b for b in at.button if b.label == "Import into this production"]
+    at.run()
+    assert not at.success  # said once
+    assert UseCaseStore(db_url).count_uses(UseFilter(productions=("TST",))) == 2
