@@ -68,8 +68,10 @@ with outcome:
                     lambda: log.update_use(form.editing, preview, engine, actor=who, note=note),
                     success="Use re-assessed and saved",
                 )
-                if saved is not None:
+                if saved is not None:  # done editing: the next assessment starts afresh
                     st.session_state["log-selected"] = saved.id
+                    st.query_params.clear()
+                    form.reset()
                     st.switch_page(ui.page("log"))
         if st.button("Stop editing, start a new assessment", icon=":material/add:"):
             st.query_params.clear()

@@ -220,6 +220,9 @@ def test_a_use_opened_to_re_assess_is_saved_back_to_its_own_production_s_log(app
     assert at.session_state["production"] == "OTH"
     assert at.session_state["log-selected"] == use_id
     assert at.title[0].value == "Use-case log"
+    at = open_page(at, "assess")  # done editing: a new assessment starts afresh
+    assert not [i for i in at.info if "re-assessing" in i.value]
+    assert at.text_input(key="f:title").value == ""
 
 
 def test_an_imported_file_shows_its_uses_and_cannot_be_imported_twice(app, db_url):
