@@ -177,7 +177,6 @@ def _status_history(
 
 
 HISTORY_COLUMNS = ("use_id", "at", "actor", "field", "old_value", "new_value", "note")
-_TEXT_FIELDS = FIELD_NAMES[1:]
 
 
 @dataclass(frozen=True)
