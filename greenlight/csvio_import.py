@@ -279,6 +279,7 @@ def _checked_uses(
     total = len(records)
     items: list[NewUse] = []
     first_row_of: dict[str, int] = {}
+    file_productions: set[str] = set()  # the production cell of every row checked
     id_rows: list[tuple[int, str]] = []
     relevelled = 0
     for index, record in enumerate(records):
@@ -314,6 +315,7 @@ def _checked_uses(
             problems.append(
                 CsvProblem(row, "id", f"the same id as row {first}; each use appears once")
             )
+        file_productions.add(cells.get("production", "").strip())
         found = _check_row(row, cells, known, production, note, problems)
         if found is None or first != row:
             continue
@@ -329,9 +331,28 @@ def _checked_uses(
                 CsvProblem(row, "id", f"use {use_id} is already logged; remove the row or its id")
             )
     if problems:
+        problems = _one_production_problem(problems, file_productions, production)
         problems.sort(key=lambda p: p.row)
         raise CsvImportError(problems)
     return items, relevelled
+
+
+def _one_production_problem(
+    problems: list[CsvProblem], file_productions: set[str], production: str
+) -> list[CsvProblem]:
+    """A file whose every row names the same other production (an export of another
+    production's log) is one problem, not one per row."""
+    wrong = [p for p in problems if p.column == "production"]
+    if len(wrong) < 2 or len(file_productions) != 1:
+        return problems
+    (other,) = file_productions
+    message = (
+        f"every row belongs to production {_shorten(other)!r}, not {production!r}: import the "
+        "file there, or clear the production column"
+    )
+    return [p for p in problems if p.column != "production"] + [
+        CsvProblem(1, "production", message)
+    ]
 
 
 def _plain_uses(

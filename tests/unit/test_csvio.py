@@ -377,6 +377,25 @@ BAD_FILES = [
         id="ids",
     ),
     pytest.param(
+        b"production,title\r\nP00007,one\r\n P00007,two\r\nP00007,\r\n",
+        [
+            "row 1, column production: every row belongs to production 'P00007', not 'SM': "
+            "import the file there, or clear the production column",
+            "row 4, column title: is required; give the use a short title",
+        ],
+        id="another-production-s-export",
+    ),
+    pytest.param(
+        b"production,title\r\nP00007,one\r\n,two\r\nOTHER,three\r\n",
+        [
+            "row 2, column production: this row belongs to production 'P00007', not 'SM'; "
+            "import it there or clear the cell",
+            "row 4, column production: this row belongs to production 'OTHER', not 'SM'; "
+            "import it there or clear the cell",
+        ],
+        id="rows-of-other-productions",
+    ),
+    pytest.param(
         b"id,title,use_case_type\r\nsame,,ideation\r\nsame,two,maybe\r\n",
         [
             "row 2, column title: is required; give the use a short title",
