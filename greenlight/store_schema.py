@@ -29,6 +29,8 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.schema import CreateIndex
 
 from greenlight.store_db import write_transaction
 
@@ -274,13 +276,26 @@ def _tally_table(name: str, dimensions: tuple[sa.Column, ...]) -> sa.Table:
 TALLIES: tuple[sa.Table, ...] = tuple(
     _tally_table(name, dimensions) for name, dimensions in TALLY_DIMENSIONS.items()
 )
+
+
+@compiles(CreateIndex)
+def _create_index(create: CreateIndex, compiler, **kw) -> str:
+    """CREATE INDEX, with `WHERE <info["where"]>` for a partial index: SQLite and PostgreSQL
+    write it the same way. Declared in `info` rather than as sqlite_where= and
+    postgresql_where=, because naming a dialect's option loads that dialect: the PostgreSQL
+    one took 30-60 ms of every SQLite start (python -X importtime)."""
+    sql = compiler.visit_create_index(create, **kw)
+    where = create.element.info.get("where")
+    if where is None:
+        return sql
+    condition = compiler.sql_compiler.process(where, include_table=False, literal_binds=True)
+    return f"{sql} WHERE {condition}"
+
+
 for _table in TALLIES:
     # Rows whose count a change took to zero, for store_tally.drop_empty: a partial index
     # holds only those, so finding them never reads the whole tally.
-    _empty = _table.c.uses == 0
-    sa.Index(
-        f"ix_{_table.name}_empty", _table.c.period, sqlite_where=_empty, postgresql_where=_empty
-    )
+    sa.Index(f"ix_{_table.name}_empty", _table.c.period, info={"where": _table.c.uses == 0})
 level_tally, status_tally, type_tally, reason_tally, principle_tally = TALLIES
 
 DATA_COUNTER = "data"

@@ -112,7 +112,7 @@ def _store(url: str | None):
     from greenlight.store import UseCaseStore
 
     store = UseCaseStore(url)
-    if not store.list_productions():
+    if not store.has_productions():
         from greenlight.demo import seed_demo
 
         _, engine = guidance_and_engine()

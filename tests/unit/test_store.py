@@ -209,6 +209,7 @@ def test_a_newer_schema_is_refused(sqlite_store):
 
 
 def test_productions(store):
+    assert not store.has_productions()
     made = store.create_production("S1", "  Saltmarsh   season 1 ", actor="lead")
     assert (made.code, made.name, made.is_demo, made.created_by) == (
         "S1",
@@ -216,6 +217,7 @@ def test_productions(store):
         False,
         "lead",
     )
+    assert store.has_productions()
     store.create_production("DEMO", "A demo", actor="lead", is_demo=True)
     store.create_production("AB", "Another", actor="lead")
     assert [p.code for p in store.list_productions()] == ["AB", "S1", "DEMO"]

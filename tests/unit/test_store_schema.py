@@ -50,6 +50,25 @@ def _columns(engine: sa.Engine) -> dict[str, list[tuple[str, bool]]]:
     }
 
 
+def _partial_indexes(engine: sa.Engine) -> dict[str, str]:
+    """Each partial index and its condition, as the database itself recorded them."""
+    if engine.dialect.name == "sqlite":
+        query = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql LIKE '% WHERE %'"
+    else:
+        query = "SELECT indexname, indexdef FROM pg_indexes WHERE indexdef LIKE '% WHERE %'"
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text(query)).all()
+    return {name: sql.split(" WHERE ", 1)[1].strip("()") for name, sql in rows}
+
+
+# Only the tally rows a change took to zero, so store_tally.drop_empty never reads a whole tally.
+EMPTY_TALLY_INDEXES = {f"ix_{table.name}_empty": "uses = 0" for table in TALLIES}
+
+
+def test_a_new_log_indexes_only_the_empty_tally_rows(db_url):
+    assert _partial_indexes(UseCaseStore(db_url).engine) == EMPTY_TALLY_INDEXES
+
+
 def _fresh_layout(url: str) -> tuple[dict, dict]:
     """The tables, columns and indexes of a new database at `url` (then emptied again)."""
     engine = UseCaseStore(url).engine
@@ -170,5 +189,6 @@ def test_a_schema_1_log_is_upgraded_with_counted_tallies(db_url):
     upgraded = UseCaseStore(db_url)
 
     assert (_columns(upgraded.engine), _indexes(upgraded.engine)) == fresh
+    assert _partial_indexes(upgraded.engine) == EMPTY_TALLY_INDEXES
     assert_recounted(upgraded)
     assert upgraded.count_uses(UseFilter(archived=None)) == len(fixture_rows()["uses"])
