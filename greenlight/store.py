@@ -218,9 +218,7 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
         with write_transaction(self.engine) as conn:
             current = self._lock_use(conn, use_id)
             with tally.recounting(conn, uses.c.id == use_id):
-                values, changes = apply_assessment(
-                    conn, current, answers, assessment, engine.guidance
-                )
+                values, changes = apply_assessment(conn, current, answers, assessment, engine)
                 if changes:
                     now = now_utc()
                     values.update(updated_at=now, updated_by=actor)

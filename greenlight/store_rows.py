@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from greenlight import workflow
-from greenlight.answers import FIELD_NAMES, build_document
+from greenlight.answers import FIELD_NAMES, AnswersError, build_document
 from greenlight.store_records import NewUses, StoreError, to_db_time
 from greenlight.store_schema import NAME_LENGTH, use_history
 from greenlight.store_shared import (
@@ -31,7 +31,7 @@ from greenlight.store_shared import (
 
 if TYPE_CHECKING:
     from greenlight.answers import Answers
-    from greenlight.engine import Assessment
+    from greenlight.engine import Assessment, Engine
     from greenlight.guidance import Guidance
 
 CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
@@ -95,6 +95,39 @@ def flat_answers(document: Mapping[str, Any], guidance: Guidance) -> dict[str, A
         if node is not None:
             found[question.id] = node
     return found
+
+
+def _differs(old: Any, new: Any) -> bool:
+    return old != new or type(old) is not type(new)  # True and 1 are different answers
+
+
+def _answer_changes(before: Mapping[str, Any], after: Mapping[str, Any], engine: Engine):
+    """(question, old, new) for each answer whose change the assessment can see: its value,
+    the default where none is given, or whether it counts as unanswered. The old and new are
+    the answers as given (None if none was).
+
+    So the form's own spelling is no change: it stores an unticked box as False where the
+    document had no answer (the default), and it leaves out answers to questions that their
+    conditions hide, which count as unanswered in neither document."""
+    given_before = flat_answers(before, engine.guidance)
+    given_after = flat_answers(after, engine.guidance)
+    try:
+        old_answers, old_assessment = engine.assess_document(before)
+    except AnswersError:  # answers this guidance no longer reads: compare what was given
+        old_answers, old_assessment = None, None
+    new_answers, new_assessment = engine.assess_document(after)
+    changes: list[Change] = []
+    for question in engine.guidance.questions:
+        qid = question.id
+        if old_answers is None:
+            seen = _differs(given_before.get(qid), given_after.get(qid))
+        else:
+            seen = _differs(old_answers.values[qid], new_answers.values[qid]) or (
+                (qid in old_assessment.unanswered) != (qid in new_assessment.unanswered)
+            )
+        if seen:
+            changes.append((qid, given_before.get(qid), given_after.get(qid)))
+    return changes
 
 
 @dataclass(frozen=True)
@@ -296,10 +329,11 @@ def apply_assessment(
     current: dict[str, Any],
     answers: Answers,
     assessment: Assessment,
-    guidance: Guidance,
+    engine: Engine,
 ) -> tuple[dict[str, Any], list[Change]]:
     """New column values and history changes for a use's new assessment (its outcome
     stored if new); the caller updates the use row and writes the history."""
+    guidance = engine.guidance
     parts = assessed(answers, assessment, guidance)
     values = assessed_values(answers, parts)
     values["answer_set_id"] = answer_set_ids(conn, [parts.answer_set])[parts.answer_set.key]
@@ -308,12 +342,7 @@ def apply_assessment(
     for name in FIELD_NAMES:
         if current[name] != values[name]:
             changes.append((name, current[name], values[name]))
-    before = flat_answers(current["answers"], guidance)
-    after = flat_answers(parts.answer_set.document, guidance)
-    for question in guidance.questions:
-        old, new = before.get(question.id), after.get(question.id)
-        if old != new or type(old) is not type(new):
-            changes.append((question.id, old, new))
+    changes.extend(_answer_changes(current["answers"], parts.answer_set.document, engine))
     for name in ("level", "guidance_id", "guidance_version"):
         if current[name] != values[name]:
             changes.append((name, current[name], values[name]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import threading
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -323,6 +324,52 @@ def test_update_use_records_each_change_and_reopens_a_raised_approval(store):
     assert {h.actor for h in store.history(use.id)[3:]} == {"bob"}
     counts = store.counts_by_reason(UseFilter(productions=("A",)))
     assert rows(counts[["rule", "uses"]]) == [("key-creative-element", 1), ("matrix-key-visual", 1)]
+
+
+def test_update_use_records_the_answers_the_assessment_reads_differently(store):
+    """The form spells answers its own way: an unticked box as False where the document gave
+    no answer, and no answer to a question its conditions hide. Only the answer the user
+    changed is recorded, and a hidden answer the rules could read, which the form dropped."""
+    store.create_production("A", "Alpha", actor="lead")
+    hidden = {"talent_consent": False, "on_screen": "story_relevant"}  # not final, no talent
+    logged = parse_answers(
+        {"title": "Moodboard", **KINDS["low"], "context": {**SAFE_CONTEXT, **hidden}}, GUIDANCE
+    )
+    use = store.log_use("A", logged, ENGINE, actor="ana")
+    unticked = {q.path[-1]: False for q in GUIDANCE.questions if q.path[0] == "involves"}
+    as_the_form_sends = parse_answers(
+        {
+            "title": "Moodboard",
+            "use_case_type": "ideation",
+            "principles": CLEAR,
+            "involves": unticked,
+            "context": {"tool_tier": "no_training_terms", "final_deliverable": False},
+        },
+        GUIDANCE,
+    )
+    store.update_use(use.id, as_the_form_sends, ENGINE, actor="bob")
+    assert [(h.field, h.old, h.new) for h in store.history(use.id)[1:]] == [
+        ("context.on_screen", "story_relevant", None),
+        ("context.tool_tier", "enterprise", "no_training_terms"),
+    ]
+
+
+def test_update_use_under_a_guidance_that_cannot_read_the_old_answers(store):
+    """Another guidance set cannot assess the old document: each answer given to one of its
+    questions before or after is recorded, as given."""
+    other = Engine(load_guidance(Path(__file__).parents[1] / "fixtures" / "guidance-alt"))
+    store.create_production("A", "Alpha", actor="lead")
+    use = store.log_use("A", answers("low", "Moodboard"), ENGINE, actor="ana")
+    agreed = parse_answers(
+        {"title": "Moodboard", "principles": {"everyone_agreed": "yes"}}, other.guidance
+    )
+    store.update_use(use.id, agreed, other, actor="bob")
+    assert [(h.field, h.old, h.new) for h in store.history(use.id)[1:]] == [
+        ("principles.everyone_agreed", None, "yes"),
+        ("level", "low", "fine"),
+        ("guidance_id", GUIDANCE.id, "acme-pictures-ai"),
+        ("guidance_version", GUIDANCE.version, "0.3"),
+    ]
 
 
 def test_every_transition_allowed_and_refused_through_the_store(store):
