@@ -280,15 +280,25 @@ def main() -> None:
         if not Path(browser.CHROMIUM).exists():
             run.notes.append(f"- browser figures skipped: no Chromium at {browser.CHROMIUM}")
         else:
-            app, hello = browser.cold_start(big)
-            ratio = app / hello
+            with UseCaseStore(big).engine.connect() as conn:
+                count = conn.execute(sa.select(sa.func.count()).select_from(productions)).one()[0]
+            start = browser.cold_start(big, count)
+            ratio = start["app"] / start["hello"]
             run.add(
                 Figure(
                     "cold start to rendered home page, against hello world",
                     f"{ratio:.2f}×",
                     "≤ 1.3×",
                     ratio <= 1.3,
-                    f"{app:.2f} s against {hello:.2f} s ({BIG:,}-use log)",
+                    f"{start['app']:.2f} s against {start['hello']:.2f} s ({BIG:,}-use log)",
+                )
+            )
+            run.add(
+                Figure(
+                    "cold start of the home page's widgets with no work, against hello world",
+                    f"{start['widgets'] / start['hello']:.2f}×",
+                    note=f"{start['widgets']:.2f} s; the floor Streamlit's frontend sets for "
+                    f"the page (its picker over {count:,} productions), reported beside",
                 )
             )
             per, first, last = browser.session_memory(big)

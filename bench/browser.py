@@ -30,6 +30,43 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 HELLO = 'import streamlit as st\n\nst.title("Hello")\nst.write("world")\n'
+# The home page's kinds of element, drawn with no work: the sidebar's production picker over
+# as many productions as the log holds, its New production form and name field, five pages of
+# navigation, then the title, text, three bordered columns with badges, five metrics and three
+# page links. Its cold start against hello world is what Streamlit's frontend alone costs for
+# a page like ours: the scripts of these widgets, fetched and run by the browser. Kept in step
+# with app_pages/home.py and ui.sidebar by hand.
+WIDGETS = """import streamlit as st
+
+st.set_page_config(page_title="Widgets", layout="wide")
+pages = [
+    st.Page(lambda: None, title=title, icon=":material/home:", url_path=title.lower())
+    for title in ("Home", "Assess", "Log", "Overview", "Guidance")
+]
+navigation = st.navigation(pages)
+with st.sidebar:
+    st.selectbox("Production", [f"Production {{n}} · P{{n}}" for n in range({productions})])
+    with st.popover("New production", icon=":material/add:", width="stretch"):
+        with st.form("new", clear_on_submit=True, border=False):
+            st.text_input("Name", max_chars=200)
+            st.text_input("Code", max_chars=32)
+            st.form_submit_button("Create production", type="primary")
+    st.text_input("Your name", max_chars=120)
+st.title("Greenlight")
+st.markdown("Words about the product. " * 20)
+st.subheader("The three levels")
+for column in st.columns(3):
+    with column.container(border=True):
+        st.badge("Level", icon=":material/check_circle:", color="green")
+        st.write("What the level means. " * 4)
+st.subheader("This production")
+st.text("A production")
+for column in st.columns(5):
+    column.metric("Uses logged", 400)
+st.subheader("Next step")
+for column, page in zip(st.columns(3), pages[1:4]):
+    column.page_link(page, label=page.title, icon=":material/fact_check:")
+"""
 _LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 RENDER_TIMEOUT_MS = 120_000
 
@@ -102,24 +139,29 @@ def _start_to_render(browser, script: str, database_url: str, log: Path) -> floa
     return seconds
 
 
-def cold_start(database_url: str, rounds: int = 3) -> tuple[float, float]:
-    """Median seconds from `streamlit run` to the page rendered: (app.py, hello world)."""
+def cold_start(database_url: str, productions: int, rounds: int = 3) -> dict[str, float]:
+    """Median seconds from `streamlit run` to the page rendered, for app.py, hello world and
+    the home page's widgets with no work (WIDGETS, its picker over `productions`)."""
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as p:
-        hello = Path(folder) / "hello.py"
-        hello.write_text(HELLO)
+        scripts = {"app": "app.py"}
+        for name, text in (("hello", HELLO), ("widgets", WIDGETS.format(productions=productions))):
+            path = Path(folder) / f"{name}.py"
+            path.write_text(text)
+            scripts[name] = str(path)
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        app, baseline = [], []
-        # Alternating, so both sides see the same load on a shared machine.
+        times: dict[str, list[float]] = {name: [] for name in scripts}
+        # Alternating, so every script sees the same load on a shared machine.
         for n in range(rounds + 1):
-            a = _start_to_render(browser, "app.py", database_url, Path(folder) / f"app{n}.log")
-            b = _start_to_render(browser, str(hello), database_url, Path(folder) / f"h{n}.log")
-            if n:  # the first round warms the disk cache for both
-                app.append(a)
-                baseline.append(b)
+            for name, script in scripts.items():
+                seconds = _start_to_render(
+                    browser, script, database_url, Path(folder) / f"{name}{n}.log"
+                )
+                if n:  # the first round warms the disk cache for all
+                    times[name].append(seconds)
         browser.close()
-    return statistics.median(app), statistics.median(baseline)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def _rss(pid: int) -> int:
