@@ -147,20 +147,6 @@ if record is not None and record.production_code == code:
             ui.section_link(guidance, reason.section)
         if not record.reasons:
             st.markdown("No rule raised this use above the lowest level.")
-        with st.expander("Every answer"):
-            answers = parse_answers(record.answers, guidance)
-            st.dataframe(
-                pd.DataFrame(
-                    [(r.group, r.question, r.answer) for r in answer_rows(answers, guidance)],
-                    columns=["Group", "Question", "Answer"],
-                ),
-                hide_index=True,
-                width="stretch",
-            )
-        st.markdown("**History**")
-        st.dataframe(
-            history_table(log.history(record.id), guidance), hide_index=True, width="stretch"
-        )
     with workflow_column:
         st.markdown("**Change the status**")
         drawn = st.session_state.get("log-status-drawn")
@@ -214,6 +200,21 @@ if record is not None and record.production_code == code:
                 is not None
             ):
                 st.rerun()
+
+    # Below both columns, at full width: in the details column the answers' and the history's
+    # last columns were out of sight behind a sideways scroll.
+    with st.expander("Every answer"):
+        answers = parse_answers(record.answers, guidance)
+        st.dataframe(
+            pd.DataFrame(
+                [(r.group, r.question, r.answer) for r in answer_rows(answers, guidance)],
+                columns=["Group", "Question", "Answer"],
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    st.markdown("**History**")
+    st.dataframe(history_table(log.history(record.id), guidance), hide_index=True, width="stretch")
 
 # --- CSV out and in --------------------------------------------------------------------------------
 st.divider()

@@ -165,6 +165,21 @@ def test_status_change_needs_an_approval_reference_at_the_approval_level(app, db
     ]
 
 
+def test_a_selected_use_s_answers_and_history_are_shown_at_full_width(app, db_url):
+    """Not in the details column, where their last columns needed a sideways scroll."""
+    app.session_state["log-selected"] = _logged(db_url)
+    at = open_page(app, "log")
+    history = ["When", "Who", "What", "From", "To", "Note"]
+    answers = ["Group", "Question", "Answer"]
+
+    def headers(frames) -> list[list[str]]:
+        return [list(frame.value.columns) for frame in frames]
+
+    assert history in headers(at.main.dataframe) and answers in headers(at.main.dataframe)
+    in_columns = [h for column in at.columns for h in headers(column.dataframe)]
+    assert history not in in_columns and answers not in in_columns
+
+
 def test_filters_narrow_the_log_and_the_overview(app, db_url):
     _logged(db_url, involves={"digital_replica": True}, department="Sound")
     store = UseCaseStore(db_url)
