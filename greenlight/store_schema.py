@@ -394,11 +394,12 @@ def _recorded_version(conn: Connection) -> int | None:
     return conn.execute(sa.select(sa.func.max(schema_migrations.c.version))).scalar()
 
 
-def ensure_schema(engine: Engine) -> int:
+def ensure_schema(engine: Engine, step: Callable[[Migration], None] | None = None) -> int:
     """Create or upgrade the schema to SCHEMA_VERSION; return the version found before (0: new).
 
     Safe to call from several processes at once: the work happens in one write transaction,
-    behind SQLite's write lock or a PostgreSQL advisory lock.
+    behind SQLite's write lock or a PostgreSQL advisory lock. `step` is told of each
+    migration of an upgrade before it runs.
     """
     with write_transaction(engine) as conn:
         if conn.dialect.name == "postgresql":
@@ -424,6 +425,8 @@ def ensure_schema(engine: Engine) -> int:
             )
         for migration in MIGRATIONS:
             if migration.version > found:
+                if step:
+                    step(migration)
                 migration.apply(conn)
                 conn.execute(
                     sa.insert(schema_migrations).values(

@@ -1,4 +1,4 @@
-"""`python -m greenlight assess` and `check-guidance`, run as a user runs them."""
+"""The command line (`python -m greenlight ...`), run as a user runs it."""
 
 from __future__ import annotations
 
@@ -138,3 +138,51 @@ def test_assess_against_another_guidance_set():
 def test_usage_errors_exit_2():
     assert greenlight().returncode == 2
     assert greenlight("nope").returncode == 2
+
+
+def test_upgrade_says_each_migration_then_nothing_to_do(tmp_path):
+    import sqlalchemy as sa
+
+    from greenlight.store_schema import MIGRATIONS, SCHEMA_VERSION, schema_version
+    from tests.unit.legacy_schema import load_schema_3
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = sa.create_engine(url, poolclass=sa.NullPool)
+    load_schema_3(engine)
+    assert schema_version(engine) == 3
+
+    done = greenlight("upgrade", "--database", url)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.decode().splitlines()
+    assert lines[0] == f"Upgrading the log from schema 3 to {SCHEMA_VERSION}, all or nothing:"
+    steps = [m for m in MIGRATIONS if m.version > 3]
+    assert [line.split("] ", 1)[1] for line in lines[1:-1]] == [
+        f"{m.version}: {m.name}" for m in steps
+    ]
+    assert lines[-1].startswith("Done in ")
+    assert schema_version(engine) == SCHEMA_VERSION
+
+    again = greenlight("upgrade", "--database", url)
+    assert (again.returncode, again.stdout.decode()) == (
+        0,
+        f"The log is at schema {SCHEMA_VERSION}, this version's: nothing to do.\n",
+    )
+
+
+def test_upgrade_of_no_log_creates_one_and_of_a_newer_log_refuses(tmp_path):
+    import sqlalchemy as sa
+
+    from greenlight.store_schema import SCHEMA_VERSION, schema_migrations
+
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    made = greenlight("upgrade", "--database", url)
+    assert (made.returncode, made.stdout.decode()) == (
+        0,
+        f"Created a new, empty log at schema {SCHEMA_VERSION}.\n",
+    )
+    engine = sa.create_engine(url, poolclass=sa.NullPool)
+    with engine.begin() as conn:
+        conn.execute(sa.update(schema_migrations).values(version=schema_migrations.c.version + 90))
+    refused = greenlight("upgrade", "--database", url)
+    assert refused.returncode == 2 and "newer than this Greenlight" in refused.stderr.decode()
+    assert "Traceback" not in refused.stderr.decode()
