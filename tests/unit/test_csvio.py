@@ -22,17 +22,11 @@ from greenlight.engine import Engine
 from greenlight.guidance import load_guidance
 from greenlight.store import NewUse, UseCaseStore, UseFilter
 from greenlight.store_schema import metadata
+from tests.unit.samples import CLEAR
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDANCE = load_guidance()
 ENGINE = Engine(GUIDANCE)
-CLEAR = {
-    "outputs_original": "yes",
-    "no_training_on_inputs": "yes",
-    "enterprise_environment": "yes",
-    "temporary_only": "yes",
-    "no_performance_replacement": "yes",
-}
 
 HEADER = (
     "id,production,title,description,department,tool,vendor,requested_by,scene,use_case_type,"

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from greenlight.answers import parse_answers
 from greenlight.engine import Engine
 from greenlight.guidance import load_guidance
+from tests.unit.samples import CLEAR as CLEAR_PRINCIPLES
 
 GUIDANCE = load_guidance()
 ENGINE = Engine(GUIDANCE)
@@ -19,13 +20,7 @@ ENGINE = Engine(GUIDANCE)
 CLEAR = {
     "title": "Clear use",
     "use_case_type": "other",
-    "principles": {
-        "outputs_original": "yes",
-        "no_training_on_inputs": "yes",
-        "enterprise_environment": "yes",
-        "temporary_only": "yes",
-        "no_performance_replacement": "yes",
-    },
+    "principles": CLEAR_PRINCIPLES,
     "involves": {},
     "context": {"final_deliverable": False, "tool_tier": "enterprise"},
 }

@@ -32,16 +32,10 @@ from greenlight.store_db import (
     resolve_database_url,
 )
 from greenlight.store_schema import SCHEMA_VERSION, SchemaError, schema_migrations, schema_version
+from tests.unit.samples import CLEAR
 
 GUIDANCE = load_guidance()
 ENGINE = Engine(GUIDANCE)
-CLEAR = {
-    "outputs_original": "yes",
-    "no_training_on_inputs": "yes",
-    "enterprise_environment": "yes",
-    "temporary_only": "yes",
-    "no_performance_replacement": "yes",
-}
 SAFE_CONTEXT = {"tool_tier": "enterprise", "final_deliverable": False}
 KINDS = {
     # level low, no reasons
