@@ -69,7 +69,7 @@ with outcome:
                     success="Use re-assessed and saved",
                 )
                 if saved is not None:  # done editing: the next assessment starts afresh
-                    st.session_state["log-selected"] = saved.id
+                    ui.show_in_log(saved.id)
                     st.query_params.clear()
                     form.reset()
                     st.switch_page(ui.page("log"))

@@ -102,13 +102,14 @@ def _differs(old: Any, new: Any) -> bool:
 
 
 def _answer_changes(before: Mapping[str, Any], after: Mapping[str, Any], engine: Engine):
-    """(question, old, new) for each answer whose change the assessment can see: its value,
-    the default where none is given, or whether it counts as unanswered. The old and new are
-    the answers as given (None if none was).
+    """(question, old, new) for each answer given differently (None where none was) in a way
+    the assessment can see: its value, the default where none is given, or whether it counts
+    as unanswered.
 
     So the form's own spelling is no change: it stores an unticked box as False where the
     document had no answer (the default), and it leaves out answers to questions that their
-    conditions hide, which count as unanswered in neither document."""
+    conditions hide, which count as unanswered in neither document. Nor is a question that
+    another answer brings into view, still unanswered: that other answer is the change."""
     given_before = flat_answers(before, engine.guidance)
     given_after = flat_answers(after, engine.guidance)
     try:
@@ -119,14 +120,15 @@ def _answer_changes(before: Mapping[str, Any], after: Mapping[str, Any], engine:
     changes: list[Change] = []
     for question in engine.guidance.questions:
         qid = question.id
-        if old_answers is None:
-            seen = _differs(given_before.get(qid), given_after.get(qid))
-        else:
-            seen = _differs(old_answers.values[qid], new_answers.values[qid]) or (
-                (qid in old_assessment.unanswered) != (qid in new_assessment.unanswered)
-            )
-        if seen:
-            changes.append((qid, given_before.get(qid), given_after.get(qid)))
+        old, new = given_before.get(qid), given_after.get(qid)
+        if not _differs(old, new):
+            continue
+        if (
+            old_answers is None
+            or _differs(old_answers.values[qid], new_answers.values[qid])
+            or (qid in old_assessment.unanswered) != (qid in new_assessment.unanswered)
+        ):
+            changes.append((qid, old, new))
     return changes
 
 

@@ -84,7 +84,8 @@ def value_label(guidance: Guidance, field: str, value: str | None) -> str:
     """A value from a history row in words: status and level labels, answers as offered."""
     if value is None:
         return ""
-    if field == "status" and value in workflow.status_ids():
+    # A "created" row's value is the status the use was logged at.
+    if field in ("status", "created") and value in workflow.status_ids():
         return workflow.status(value).label
     if field == "level" and value in {level.id for level in guidance.levels}:
         return guidance.level(value).label

@@ -39,6 +39,10 @@ PRODUCTION_KEY = "production"
 SELECT_KEY = "production:select"
 KEPT_KEY = "production:kept"  # the current production, in a key no widget owns
 FLASH_KEY = "flash"  # a message to toast on the next run (a toast before st.rerun is lost)
+LOG_SELECTED_KEY = "log-selected"  # the use the log page shows in full
+# (use id, status) the log page last drew the status form for: a different status on the next
+# draw means the use moved meanwhile, and a change started in the old form was dropped.
+LOG_STATUS_DRAWN_KEY = "log-status-drawn"
 
 
 @dataclass(frozen=True)
@@ -209,6 +213,13 @@ def require_actor() -> str | None:
 
 def current_production() -> str | None:
     return st.session_state.get(PRODUCTION_KEY)
+
+
+def show_in_log(use_id: str) -> None:
+    """Have the log page show this use in full, as this session just saved it: a status the
+    save changed (a re-assessment that reopens an approval) is no warning of a stale form."""
+    st.session_state[LOG_SELECTED_KEY] = use_id
+    st.session_state.pop(LOG_STATUS_DRAWN_KEY, None)
 
 
 def select_production(code: str) -> None:

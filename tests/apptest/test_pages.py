@@ -240,6 +240,39 @@ def test_a_use_opened_to_re_assess_is_saved_back_to_its_own_production_s_log(app
     assert at.text_input(key="f:title").value == ""
 
 
+def test_a_re_assessment_that_reopens_an_approval_is_not_taken_for_a_stale_form(app, db_url):
+    """The log drew the status form at Approved; this session's own save moved the use back
+    to Submitted. Back on the log: the new status, and no warning that a change was lost."""
+    store = UseCaseStore(db_url)
+    low = {
+        "use_case_type": "ideation",
+        "principles": dict.fromkeys(
+            (q.path[-1] for q in GUIDANCE.questions if q.group == "principles"), "yes"
+        ),
+        "context": {"final_deliverable": False, "tool_tier": "enterprise"},
+    }
+    use_id = store.log_use(
+        "TST", parse_answers({"title": "Moodboard", **low}, GUIDANCE), ENGINE, actor="fixture"
+    ).id
+    store.set_status(use_id, "submitted", actor="fixture")
+    store.set_status(use_id, "approved", actor="studio")
+    app.session_state["log-selected"] = use_id
+    at = open_page(app, "log")
+    assert _labelled(at.text_input, "Approval reference")  # the status form, drawn at Approved
+
+    at = open_page(at, "assess")
+    at.query_params["use"] = use_id
+    at.run()
+    at.checkbox(key="q:involves.key_creative_element").check()
+    at.run()
+    _labelled(at.button, "Save changes to this use").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.title[0].value == "Use-case log"
+    assert store.get_use(use_id).status == "submitted"
+    assert not [w.value for w in at.warning if "changed since" in w.value]
+
+
 def test_an_imported_file_shows_its_uses_and_cannot_be_imported_twice(app, db_url):
     at = open_page(app, "log")
     data = b"title,use_case_type\r\nMoodboards,ideation\r\nKey art,key_visual\r\n"

@@ -346,6 +346,20 @@ def test_update_use_records_the_answers_the_assessment_reads_differently(store):
         ("context.on_screen", "story_relevant", None),
         ("context.tool_tier", "enterprise", "no_training_terms"),
     ]
+    # Ticking a box brings questions into view (talent consent, customary alteration); left
+    # unanswered they count as unanswered now, but the box is the change.
+    altered = as_the_form_sends.to_document(GUIDANCE)
+    altered["involves"] = {**unticked, "performance_alteration": True}
+    store.update_use(use.id, parse_answers(altered, GUIDANCE), ENGINE, actor="bob")
+    assert [(h.field, h.old, h.new) for h in store.history(use.id)[3:]][0] == (
+        "involves.performance_alteration",
+        "false",
+        "true",
+    )
+    assert {h.field for h in store.history(use.id)[3:]} <= {
+        "involves.performance_alteration",
+        "level",
+    }
 
 
 def test_update_use_under_a_guidance_that_cannot_read_the_old_answers(store):

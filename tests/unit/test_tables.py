@@ -46,7 +46,7 @@ def test_history_is_newest_first_and_in_words():
         ["Level", "Escalate", "Written approval"],
         ["It creates or uses a digital replica of real talent", "No", "Yes"],
         ["Status", "Draft", "Submitted"],
-        ["Logged", "", "draft"],
+        ["Logged", "", "Draft"],
     ]
     assert table["Note"].tolist()[-2] == "sent to the studio"
 
