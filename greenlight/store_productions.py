@@ -21,6 +21,7 @@ from greenlight.store_schema import (
     uses,
 )
 
+# A production's columns, in the order _production unpacks them.
 _PRODUCTION = sa.select(
     productions.c.id,
     productions.c.code,

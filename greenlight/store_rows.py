@@ -101,7 +101,9 @@ def _differs(old: Any, new: Any) -> bool:
     return old != new or type(old) is not type(new)  # True and 1 are different answers
 
 
-def _answer_changes(before: Mapping[str, Any], after: Mapping[str, Any], engine: Engine):
+def _answer_changes(
+    before: Mapping[str, Any], after: Answers, assessment: Assessment, engine: Engine
+) -> list[Change]:
     """(question, old, new) for each answer given differently (None where none was) in a way
     the assessment can see: its value, the default where none is given, or whether it counts
     as unanswered.
@@ -111,22 +113,21 @@ def _answer_changes(before: Mapping[str, Any], after: Mapping[str, Any], engine:
     conditions hide, which count as unanswered in neither document. Nor is a question that
     another answer brings into view, still unanswered: that other answer is the change."""
     given_before = flat_answers(before, engine.guidance)
-    given_after = flat_answers(after, engine.guidance)
     try:
         old_answers, old_assessment = engine.assess_document(before)
     except AnswersError:  # answers this guidance no longer reads: compare what was given
         old_answers, old_assessment = None, None
-    new_answers, new_assessment = engine.assess_document(after)
     changes: list[Change] = []
     for question in engine.guidance.questions:
         qid = question.id
-        old, new = given_before.get(qid), given_after.get(qid)
+        old = given_before.get(qid)
+        new = after.values[qid] if qid in after.provided else None
         if not _differs(old, new):
             continue
         if (
             old_answers is None
-            or _differs(old_answers.values[qid], new_answers.values[qid])
-            or (qid in old_assessment.unanswered) != (qid in new_assessment.unanswered)
+            or _differs(old_answers.values[qid], after.values[qid])
+            or (qid in old_assessment.unanswered) != (qid in assessment.unanswered)
         ):
             changes.append((qid, old, new))
     return changes
@@ -344,7 +345,7 @@ def apply_assessment(
     for name in FIELD_NAMES:
         if current[name] != values[name]:
             changes.append((name, current[name], values[name]))
-    changes.extend(_answer_changes(current["answers"], parts.answer_set.document, engine))
+    changes.extend(_answer_changes(current["answers"], answers, assessment, engine))
     for name in ("level", "guidance_id", "guidance_version"):
         if current[name] != values[name]:
             changes.append((name, current[name], values[name]))
