@@ -212,6 +212,12 @@ if record is not None and record.production_code == code:
             ),
             hide_index=True,
             width="stretch",
+            # Sized so the answer stays in view at 1280 px; a long question is cut instead.
+            column_config={
+                "Group": st.column_config.TextColumn(width=140),
+                "Question": st.column_config.TextColumn(width=380),
+                "Answer": st.column_config.TextColumn(width=250),
+            },
         )
     st.markdown("**History**")
     st.dataframe(history_table(log.history(record.id), guidance), hide_index=True, width="stretch")

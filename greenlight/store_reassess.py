@@ -22,7 +22,7 @@ from greenlight.answers import FIELD_NAMES, AnswersError, document_of
 from greenlight.store_db import bulk_insert, write_transaction
 from greenlight.store_queries import where
 from greenlight.store_records import ReassessResult, UseFilter
-from greenlight.store_rows import AssessedCache, Progress, history_text, now_utc
+from greenlight.store_rows import AssessedCache, Progress, history_text, now_utc, reopen_note
 from greenlight.store_schema import ANSWERS_OF_USES, answer_sets, productions, use_history, uses
 from greenlight.store_shared import outcome_ids
 
@@ -138,8 +138,7 @@ def _plan(
                     "status",
                     row.status,
                     status,
-                    f"the level rose from {row.level} to {assessment.level}: the approval "
-                    "covered the use as it was, so the studio has to decide again",
+                    reopen_note(engine.guidance, row.level, assessment.level),
                 )
             )
         plan.history.extend(

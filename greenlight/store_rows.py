@@ -327,6 +327,17 @@ def write_history(
         )
 
 
+def reopen_note(guidance: Guidance, old_level: str, new_level: str) -> str:
+    """The history note of an approval reopened because the use's level rose, in the levels'
+    labels (an id this guidance does not know, from an older version, as it is)."""
+    labels = {level.id: level.label for level in guidance.levels}
+    return (
+        f"the level rose from {labels.get(old_level, old_level)} to "
+        f"{labels.get(new_level, new_level)}: the approval covered the use as it was, so the "
+        "studio has to decide again"
+    )
+
+
 def apply_assessment(
     conn: Connection,
     current: dict[str, Any],
@@ -358,9 +369,6 @@ def apply_assessment(
     target = workflow.reopen_status(current["status"], current["level_rank"], values["level_rank"])
     if target is not None:
         values["status"] = target
-        reopen_note = (
-            f"the level rose from {current['level']} to {values['level']}: the approval "
-            "covered the use as it was, so the studio has to decide again"
-        )
-        changes.append(("status", current["status"], target, reopen_note))
+        note = reopen_note(guidance, current["level"], values["level"])
+        changes.append(("status", current["status"], target, note))
     return values, changes

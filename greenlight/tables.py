@@ -41,11 +41,14 @@ def log_table(guidance: Guidance, frame: pd.DataFrame) -> pd.DataFrame:
     return table.rename(columns=LOG_COLUMNS)
 
 
+TIME_FORMAT = "%Y-%m-%d %H:%M"  # a use's times, as every table of it shows them (UTC)
+
+
 def history_table(entries: Iterable, guidance: Guidance) -> pd.DataFrame:
     """A use's history (HistoryEntry records), newest first, in words rather than ids."""
     rows = [
         (
-            e.at,
+            f"{e.at:{TIME_FORMAT}} UTC",
             e.actor,
             change_label(guidance, e.field),
             value_label(guidance, e.field, e.old),
@@ -104,8 +107,8 @@ def field_rows(record) -> list[tuple[str, str]]:
     rows += [
         ("Production", f"{record.production_name} ({record.production_code})"),
         ("Approval reference", record.approval_ref),
-        ("Logged", f"{record.created_at:%Y-%m-%d %H:%M} UTC by {record.created_by}"),
-        ("Last change", f"{record.updated_at:%Y-%m-%d %H:%M} UTC by {record.updated_by}"),
+        ("Logged", f"{record.created_at:{TIME_FORMAT}} UTC by {record.created_by}"),
+        ("Last change", f"{record.updated_at:{TIME_FORMAT}} UTC by {record.updated_by}"),
         ("Guidance", f"{record.guidance_id} {record.guidance_version}"),
     ]
     return rows

@@ -311,8 +311,8 @@ def test_update_use_records_each_change_and_reopens_a_raised_approval(store):
             "status",
             "approved",
             "submitted",
-            "the level rose from low to approval: the approval covered the use as it was, "
-            "so the studio has to decide again",
+            "the level rose from Low risk to Written approval: the approval covered the use "
+            "as it was, so the studio has to decide again",
         ),
     ]
     assert {h.actor for h in store.history(use.id)[3:]} == {"bob"}
@@ -518,7 +518,12 @@ def test_reassess_under_newer_guidance_keeps_the_old_level(store, newer_engine):
     assert [(h.field, h.old, h.new, h.note) for h in store.history(risky.id)[3:]] == [
         ("level", "escalate", "approval", note),
         ("guidance_version", "2026.11", "2099.1", note),
-        ("status", "approved", "submitted", StartsWith("the level rose from escalate to approval")),
+        (
+            "status",
+            "approved",
+            "submitted",
+            StartsWith("the level rose from Escalate to Written approval"),
+        ),
     ]
     same = store.get_use(calm.id)
     assert (same.level, same.previous_level, same.previous_guidance_version) == (

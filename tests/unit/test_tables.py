@@ -49,6 +49,7 @@ def test_history_is_newest_first_and_in_words():
         ["Logged", "", "Draft"],
     ]
     assert table["Note"].tolist()[-2] == "sent to the studio"
+    assert set(table["When"]) == {f"{AT:%Y-%m-%d %H:%M} UTC"}  # as the use's own times
 
 
 def test_log_table_puts_title_level_and_status_first_with_labels():
