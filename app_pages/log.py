@@ -39,6 +39,8 @@ if production.is_demo:
 # --- filters -----------------------------------------------------------------------------------
 scope = UseFilter(productions=(code,))
 type_question = guidance.question("use_case_type")
+# Kept while the user re-assesses a use on another page and comes back.
+ui.keep("log-levels", "log-statuses", "log-departments", "log-types", "log-text", "log-archived")
 with st.container(border=True):
     top = st.columns([2, 2, 2, 2])
     levels = top[0].multiselect(

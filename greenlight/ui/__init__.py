@@ -215,6 +215,18 @@ def current_production() -> str | None:
     return st.session_state.get(PRODUCTION_KEY)
 
 
+def keep(*keys: str) -> None:
+    """Call before drawing the widgets with these keys: their values outlive a visit to
+    another page. Streamlit drops a widget's value on a run that does not draw it, so each
+    value is copied to a key no widget owns and put back when the widget is missing."""
+    for key in keys:
+        kept = f"{key}:kept"
+        if key in st.session_state:
+            st.session_state[kept] = st.session_state[key]
+        elif kept in st.session_state:
+            st.session_state[key] = st.session_state[kept]
+
+
 def show_in_log(use_id: str) -> None:
     """Have the log page show this use in full, as this session just saved it: a status the
     save changed (a re-assessment that reopens an approval) is no warning of a stale form."""

@@ -180,6 +180,36 @@ def test_a_selected_use_s_answers_and_history_are_shown_at_full_width(app, db_ur
     assert history not in in_columns and answers not in in_columns
 
 
+def test_the_log_s_filters_outlive_a_visit_to_another_page(app, db_url):
+    """As after opening a use to re-assess it; a department another production does not
+    have is dropped from the filter, not an error."""
+    _logged(db_url, department="Sound")
+    store = UseCaseStore(db_url)
+    moodboard = parse_answers({"title": "Moodboard", "department": "Art"}, GUIDANCE)
+    store.log_use("TST", moodboard, ENGINE, actor="x")
+    at = open_page(app, "log")
+    at.multiselect(key="log-departments").select("Art")
+    at.text_input(key="log-text").input("mood")
+    at.run()
+    assert at.dataframe[0].value["Title"].tolist() == ["Moodboard"]
+
+    at = open_page(open_page(at, "assess"), "log")
+    assert at.multiselect(key="log-departments").value == ["Art"]
+    assert at.text_input(key="log-text").value == "mood"
+    assert at.dataframe[0].value["Title"].tolist() == ["Moodboard"]
+
+    store.create_production("OTH", "Other", actor="x")
+    store.log_use(
+        "OTH", parse_answers({"title": "Mood", "department": "VFX"}, GUIDANCE), ENGINE, actor="x"
+    )
+    at.run()  # the sidebar lists the new production
+    at.selectbox(key="production").set_value("OTH")
+    at.run()
+    assert not at.exception, at.exception
+    assert at.multiselect(key="log-departments").value == []
+    assert at.dataframe[0].value["Title"].tolist() == ["Mood"]
+
+
 def test_filters_narrow_the_log_and_the_overview(app, db_url):
     _logged(db_url, involves={"digital_replica": True}, department="Sound")
     store = UseCaseStore(db_url)
