@@ -21,6 +21,10 @@ if not productions:
 names = {p.code: p.name for p in productions}
 current = ui.current_production()
 
+# Kept across visits to other pages. The productions follow the sidebar's choice instead,
+# and the dates are not kept: a date range's empty default, (), counts as a default value,
+# and Streamlit warns in the server log about a widget whose value came from both.
+ui.keep("overview-departments")
 with st.container(border=True):
     left, middle, right = st.columns([3, 2, 2])
     chosen = left.multiselect(

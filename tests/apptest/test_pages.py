@@ -236,6 +236,11 @@ def test_filters_narrow_the_log_and_the_overview(app, db_url):
     assert at.metric[0].value == "1"
     assert len(at.get("vega_lite_chart")) == 7
 
+    at = open_page(open_page(at, "guidance"), "overview")  # the filter outlives the visit
+    assert not at.warning and not at.exception, [w.value for w in at.warning]
+    assert at.multiselect(key="overview-departments").value == ["Sound"]
+    assert at.metric[0].value == "1"
+
 
 # Creating a production from the sidebar is covered by the browser journey (tests/e2e): in
 # AppTest, sidebar widgets drawn before st.navigation's page vanish from the element tree after
