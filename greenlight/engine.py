@@ -12,12 +12,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from greenlight.answers import FIELD_NAMES, Answers, answers_key, parse_answers, stored_answers
+from greenlight.answers import (
+    Answers,
+    answers_key,
+    parse_answers,
+    stored_answers,
+    without_text,
+)
 from greenlight.conditions import Predicate, compile_condition
 from greenlight.guidance import Guidance
 
 MEMO_LIMIT = 65_536
-_TEXT = frozenset(FIELD_NAMES)
 
 
 @dataclass(frozen=True)
@@ -122,8 +127,7 @@ class Engine:
             key, hit = None, None
         if hit is not None:
             return hit
-        answers_only = {k: v for k, v in document.items() if k not in _TEXT}
-        answers = stored_answers({**answers_only, "title": "-"}, self.guidance)
+        answers = stored_answers({**without_text(document), "title": "-"}, self.guidance)
         hit = (answers, self.assess(answers))
         if key is not None:
             if len(self._documents) >= MEMO_LIMIT:
