@@ -94,6 +94,15 @@ __all__ = [
 ]
 
 
+# One use's row with its answer set and its production, for get_use and _lock_use.
+_ONE_USE = sa.select(
+    uses,
+    answer_sets.c.answers,
+    productions.c.code.label("production_code"),
+    productions.c.name.label("production_name"),
+).select_from(ANSWERS_OF_USES.join(productions, productions.c.id == uses.c.production_id))
+
+
 class UseCaseStore(ProductionsMixin, OverviewQueries):
     """The log of intended GenAI uses, in SQLite or PostgreSQL."""
 
@@ -193,14 +202,7 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
             insert_columns(conn, use_history, rows.history)
 
     def _lock_use(self, conn: Connection, use_id: str) -> dict[str, Any]:
-        query = (
-            sa.select(uses, answer_sets.c.answers, productions.c.code.label("production_code"))
-            .select_from(
-                ANSWERS_OF_USES.join(productions, productions.c.id == uses.c.production_id)
-            )
-            .where(uses.c.id == use_id)
-            .with_for_update(of=uses)
-        )
+        query = _ONE_USE.where(uses.c.id == use_id).with_for_update(of=uses)
         row = conn.execute(query).mappings().first()
         if row is None:
             raise NotFound(f"no logged use with id {use_id!r}")
@@ -326,22 +328,7 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
     def get_use(self, use_id: str) -> UseRecord:
         """One logged use (archived or not); NotFound if the id is unknown."""
         with read_transaction(self.engine) as conn:
-            row = (
-                conn.execute(
-                    sa.select(
-                        uses,
-                        answer_sets.c.answers,
-                        productions.c.code.label("production_code"),
-                        productions.c.name.label("production_name"),
-                    )
-                    .select_from(
-                        ANSWERS_OF_USES.join(productions, productions.c.id == uses.c.production_id)
-                    )
-                    .where(uses.c.id == use_id)
-                )
-                .mappings()
-                .first()
-            )
+            row = conn.execute(_ONE_USE.where(uses.c.id == use_id)).mappings().first()
             if row is None:
                 raise NotFound(f"no logged use with id {use_id!r}")
             reasons = conn.execute(
