@@ -326,6 +326,16 @@ def _bound(column: sa.Column, values: list, dialect: Dialect) -> list:
 _STAGED_UPSERT_ROWS = 1000
 
 
+def conflict_insert(dialect: Dialect) -> Callable[[sa.Table], Any]:
+    """The dialect's own insert(), the one with ON CONFLICT, for SQLite or PostgreSQL. Each is
+    imported only when used: loading SQLAlchemy's PostgreSQL dialect takes 30-60 ms."""
+    if dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
 @functools.lru_cache(maxsize=256)
 def _insert_sql(
     dialect: Dialect,
@@ -339,12 +349,7 @@ def _insert_sql(
     rather than by position."""
     if dialect.name == "postgresql" and (staged or add_to is None):
         return None, names, False
-    if dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-
-    statement = insert(table).values({name: sa.bindparam(name) for name in names})
+    statement = conflict_insert(dialect)(table).values({name: sa.bindparam(name) for name in names})
     if add_to is not None:
         statement = statement.on_conflict_do_update(
             index_elements=[column.name for column in table.primary_key.columns],

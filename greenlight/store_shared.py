@@ -7,15 +7,10 @@ so a use names its answer set and its outcome (`uses.answer_set_id`, `uses.outco
 Both are immutable and found again by their key, a SHA-256 digest of their canonical text;
 a use whose answers or assessment change points at another one.
 
-Outcomes in detail: stored once for all the uses that share it.
-
-A studio's log repeats a few thousand outcomes across hundreds of thousands of uses, so a
-use names its outcome (`uses.outcome_id`) instead of carrying a reason row per rule and a
-principle row per concern: a 100,000-use import writes two rows a use instead of eight and a
-half. Outcomes are immutable and found again by their key, a digest of the canonical text of
-their rows (a digest, not the text: a guidance whose every rule fired would make a text key
-longer than a PostgreSQL index entry may be); a use whose assessment changes points at
-another outcome.
+An outcome stands for a reason row per rule and a principle row per concern, which each use
+carried before: a 100,000-use import writes two rows a use instead of eight and a half. The
+key is a digest rather than the text itself because a guidance whose every rule fired would
+make a text key longer than a PostgreSQL index entry may be.
 """
 
 from __future__ import annotations
@@ -30,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from greenlight.answers import FIELD_NAMES, without_text
-from greenlight.store_db import bulk_insert
+from greenlight.store_db import bulk_insert, conflict_insert
 from greenlight.store_schema import (
     answer_sets,
     outcome_principles,
@@ -125,10 +120,7 @@ def _keyed_ids(
     # In key order, so concurrent PostgreSQL writers wait on each other's new keys in the
     # same order (no deadlock); one that stored a key first makes ours do nothing.
     new = sorted(key for key in wanted if key not in ids)
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = conflict_insert(conn.dialect)
     created: dict[str, int] = {}
     for start in range(0, len(new), _CHUNK):
         chunk = new[start : start + _CHUNK]

@@ -27,7 +27,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from greenlight.store_db import bulk_insert, insert_columns, write_transaction
+from greenlight.store_db import bulk_insert, conflict_insert, insert_columns, write_transaction
 from greenlight.store_schema import (
     PRINCIPLES_OF_USES,
     REASONS_OF_USES,
@@ -183,10 +183,7 @@ def _counted(table: sa.Table, condition: sa.ColumnElement[bool], sign: int = 1) 
 def add_counted(conn: Connection, condition: sa.ColumnElement[bool], sign: int = 1) -> None:
     """Add (sign 1) or take away (sign -1) the uses matching `condition` in every tally, with
     one INSERT ... SELECT ... ON CONFLICT each: the database counts, not Python."""
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = conflict_insert(conn.dialect)
     for table in TALLIES:
         names = _key_names(table)
         query = _counted(table, condition, sign)
