@@ -218,7 +218,11 @@ def current_production() -> str | None:
 def keep(*keys: str) -> None:
     """Call before drawing the widgets with these keys: their values outlive a visit to
     another page. Streamlit drops a widget's value on a run that does not draw it, so each
-    value is copied to a key no widget owns and put back when the widget is missing."""
+    value is copied to a key no widget owns and put back when the widget is missing.
+
+    The copy is of the value the run starts with. sidebar() keeps the production with its own
+    copy, made after drawing, because it may change the value during the run (a production
+    just made, or a use's opened to edit) before a page switches away."""
     for key in keys:
         kept = f"{key}:kept"
         if key in st.session_state:
