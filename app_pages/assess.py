@@ -3,14 +3,14 @@
 import streamlit as st
 
 from greenlight import ui, workflow
-from greenlight.answers import (
+from greenlight.policy import (
     AnswersError,
     build_document,
     dump_answers,
     load_answers,
     parse_answers,
 )
-from greenlight.report import escalation_request, file_slug
+from greenlight.present import escalation_request, file_slug
 
 guidance, engine = ui.guidance_and_engine()
 log = ui.store()

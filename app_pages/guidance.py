@@ -4,8 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from greenlight import ui
-from greenlight.guidance_view import matching_sections
-from greenlight.tables import level_label
+from greenlight.present import level_label, matching_sections
 
 guidance, _ = ui.guidance_and_engine()
 

@@ -4,11 +4,17 @@ import pandas as pd
 import streamlit as st
 
 from greenlight import ui, workflow
-from greenlight.answers import parse_answers
 from greenlight.csvio import CsvImportError, import_csv, iter_csv
-from greenlight.report import answer_rows, file_slug
+from greenlight.policy import parse_answers
+from greenlight.present import (
+    answer_rows,
+    field_rows,
+    file_slug,
+    history_table,
+    log_table,
+    reason_text,
+)
 from greenlight.store import UseFilter
-from greenlight.tables import field_rows, history_table, log_table, reason_text
 
 PAGE_SIZE = 50
 IMPORTS_KEY = "log-imports"  # files this session imported

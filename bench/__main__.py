@@ -21,12 +21,12 @@ import sqlalchemy as sa
 
 from bench import browser, pages, synth, workloads
 from bench.report import Figure, Run, write_results
-from greenlight.answers import parse_answers
-from greenlight.engine import Engine
-from greenlight.guidance import load_guidance
+from greenlight.policy.answers import parse_answers
+from greenlight.policy.engine import Engine
+from greenlight.policy.guidance import load_guidance
 from greenlight.store import UseCaseStore
-from greenlight.store_db import dispose_engines
-from greenlight.store_schema import productions, uses
+from greenlight.store.database import dispose_engines
+from greenlight.store.tables import productions, uses
 
 BIG = int(os.environ.get("BENCH_USES", 1_000_000))
 SMALL = 1_000

@@ -22,13 +22,21 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from greenlight import store_tally as tally
-from greenlight.answers import parse_answers, without_text
-from greenlight.engine import Engine
+from greenlight.policy.answers import parse_answers, without_text
+from greenlight.policy.engine import Engine
 from greenlight.store import UseCaseStore
-from greenlight.store_db import write_transaction
-from greenlight.store_rows import PRINCIPLES_GROUP
-from greenlight.store_schema import (
+from greenlight.store import tally as tally
+from greenlight.store.database import write_transaction
+from greenlight.store.rows import PRINCIPLES_GROUP
+from greenlight.store.shared import (
+    AnswerSet,
+    Outcome,
+    answer_set_ids,
+    answer_set_of,
+    outcome_ids,
+    outcome_of,
+)
+from greenlight.store.tables import (
     SCHEMA_VERSION,
     level_tally,
     principle_tally,
@@ -38,14 +46,6 @@ from greenlight.store_schema import (
     type_tally,
     use_history,
     uses,
-)
-from greenlight.store_shared import (
-    AnswerSet,
-    Outcome,
-    answer_set_ids,
-    answer_set_of,
-    outcome_ids,
-    outcome_of,
 )
 
 GENERATOR_VERSION = 5

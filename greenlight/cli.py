@@ -14,9 +14,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
-from greenlight.answers import AnswersError, load_answers
-from greenlight.engine import Assessment, Engine
-from greenlight.guidance import Guidance, GuidanceError, load_guidance
+from greenlight.policy import (
+    AnswersError,
+    Assessment,
+    Engine,
+    Guidance,
+    GuidanceError,
+    load_answers,
+    load_guidance,
+)
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -123,8 +129,7 @@ def database_errors() -> Iterator[None]:
     """Turn a database that cannot be used into one line for the user, not a traceback."""
     import sqlalchemy as sa
 
-    from greenlight.store_db import StoreConfigError
-    from greenlight.store_schema import SchemaError
+    from greenlight.store import SchemaError, StoreConfigError
 
     try:
         yield
@@ -276,8 +281,13 @@ def run_upgrade(args: argparse.Namespace, out: TextIO) -> int:
     which takes minutes for a log of a million uses (run this before deploying instead)."""
     import time
 
-    from greenlight.store_db import get_engine, resolve_database_url
-    from greenlight.store_schema import SCHEMA_VERSION, ensure_schema, schema_version
+    from greenlight.store import (
+        SCHEMA_VERSION,
+        ensure_schema,
+        get_engine,
+        resolve_database_url,
+        schema_version,
+    )
 
     started = time.perf_counter()
 

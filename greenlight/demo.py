@@ -14,13 +14,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from greenlight import workflow
-from greenlight.answers import FIELD_NAMES, Answers, AnswersError, parse_answers
-from greenlight.store_records import NewUse, NotFound, UseFilter
-from greenlight.yamlio import YamlError, read_yaml
+from greenlight.policy import (
+    FIELD_NAMES,
+    Answers,
+    AnswersError,
+    YamlError,
+    parse_answers,
+    read_yaml,
+)
+from greenlight.store import NewUse, NotFound, UseFilter
 
 if TYPE_CHECKING:
-    from greenlight.engine import Engine
-    from greenlight.guidance import Guidance
+    from greenlight.policy import Engine, Guidance
     from greenlight.store import UseCaseStore
 
 DEMO_PATH = Path(__file__).resolve().parents[1] / "data" / "demo.yaml"

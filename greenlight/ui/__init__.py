@@ -17,8 +17,7 @@ from typing import TypeVar
 import streamlit as st
 
 from greenlight import workflow
-from greenlight.engine import Assessment, Engine
-from greenlight.guidance import Guidance, GuidanceError, load_guidance
+from greenlight.policy import Assessment, Engine, Guidance, GuidanceError, load_guidance
 
 # The form and the cached reads, for the pages as ui.<name>.
 from greenlight.ui.data import (  # noqa: F401
@@ -130,7 +129,7 @@ def _database_url() -> str | None:
 
 def database_error_page(exc: BaseException, heading: str) -> None:
     """The page shown instead of a traceback when the database cannot be used; stops the run."""
-    from greenlight.db_errors import explain
+    from greenlight.store import explain
 
     trouble = explain(exc, _database_url())
     st.error(heading, icon=":material/database_off:")
@@ -166,8 +165,7 @@ def guarded(action: Callable[[], T], *, success: str | None = None) -> T | None:
     """Run a write; show its error (a person can act on it) instead of a traceback."""
     import sqlalchemy as sa
 
-    from greenlight.db_errors import explain
-    from greenlight.store import StoreError, TransitionError
+    from greenlight.store import StoreError, TransitionError, explain
 
     try:
         result = action()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from greenlight import workflow
-from greenlight.guidance import Guidance
+from greenlight.policy import Guidance
 
 
 def _tint(hex_colour: str) -> str:
@@ -16,7 +16,7 @@ def _tint(hex_colour: str) -> str:
 
 def style_log(guidance: Guidance, table):
     """The log table with level and status cells coloured as everywhere else in the app."""
-    from greenlight.tables import level_label
+    from greenlight.present import level_label
 
     level_colours = {level_label(guidance, lv.id): lv.colour for lv in guidance.levels}
     status_colours = {s.label: s.colour for s in workflow.STATUSES}
@@ -45,7 +45,7 @@ def _overview(url: str, key: tuple, version: int, _log, _filter) -> dict:
 def _overview_charts(
     url: str, key: tuple, version: int, guidance_key: tuple, _log, _filter, _guidance
 ) -> list[tuple[str, dict]]:
-    from greenlight import charts
+    from greenlight.present import charts
 
     data = _overview(url, key, version, _log, _filter)
     panels = charts.overview_panels(data, _guidance)

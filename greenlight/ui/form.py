@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from greenlight.engine import Engine
-from greenlight.guidance import Guidance
+from greenlight.policy import Engine, Guidance
 
 DRAFT_KEY = "assess:draft"
 
@@ -74,7 +73,7 @@ class AssessmentForm:
 
     def render(self) -> tuple[dict[str, str], dict[str, str | bool]]:
         """Draw every field and every question that matters; return (fields, given answers)."""
-        from greenlight.answers import FIELDS
+        from greenlight.policy import FIELDS
 
         fields: dict[str, str] = {}
         st.subheader("About this use")

@@ -27,12 +27,12 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from greenlight.answers import parse_answers
-from greenlight.engine import Engine
-from greenlight.guidance import load_guidance
+from greenlight.policy.answers import parse_answers
+from greenlight.policy.engine import Engine
+from greenlight.policy.guidance import load_guidance
 from greenlight.store import UseCaseStore
-from greenlight.store_db import dispose_engines
-from greenlight.store_schema import metadata
+from greenlight.store.database import dispose_engines
+from greenlight.store.tables import metadata
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDANCE = load_guidance()

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from greenlight.engine import Engine
-from greenlight.guidance import DEFAULT_DIR, load_guidance
+from greenlight.policy.engine import Engine
+from greenlight.policy.guidance import DEFAULT_DIR, load_guidance
 from greenlight.store import UseCaseStore
-from greenlight.store_db import dispose_engines
+from greenlight.store.database import dispose_engines
 
 
 @pytest.fixture(autouse=True)

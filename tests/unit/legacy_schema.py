@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from greenlight.store_schema import (
+from greenlight.store.tables import (
     ID_LENGTH,
     TALLIES,
     answer_sets,

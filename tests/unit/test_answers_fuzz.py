@@ -13,7 +13,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from greenlight.answers import (
+from greenlight.policy.answers import (
     MAX_DOCUMENT_BYTES,
     Answers,
     AnswersError,
@@ -21,8 +21,8 @@ from greenlight.answers import (
     parse_answers,
     path_part,
 )
-from greenlight.guidance import load_guidance
-from greenlight.yamlio import LOADERS, LineDict, LineList, YamlError, read_yaml
+from greenlight.policy.guidance import load_guidance
+from greenlight.policy.yaml_reader import LOADERS, LineDict, LineList, YamlError, read_yaml
 
 G = load_guidance()
 GROUPS = sorted({q.path[0] for q in G.questions if len(q.path) == 2})

@@ -7,14 +7,14 @@ import random
 
 import pytest
 
-from greenlight.answers import (
+from greenlight.policy.answers import (
     FIELD_NAMES,
     AnswersError,
     parse_answers,
     stored_answers,
     with_text,
 )
-from greenlight.guidance import load_guidance
+from greenlight.policy.guidance import load_guidance
 
 GUIDANCE = load_guidance()
 
@@ -72,8 +72,8 @@ def test_a_valid_document_takes_the_fast_path_to_the_same_answers():
 
 
 def test_assess_document_equals_assess_of_the_parsed_answers():
-    from greenlight.answers import AnswersError
-    from greenlight.engine import Engine
+    from greenlight.policy.answers import AnswersError
+    from greenlight.policy.engine import Engine
 
     engine = Engine(GUIDANCE)
     rng = random.Random(7)

@@ -12,8 +12,8 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from greenlight import charts
-from greenlight.guidance import Guidance, load_guidance
+from greenlight.policy.guidance import Guidance, load_guidance
+from greenlight.present import charts
 from greenlight.workflow import STATUSES
 
 ALT_GUIDANCE = Path(__file__).resolve().parents[1] / "fixtures" / "guidance-alt"

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from greenlight import charts
-from greenlight.guidance import load_guidance
+from greenlight.policy.guidance import load_guidance
+from greenlight.present import charts
 
 GUIDANCE = load_guidance()
 

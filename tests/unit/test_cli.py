@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from greenlight.guidance import DEFAULT_DIR
+from greenlight.policy.guidance import DEFAULT_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
 ALT = ROOT / "tests" / "fixtures" / "guidance-alt"
@@ -143,7 +143,7 @@ def test_usage_errors_exit_2():
 def test_upgrade_says_each_migration_then_nothing_to_do(tmp_path):
     import sqlalchemy as sa
 
-    from greenlight.store_schema import MIGRATIONS, SCHEMA_VERSION, schema_version
+    from greenlight.store.migrations import MIGRATIONS, SCHEMA_VERSION, schema_version
     from tests.unit.legacy_schema import load_schema_3
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
@@ -172,7 +172,8 @@ def test_upgrade_says_each_migration_then_nothing_to_do(tmp_path):
 def test_upgrade_of_no_log_creates_one_and_of_a_newer_log_refuses(tmp_path):
     import sqlalchemy as sa
 
-    from greenlight.store_schema import SCHEMA_VERSION, schema_migrations
+    from greenlight.store.migrations import SCHEMA_VERSION
+    from greenlight.store.tables import schema_migrations
 
     url = f"sqlite:///{tmp_path / 'new.db'}"
     made = greenlight("upgrade", "--database", url)

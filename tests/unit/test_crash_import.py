@@ -28,10 +28,10 @@ import pytest
 import sqlalchemy as sa
 
 from greenlight.cli import main
-from greenlight.guidance import load_guidance
+from greenlight.policy.guidance import load_guidance
 from greenlight.store import UseCaseStore
-from greenlight.store_db import dispose_engines
-from greenlight.store_schema import (
+from greenlight.store.database import dispose_engines
+from greenlight.store.tables import (
     DATA_COUNTER,
     PRINCIPLES_OF_USES,
     REASONS_OF_USES,

@@ -18,13 +18,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from greenlight.answers import FIELDS
 from greenlight.csvio import ESCAPE, CsvImportError, neutralise
-from greenlight.csvio_import import _check_header, _checked_uses, _KnownAnswers, _plain_uses
-from greenlight.engine import Engine
-from greenlight.guidance import load_guidance
+from greenlight.csvio.importer import _check_header, _checked_uses, _KnownAnswers, _plain_uses
+from greenlight.policy.answers import FIELDS
+from greenlight.policy.engine import Engine
+from greenlight.policy.guidance import load_guidance
 from greenlight.store import UseCaseStore
-from greenlight.store_records import NewUses
+from greenlight.store.records import NewUses
 from greenlight.workflow import status_ids
 
 GUIDANCE = load_guidance()

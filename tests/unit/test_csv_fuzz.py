@@ -24,12 +24,12 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
-from greenlight.answers import FIELDS
 from greenlight.csvio import MAX_CELL_CHARS, MAX_IMPORT_BYTES, CsvImportError, import_csv
-from greenlight.engine import Engine
-from greenlight.guidance import load_guidance
+from greenlight.policy.answers import FIELDS
+from greenlight.policy.engine import Engine
+from greenlight.policy.guidance import load_guidance
 from greenlight.store import NewUse, UseCaseStore
-from greenlight.store_schema import metadata
+from greenlight.store.tables import metadata
 
 GUIDANCE = load_guidance()
 ENGINE = Engine(GUIDANCE)
@@ -78,7 +78,7 @@ def store(db_url: str) -> UseCaseStore:
     store = UseCaseStore(db_url)
     store.create_production("SM", "Saltmarsh", actor="lead")
     store.create_production("OTHER", "Other", actor="lead")
-    from greenlight.answers import parse_answers
+    from greenlight.policy.answers import parse_answers
 
     items = []
     for use_id in LOGGED_IDS:

@@ -14,14 +14,14 @@ import pytest
 import sqlalchemy as sa
 
 from greenlight import csvio
-from greenlight.answers import parse_answers
 from greenlight.cli import main
 from greenlight.csvio import CsvImportError, export_columns, import_csv, iter_csv
 from greenlight.demo import seed_demo
-from greenlight.engine import Engine
-from greenlight.guidance import load_guidance
+from greenlight.policy.answers import parse_answers
+from greenlight.policy.engine import Engine
+from greenlight.policy.guidance import load_guidance
 from greenlight.store import NewUse, UseCaseStore, UseFilter
-from greenlight.store_schema import metadata
+from greenlight.store.tables import metadata
 from tests.unit.samples import CLEAR
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,8 +8,8 @@ import sqlite3
 import pytest
 import sqlalchemy as sa
 
-from greenlight.db_errors import explain
 from greenlight.store import UseCaseStore
+from greenlight.store.db_errors import explain
 
 
 def failure(action):

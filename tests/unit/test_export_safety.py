@@ -13,10 +13,10 @@ from __future__ import annotations
 import csv
 import io
 
-from greenlight.answers import FIELDS, parse_answers
 from greenlight.csvio import FORMULA_PREFIXES, import_csv, iter_csv
-from greenlight.engine import Engine
-from greenlight.guidance import load_guidance
+from greenlight.policy.answers import FIELDS, parse_answers
+from greenlight.policy.engine import Engine
+from greenlight.policy.guidance import load_guidance
 from greenlight.store import NewUse, UseCaseStore
 from greenlight.workflow import MAX_APPROVAL_REF
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from greenlight.answers import parse_answers
-from greenlight.engine import Engine
-from greenlight.guidance import DEFAULT_DIR, GuidanceError, load_guidance
+from greenlight.policy.answers import parse_answers
+from greenlight.policy.engine import Engine
+from greenlight.policy.guidance import DEFAULT_DIR, GuidanceError, load_guidance
 
 ALT = Path(__file__).resolve().parent.parent / "fixtures" / "guidance-alt"
 G = load_guidance()
@@ -49,7 +49,7 @@ def test_shipped_guidance_covers_every_part_of_the_source():
 def test_every_question_is_used_and_every_reference_resolves():
     sections = {s.id for s in G.sections}
     used = set()
-    from greenlight.conditions import questions_of
+    from greenlight.policy.conditions import questions_of
 
     for rule in G.rules:
         assert rule.section in sections

@@ -12,10 +12,10 @@ import pytest
 import sqlalchemy as sa
 
 from greenlight import workflow
-from greenlight.answers import parse_answers
 from greenlight.demo import status_path
-from greenlight.engine import Engine
-from greenlight.guidance import load_guidance
+from greenlight.policy.answers import parse_answers
+from greenlight.policy.engine import Engine
+from greenlight.policy.guidance import load_guidance
 from greenlight.store import (
     NotFound,
     StoreError,
@@ -23,7 +23,7 @@ from greenlight.store import (
     UseCaseStore,
     UseFilter,
 )
-from greenlight.store_db import (
+from greenlight.store.database import (
     DEFAULT_SQLITE_PATH,
     StoreConfigError,
     dispose_engines,
@@ -31,7 +31,8 @@ from greenlight.store_db import (
     paused_gc,
     resolve_database_url,
 )
-from greenlight.store_schema import SCHEMA_VERSION, SchemaError, schema_migrations, schema_version
+from greenlight.store.migrations import SCHEMA_VERSION, SchemaError, schema_version
+from greenlight.store.tables import schema_migrations
 from tests.unit.samples import CLEAR
 
 GUIDANCE = load_guidance()

@@ -12,13 +12,13 @@ import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from greenlight.answers import FIELD_NAMES, document_of, parse_answers, without_text
-from greenlight.engine import Engine
-from greenlight.guidance import load_guidance
-from greenlight.store_db import _bound
-from greenlight.store_records import to_db_time
-from greenlight.store_rows import AssessedCache, assessed_values
-from greenlight.store_schema import use_history, uses
+from greenlight.policy.answers import FIELD_NAMES, document_of, parse_answers, without_text
+from greenlight.policy.engine import Engine
+from greenlight.policy.guidance import load_guidance
+from greenlight.store.database import _bound
+from greenlight.store.records import to_db_time
+from greenlight.store.rows import AssessedCache, assessed_values
+from greenlight.store.tables import use_history, uses
 
 GUIDANCE = load_guidance()
 ENGINE = Engine(GUIDANCE)

@@ -8,23 +8,21 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 
-from greenlight.answers import FIELD_NAMES, stored_answers, without_text
-from greenlight.engine import Engine
-from greenlight.guidance import load_guidance
+from greenlight.policy.answers import FIELD_NAMES, stored_answers, without_text
+from greenlight.policy.engine import Engine
+from greenlight.policy.guidance import load_guidance
 from greenlight.store import UseCaseStore, UseFilter
-from greenlight.store_db import dispose_engines
-from greenlight.store_schema import (
-    _LEGACY_INDEXES,
-    _PRODUCTION_LISTING,
+from greenlight.store.database import dispose_engines
+from greenlight.store.migrations import _LEGACY_INDEXES, SCHEMA_VERSION, schema_version
+from greenlight.store.tables import (
     PRINCIPLES_OF_USES,
-    SCHEMA_VERSION,
+    PRODUCTION_LISTING,
     TALLIES,
     answer_sets,
     outcome_principles,
     outcome_reasons,
     outcomes,
     schema_migrations,
-    schema_version,
     uses,
 )
 from tests.unit.legacy_schema import fixture_rows, load_schema_3
@@ -179,7 +177,7 @@ def test_a_schema_1_log_is_upgraded_with_counted_tallies(db_url):
     with engine.begin() as conn:  # back to schema 1
         for table in TALLIES:
             old.tables[table.name].drop(conn)
-        _PRODUCTION_LISTING.drop(conn)
+        PRODUCTION_LISTING.drop(conn)
         for name, columns in _LEGACY_INDEXES:
             legacy = sa.Table(name, sa.MetaData(), *(sa.Column(c) for c in columns))
             sa.Index(f"ix_{name}_{'_'.join(columns)}", *legacy.c).create(conn)

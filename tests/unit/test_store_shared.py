@@ -8,13 +8,13 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from greenlight.answers import parse_answers
-from greenlight.engine import Engine
-from greenlight.guidance import load_guidance
+from greenlight.policy.answers import parse_answers
+from greenlight.policy.engine import Engine
+from greenlight.policy.guidance import load_guidance
 from greenlight.store import UseCaseStore
-from greenlight.store_db import write_transaction
-from greenlight.store_schema import answer_sets, outcome_principles, outcome_reasons, outcomes
-from greenlight.store_shared import answer_set_ids, answer_set_of, outcome_ids, outcome_of
+from greenlight.store.database import write_transaction
+from greenlight.store.shared import answer_set_ids, answer_set_of, outcome_ids, outcome_of
+from greenlight.store.tables import answer_sets, outcome_principles, outcome_reasons, outcomes
 
 FIRST = outcome_of(
     [("replica-without-consent", "approval", "talent-enhancement")],

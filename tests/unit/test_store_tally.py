@@ -12,16 +12,16 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from greenlight import store_tally
-from greenlight.answers import parse_answers
 from greenlight.csvio import import_csv, iter_csv
-from greenlight.engine import Engine
-from greenlight.guidance import load_guidance
+from greenlight.policy.answers import parse_answers
+from greenlight.policy.engine import Engine
+from greenlight.policy.guidance import load_guidance
 from greenlight.store import UseCaseStore, UseFilter
-from greenlight.store_db import _STAGED_UPSERT_ROWS
-from greenlight.store_records import NewUse, NewUses
-from greenlight.store_rows import AssessedCache, new_rows
-from greenlight.store_tally import period_end, period_start
+from greenlight.store import tally as store_tally
+from greenlight.store.database import _STAGED_UPSERT_ROWS
+from greenlight.store.records import NewUse, NewUses
+from greenlight.store.rows import AssessedCache, new_rows
+from greenlight.store.tally import period_end, period_start
 
 GUIDANCE = load_guidance()
 ENGINE = Engine(GUIDANCE)

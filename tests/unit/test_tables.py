@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from greenlight.guidance import load_guidance
+from greenlight.policy.guidance import load_guidance
+from greenlight.present.tables import history_table, log_table
 from greenlight.store import HistoryEntry
-from greenlight.tables import history_table, log_table
 
 G = load_guidance()
 AT = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)

@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from greenlight.conditions import (
+from greenlight.policy.conditions import (
     ORDERED_ONLY,
     AllOf,
     AnyOf,
@@ -25,10 +25,10 @@ from greenlight.conditions import (
     leaves,
     questions_of,
 )
-from greenlight.guidance_schema import TOP_LEVEL, StructureChecker, did_you_mean
-from greenlight.yamlio import LineDict, YamlError, read_yaml
+from greenlight.policy.structure import TOP_LEVEL, StructureChecker, did_you_mean
+from greenlight.policy.yaml_reader import LineDict, YamlError, read_yaml
 
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "guidance"
+DEFAULT_DIR = Path(__file__).resolve().parents[2] / "guidance"
 GUIDANCE_ENV = "GREENLIGHT_GUIDANCE_DIR"
 MAX_FILE_BYTES = 2_000_000
 KINDS = ("choice", "boolean", "category")

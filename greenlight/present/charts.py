@@ -25,7 +25,7 @@ from typing import Literal
 import altair as alt
 import pandas as pd
 
-from greenlight.guidance import Guidance, Question
+from greenlight.policy import Guidance, Question
 from greenlight.workflow import STATUSES
 
 # Encodings are always channel objects (alt.X2(...), never "field:T"): Altair turns a plain

@@ -15,15 +15,7 @@ from operator import itemgetter
 from typing import IO, TYPE_CHECKING, Any
 
 from greenlight import workflow
-from greenlight.answers import (
-    FIELD_NAMES,
-    Answers,
-    AnswersError,
-    plain_text_column,
-    stored_answers,
-    with_text,
-)
-from greenlight.csvio_format import (
+from greenlight.csvio.format import (
     ESCAPE,
     MAX_CELL_CHARS,
     MAX_IMPORT_BYTES,
@@ -31,14 +23,19 @@ from greenlight.csvio_format import (
     parse_time,
     restore,
 )
-from greenlight.guidance_schema import did_you_mean
-from greenlight.store_db import paused_gc
-from greenlight.store_records import NewUse, NewUses, StoreError
-from greenlight.store_rows import USE_ID_PATTERN, now_utc
+from greenlight.policy import (
+    FIELD_NAMES,
+    Answers,
+    AnswersError,
+    did_you_mean,
+    plain_text_column,
+    stored_answers,
+    with_text,
+)
+from greenlight.store import USE_ID_PATTERN, NewUse, NewUses, StoreError, now_utc, paused_gc
 
 if TYPE_CHECKING:
-    from greenlight.engine import Assessment, Engine
-    from greenlight.guidance import Guidance
+    from greenlight.policy import Assessment, Engine, Guidance
     from greenlight.store import UseCaseStore
 
 Progress = Callable[[int, int], None]

@@ -17,10 +17,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from greenlight import workflow
-from greenlight.answers import FIELD_NAMES, AnswersError, build_document
-from greenlight.store_records import NewUses, StoreError, to_db_time
-from greenlight.store_schema import NAME_LENGTH, use_history
-from greenlight.store_shared import (
+from greenlight.policy import FIELD_NAMES, AnswersError, build_document
+from greenlight.store.records import NewUses, StoreError, to_db_time
+from greenlight.store.shared import (
     AnswerSet,
     Outcome,
     answer_set_ids,
@@ -28,11 +27,10 @@ from greenlight.store_shared import (
     outcome_ids,
     outcome_of,
 )
+from greenlight.store.tables import NAME_LENGTH, use_history
 
 if TYPE_CHECKING:
-    from greenlight.answers import Answers
-    from greenlight.engine import Assessment, Engine
-    from greenlight.guidance import Guidance
+    from greenlight.policy import Answers, Assessment, Engine, Guidance
 
 CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 USE_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")

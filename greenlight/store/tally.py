@@ -27,8 +27,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from greenlight.store_db import bulk_insert, conflict_insert, insert_columns, write_transaction
-from greenlight.store_schema import (
+from greenlight.store.database import (
+    bulk_insert,
+    conflict_insert,
+    insert_columns,
+    write_transaction,
+)
+from greenlight.store.shared import OUTCOME_ROWS, Outcome
+from greenlight.store.tables import (
     PRINCIPLES_OF_USES,
     REASONS_OF_USES,
     TALLIES,
@@ -39,7 +45,6 @@ from greenlight.store_schema import (
     reason_tally,
     uses,
 )
-from greenlight.store_shared import OUTCOME_ROWS, Outcome
 
 # A tally's counts, by table, then by the tuple of its primary key.
 Deltas = dict[sa.Table, Counter]

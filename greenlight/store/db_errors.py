@@ -11,8 +11,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from greenlight.store_db import StoreConfigError, resolve_database_url
-from greenlight.store_schema import SchemaError
+from greenlight.store.database import StoreConfigError, resolve_database_url
+from greenlight.store.migrations import SchemaError
 
 
 @dataclass(frozen=True)

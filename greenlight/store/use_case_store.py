@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from greenlight import store_reassess, workflow
-from greenlight import store_tally as tally
-from greenlight.answers import document_of
-from greenlight.store_db import (
+from greenlight import workflow
+from greenlight.policy import document_of
+from greenlight.store import reassess as store_reassess
+from greenlight.store import tally as tally
+from greenlight.store.database import (
     get_engine,
     insert_columns,
     paused_gc,
@@ -28,9 +29,10 @@ from greenlight.store_db import (
     resolve_database_url,
     write_transaction,
 )
-from greenlight.store_productions import ProductionsMixin
-from greenlight.store_queries import OverviewQueries
-from greenlight.store_records import (
+from greenlight.store.migrations import ensure_schema
+from greenlight.store.productions import ProductionsMixin
+from greenlight.store.queries import OverviewQueries
+from greenlight.store.records import (
     HistoryEntry,
     LoggedReason,
     NewUse,
@@ -45,7 +47,7 @@ from greenlight.store_records import (
     to_db_time,
     utc,
 )
-from greenlight.store_rows import (
+from greenlight.store.rows import (
     INSERT_BATCH,
     AssessedCache,
     NewRows,
@@ -57,22 +59,19 @@ from greenlight.store_rows import (
     now_utc,
     write_history,
 )
-from greenlight.store_schema import (
+from greenlight.store.shared import answer_set_ids, outcome_ids
+from greenlight.store.tables import (
     ANSWERS_OF_USES,
     answer_sets,
-    ensure_schema,
     outcome_reasons,
     productions,
     use_history,
     uses,
 )
-from greenlight.store_shared import answer_set_ids, outcome_ids
 from greenlight.workflow import TransitionError
 
 if TYPE_CHECKING:
-    from greenlight.answers import Answers
-    from greenlight.engine import Engine
-    from greenlight.guidance import Guidance
+    from greenlight.policy import Answers, Engine, Guidance
 
 # Engines whose schema is known to be current: checked once per engine, not per store.
 _checked: weakref.WeakSet = weakref.WeakSet()

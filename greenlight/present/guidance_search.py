@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from greenlight.guidance import Guidance, Section
+from greenlight.policy import Guidance, Section
 
 
 def section_text(guidance: Guidance, section: Section) -> str:

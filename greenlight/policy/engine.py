@@ -12,15 +12,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from greenlight.answers import (
+from greenlight.policy.answers import (
     Answers,
     answers_key,
     parse_answers,
     stored_answers,
     without_text,
 )
-from greenlight.conditions import Predicate, compile_condition
-from greenlight.guidance import Guidance
+from greenlight.policy.conditions import Predicate, compile_condition
+from greenlight.policy.guidance import Guidance
 
 MEMO_LIMIT = 65_536
 

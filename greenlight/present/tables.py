@@ -7,8 +7,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from greenlight import workflow
-from greenlight.answers import FIELDS
-from greenlight.guidance import Guidance
+from greenlight.policy import FIELDS, Guidance
 
 LOG_COLUMNS = {
     "title": "Title",

@@ -11,8 +11,8 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
-from greenlight.conditions import OPERATORS
-from greenlight.yamlio import LineDict, LineList
+from greenlight.policy.conditions import OPERATORS
+from greenlight.policy.yaml_reader import LineDict, LineList
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from greenlight.store_records import UseFilter
-from greenlight.store_schema import (
+from greenlight.store.filters import where
+from greenlight.store.records import UseFilter
+from greenlight.store.tables import (
     PRINCIPLES_OF_USES,
     REASONS_OF_USES,
     level_tally,
@@ -30,7 +31,7 @@ from greenlight.store_schema import (
     type_tally,
     uses,
 )
-from greenlight.store_tally import period_end, period_start
+from greenlight.store.tally import period_end, period_start
 
 _ONE_DAY = timedelta(days=1)
 
@@ -115,8 +116,6 @@ def _tally_where(table: sa.Table, f: UseFilter, split: _Split) -> list[sa.Column
 
 
 def _row_where(f: UseFilter, split: _Split) -> list[sa.ColumnElement[bool]]:
-    from greenlight.store_queries import where
-
     ranges = [
         sa.and_(
             uses.c.created_at >= datetime.combine(first, time.min),

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from greenlight.guidance import Guidance, Question
-from greenlight.guidance_schema import did_you_mean
-from greenlight.yamlio import YamlError, read_yaml
+from greenlight.policy.guidance import Guidance, Question
+from greenlight.policy.structure import did_you_mean
+from greenlight.policy.yaml_reader import YamlError, read_yaml
 
 MAX_DOCUMENT_BYTES = 256 * 1024
 MAX_PROBLEMS = 50  # enough to fix a file; a hostile one does not flood the screen

@@ -24,14 +24,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from greenlight.answers import FIELD_NAMES, without_text
-from greenlight.store_db import bulk_insert, conflict_insert
-from greenlight.store_schema import (
+from greenlight.policy import FIELD_NAMES
+from greenlight.store.database import bulk_insert, conflict_insert
+from greenlight.store.tables import (
     answer_sets,
     outcome_principles,
     outcome_reasons,
     outcomes,
-    uses,
 )
 
 # Keys looked up or outcomes created per statement: well under SQLite's limit of bound values.
@@ -150,105 +149,3 @@ def outcome_ids(conn: Connection, found: Iterable[Outcome]) -> dict[str, int]:
         ]
         bulk_insert(conn, table, rows)
     return ids
-
-
-# --- schema 4: from a reason row per use and rule to outcomes -------------------------------
-
-# The tables schema 3 had, detached from `metadata` so it never holds them again.
-_legacy = sa.MetaData()
-_use_reasons = sa.Table(
-    "use_reasons",
-    _legacy,
-    *(sa.Column(name) for name in ("use_id", "rule", "position", "level", "section")),
-)
-_use_principles = sa.Table(
-    "use_principles", _legacy, *(sa.Column(name) for name in ("use_id", "question_id", "answer"))
-)
-_MIGRATION_BATCH = 5000
-
-
-def _rows_by_use(conn: Connection, table: sa.Table, columns, order, lo: str, hi: str) -> dict:
-    query = (
-        sa.select(table.c.use_id, *(table.c[name] for name in columns))
-        .where(table.c.use_id >= lo, table.c.use_id <= hi)
-        .order_by(table.c.use_id, *(table.c[name] for name in order))
-    )
-    found: dict[str, list[tuple]] = {}
-    for row in conn.execute(query):
-        found.setdefault(row[0], []).append(tuple(row[1:]))
-    return found
-
-
-def _point_uses(conn: Connection, column: sa.Column, found_in, ids_of) -> None:
-    """Add `column` to `uses` (a reference to what uses share) and set it on every use, a
-    batch of use ids at a time: found_in(conn, batch) gives each one's shared row (an Outcome
-    or an AnswerSet) by use id, ids_of(conn, rows) stores them and gives their ids by key."""
-    (reference,) = column.foreign_keys
-    kind = column.type.compile(dialect=conn.dialect)
-    conn.exec_driver_sql(
-        f"ALTER TABLE uses ADD COLUMN {column.name} {kind} "
-        f"REFERENCES {reference.column.table.name} ({reference.column.name})"
-    )
-    ids = list(conn.execute(sa.select(uses.c.id).order_by(uses.c.id)).scalars())
-    update = sa.update(uses).where(uses.c.id == sa.bindparam("u_id"))
-    update = update.values({column.name: sa.bindparam("s_id")})
-    for start in range(0, len(ids), _MIGRATION_BATCH):
-        found = found_in(conn, ids[start : start + _MIGRATION_BATCH])
-        stored = ids_of(conn, found.values())
-        conn.execute(
-            update, [{"u_id": use_id, "s_id": stored[s.key]} for use_id, s in found.items()]
-        )
-
-
-def _outcomes_of(conn: Connection, batch: list[str]) -> dict[str, Outcome]:
-    lo, hi = batch[0], batch[-1]
-    reasons = _rows_by_use(conn, _use_reasons, ("rule", "level", "section"), ("position",), lo, hi)
-    principles = _rows_by_use(conn, _use_principles, ("question_id", "answer"), (), lo, hi)
-    return {
-        use_id: outcome_of(reasons.get(use_id, ()), principles.get(use_id, ())) for use_id in batch
-    }
-
-
-def move_to_outcomes(conn: Connection) -> None:
-    """Migration 4: create the outcome tables, point every use at the outcome of its
-    use_reasons and use_principles rows, then drop those tables."""
-    for table in (outcomes, outcome_reasons, outcome_principles):
-        table.create(conn)
-    _point_uses(conn, uses.c.outcome_id, _outcomes_of, outcome_ids)
-    for table in (_use_reasons, _use_principles):
-        table.drop(conn)
-
-
-# --- schema 5: from an answers document per use to answer sets ------------------------------
-
-# The answers column schema 4 had, on a detached copy of `uses`.
-_uses_4 = sa.Table(
-    "uses", _legacy, sa.Column("id"), sa.Column("answers", answer_sets.c.answers.type)
-)
-# SQLite's ALTER TABLE ... DROP COLUMN.
-_SQLITE_DROP_COLUMN = (3, 35, 0)
-
-
-def move_to_answer_sets(conn: Connection) -> None:
-    """Migration 5: create answer_sets, point every use at the set of its answers document
-    (its free text is in the use's columns already), then drop uses.answers."""
-    if conn.dialect.name == "sqlite":
-        import sqlite3
-
-        if sqlite3.sqlite_version_info < _SQLITE_DROP_COLUMN:
-            from greenlight.store_schema import SchemaError
-
-            raise SchemaError(
-                f"upgrading this log needs SQLite 3.35 or newer; this Python has "
-                f"{sqlite3.sqlite_version}: run Greenlight with a newer Python"
-            )
-    answer_sets.create(conn)
-    _point_uses(conn, uses.c.answer_set_id, _answer_sets_of, answer_set_ids)
-    conn.exec_driver_sql("ALTER TABLE uses DROP COLUMN answers")
-
-
-def _answer_sets_of(conn: Connection, batch: list[str]) -> dict[str, AnswerSet]:
-    query = sa.select(_uses_4.c.id, _uses_4.c.answers).where(
-        _uses_4.c.id >= batch[0], _uses_4.c.id <= batch[-1]
-    )
-    return {use_id: answer_set_of(without_text(doc)) for use_id, doc in conn.execute(query)}

@@ -16,18 +16,18 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from greenlight import store_tally as tally
 from greenlight import workflow
-from greenlight.answers import FIELD_NAMES, AnswersError, document_of
-from greenlight.store_db import bulk_insert, write_transaction
-from greenlight.store_queries import where
-from greenlight.store_records import ReassessResult, UseFilter
-from greenlight.store_rows import AssessedCache, Progress, history_text, now_utc, reopen_note
-from greenlight.store_schema import ANSWERS_OF_USES, answer_sets, productions, use_history, uses
-from greenlight.store_shared import outcome_ids
+from greenlight.policy import FIELD_NAMES, AnswersError, document_of
+from greenlight.store import tally as tally
+from greenlight.store.database import bulk_insert, write_transaction
+from greenlight.store.filters import where
+from greenlight.store.records import ReassessResult, UseFilter
+from greenlight.store.rows import AssessedCache, Progress, history_text, now_utc, reopen_note
+from greenlight.store.shared import outcome_ids
+from greenlight.store.tables import ANSWERS_OF_USES, answer_sets, productions, use_history, uses
 
 if TYPE_CHECKING:
-    from greenlight.engine import Engine
+    from greenlight.policy import Engine
 
 BATCH = 2000
 # The columns a re-assessment rewrites, bound by name in one executemany UPDATE.

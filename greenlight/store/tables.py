@@ -23,16 +23,9 @@ Design notes, with a log of a million uses in mind:
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
-
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.schema import CreateIndex
-
-from greenlight.store_db import write_transaction
 
 metadata = sa.MetaData(
     naming_convention={
@@ -142,7 +135,7 @@ uses = sa.Table(
 
 # The log page lists one production's live uses newest first and counts them: this index
 # answers both without reading the table.
-_PRODUCTION_LISTING = sa.Index(None, uses.c.production_id, uses.c.archived, uses.c.created_at)
+PRODUCTION_LISTING = sa.Index(None, uses.c.production_id, uses.c.archived, uses.c.created_at)
 
 # An answer set is what a use answered, the answers document without its free text, stored
 # once for every use that gave the same answers. Immutable, like an outcome; `key` is what
@@ -304,139 +297,3 @@ DATA_COUNTER = "data"
 def production_counter(code: str) -> str:
     """The counters row holding the data version of one production (kept after removal)."""
     return f"production:{code}"
-
-
-# --- migrations ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Migration:
-    """One numbered step from the schema version before it to `version`."""
-
-    version: int
-    name: str
-    apply: Callable[[Connection], None]
-
-
-def _initial(conn: Connection) -> None:
-    metadata.create_all(conn)
-    conn.execute(sa.insert(counters).values(name=DATA_COUNTER, value=0))
-
-
-def _tallies(conn: Connection) -> None:
-    # Counted by migration 4, once the rows they count from have their newest shape.
-    for table in TALLIES:
-        table.create(conn)
-
-
-# Indexes of schema 1 that grouped the rows for the overview, which the tallies now answer:
-# dropped, so every insert maintains six fewer indexes (table, columns).
-_LEGACY_INDEXES = (
-    ("uses", ("production_id", "created_at")),
-    ("uses", ("level", "created_at")),
-    ("uses", ("status", "level")),
-    ("uses", ("department", "level")),
-    ("uses", ("use_case_type", "level")),
-    ("uses", ("created_week", "level")),
-    ("uses", ("created_month", "level")),
-    ("use_reasons", ("rule",)),
-    ("use_principles", ("question_id", "answer")),
-)
-
-
-def _indexes_for_tallies(conn: Connection) -> None:
-    for table, columns in _LEGACY_INDEXES:
-        # On a detached copy of the table, so `metadata` never holds the old index.
-        legacy = sa.Table(table, sa.MetaData(), *(sa.Column(name) for name in columns))
-        sa.Index(f"ix_{table}_{'_'.join(columns)}", *legacy.c).drop(conn)
-    _PRODUCTION_LISTING.create(conn)
-
-
-def _outcomes(conn: Connection) -> None:
-    from greenlight.store_shared import move_to_outcomes
-    from greenlight.store_tally import rebuild_in
-
-    move_to_outcomes(conn)
-    rebuild_in(conn)
-
-
-def _answer_sets(conn: Connection) -> None:
-    from greenlight.store_shared import move_to_answer_sets
-
-    move_to_answer_sets(conn)
-
-
-MIGRATIONS: tuple[Migration, ...] = (
-    Migration(1, "initial schema", _initial),
-    Migration(2, "roll-up tallies for the overview", _tallies),
-    Migration(
-        3, "indexes for the log listing; drop those the tallies replace", _indexes_for_tallies
-    ),
-    Migration(
-        4, "outcomes shared by uses, instead of reason and principle rows per use", _outcomes
-    ),
-    Migration(
-        5, "answer sets shared by uses, instead of an answers document per use", _answer_sets
-    ),
-)
-SCHEMA_VERSION = MIGRATIONS[-1].version
-# An arbitrary constant: the PostgreSQL advisory lock that serialises schema upgrades.
-_PG_MIGRATION_LOCK = 0x6772_6E6C
-
-
-class SchemaError(RuntimeError):
-    """The database's schema cannot be used by this version of Greenlight."""
-
-
-def _recorded_version(conn: Connection) -> int | None:
-    if not sa.inspect(conn).has_table(schema_migrations.name):
-        return None
-    return conn.execute(sa.select(sa.func.max(schema_migrations.c.version))).scalar()
-
-
-def ensure_schema(engine: Engine, step: Callable[[Migration], None] | None = None) -> int:
-    """Create or upgrade the schema to SCHEMA_VERSION; return the version found before (0: new).
-
-    Safe to call from several processes at once: the work happens in one write transaction,
-    behind SQLite's write lock or a PostgreSQL advisory lock. `step` is told of each
-    migration of an upgrade before it runs.
-    """
-    with write_transaction(engine) as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_PG_MIGRATION_LOCK)))
-        found = _recorded_version(conn)
-        now = datetime.now(UTC).replace(tzinfo=None)
-        if found is None:
-            if sa.inspect(conn).has_table(uses.name):
-                raise SchemaError(
-                    "the database has Greenlight tables but no schema_migrations table: "
-                    "restore it from a backup or point Greenlight at an empty database"
-                )
-            _initial(conn)
-            conn.execute(
-                sa.insert(schema_migrations),
-                [{"version": m.version, "name": m.name, "applied_at": now} for m in MIGRATIONS],
-            )
-            return 0
-        if found > SCHEMA_VERSION:
-            raise SchemaError(
-                f"the database is at schema version {found}, newer than this Greenlight "
-                f"understands ({SCHEMA_VERSION}): upgrade Greenlight"
-            )
-        for migration in MIGRATIONS:
-            if migration.version > found:
-                if step:
-                    step(migration)
-                migration.apply(conn)
-                conn.execute(
-                    sa.insert(schema_migrations).values(
-                        version=migration.version, name=migration.name, applied_at=now
-                    )
-                )
-        return found
-
-
-def schema_version(engine: Engine) -> int | None:
-    """The schema version recorded in the database, or None for an empty one."""
-    with engine.connect() as conn:
-        return _recorded_version(conn)

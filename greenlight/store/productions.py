@@ -7,11 +7,11 @@ from collections.abc import Iterable, Sequence
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from greenlight import store_tally as tally
-from greenlight.store_db import write_transaction
-from greenlight.store_records import NotFound, Production, StoreError, utc
-from greenlight.store_rows import CODE_PATTERN, clean_actor, now_utc
-from greenlight.store_schema import (
+from greenlight.store import tally as tally
+from greenlight.store.database import write_transaction
+from greenlight.store.records import NotFound, Production, StoreError, utc
+from greenlight.store.rows import CODE_PATTERN, clean_actor, now_utc
+from greenlight.store.tables import (
     CODE_LENGTH,
     DATA_COUNTER,
     NAME_LENGTH,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from typing import Any
 
-from greenlight.answers import FIELD_NAMES
+from greenlight.policy import FIELD_NAMES
 
 
 class StoreError(ValueError):

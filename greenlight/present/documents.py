@@ -12,9 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from greenlight.answers import FIELDS, Answers
-from greenlight.engine import Assessment
-from greenlight.guidance import Guidance
+from greenlight.policy import FIELDS, Answers, Assessment, Guidance
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
 

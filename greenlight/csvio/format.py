@@ -10,10 +10,10 @@ import csv
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from greenlight.answers import FIELD_NAMES, FIELDS
+from greenlight.policy import FIELD_NAMES, FIELDS
 
 if TYPE_CHECKING:
-    from greenlight.guidance import Guidance
+    from greenlight.policy import Guidance
 
 # Characters that make a spreadsheet read a cell as a formula, plus our own escape character.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -1,0 +1,76 @@
+"""The guidance as data and what it decides: the YAML reader, the structure and meaning
+checks, the guidance model, the answers contract and the engine.
+
+    guidance = load_guidance()            # guidance/*.yaml, checked, or GuidanceError
+    answers = parse_answers(document, guidance)
+    result = Engine(guidance).assess(answers)   # an Assessment: level, reasons, actions
+"""
+
+from greenlight.policy.answers import (
+    FIELD_NAMES,
+    FIELDS,
+    Answers,
+    AnswersError,
+    Field,
+    answers_key,
+    build_document,
+    document_of,
+    dump_answers,
+    load_answers,
+    parse_answers,
+    plain_text_column,
+    stored_answers,
+    with_text,
+    without_text,
+)
+from greenlight.policy.engine import Assessment, Engine, Reason
+from greenlight.policy.guidance import (
+    GUIDANCE_ENV,
+    Guidance,
+    GuidanceError,
+    Level,
+    MatrixRow,
+    Question,
+    Reading,
+    Rule,
+    Section,
+    guidance_dir,
+    load_guidance,
+)
+from greenlight.policy.structure import did_you_mean
+from greenlight.policy.yaml_reader import YamlError, read_yaml
+
+__all__ = [
+    "FIELDS",
+    "FIELD_NAMES",
+    "GUIDANCE_ENV",
+    "Answers",
+    "AnswersError",
+    "Assessment",
+    "Engine",
+    "Field",
+    "Guidance",
+    "GuidanceError",
+    "Level",
+    "MatrixRow",
+    "Question",
+    "Reading",
+    "Reason",
+    "Rule",
+    "Section",
+    "YamlError",
+    "answers_key",
+    "build_document",
+    "did_you_mean",
+    "document_of",
+    "dump_answers",
+    "guidance_dir",
+    "load_answers",
+    "load_guidance",
+    "parse_answers",
+    "plain_text_column",
+    "read_yaml",
+    "stored_answers",
+    "with_text",
+    "without_text",
+]

@@ -1,0 +1,68 @@
+"""The use-case log in a database (SQLite by default, PostgreSQL for a studio).
+
+`UseCaseStore` is the one way in: every write assesses its answers with the Engine it is
+given, checks the workflow, writes history and keeps the tallies, in one transaction.
+
+    store = UseCaseStore(url)   # None: $GREENLIGHT_DATABASE_URL, secrets.toml, data/greenlight.db
+    store.log_use(code, answers, engine, actor="Sam Rivera")
+"""
+
+from greenlight.store.database import (
+    URL_ENV,
+    StoreConfigError,
+    get_engine,
+    paused_gc,
+    resolve_database_url,
+)
+from greenlight.store.db_errors import DatabaseTrouble, explain
+from greenlight.store.migrations import SCHEMA_VERSION, SchemaError, ensure_schema, schema_version
+from greenlight.store.queries import ALL_USES, EXPORT_COLUMNS
+from greenlight.store.records import (
+    HistoryEntry,
+    LoggedReason,
+    NewUse,
+    NewUses,
+    NotFound,
+    Production,
+    ReassessResult,
+    StoreError,
+    UseFilter,
+    UsePage,
+    UseRecord,
+    UseSummary,
+)
+from greenlight.store.rows import USE_ID_PATTERN, now_utc
+from greenlight.store.use_case_store import UseCaseStore
+from greenlight.workflow import TransitionError
+
+__all__ = [
+    "ALL_USES",
+    "EXPORT_COLUMNS",
+    "SCHEMA_VERSION",
+    "URL_ENV",
+    "USE_ID_PATTERN",
+    "HistoryEntry",
+    "LoggedReason",
+    "NewUse",
+    "NewUses",
+    "NotFound",
+    "Production",
+    "ReassessResult",
+    "SchemaError",
+    "StoreConfigError",
+    "StoreError",
+    "TransitionError",
+    "DatabaseTrouble",
+    "UseCaseStore",
+    "UseFilter",
+    "UsePage",
+    "UseRecord",
+    "UseSummary",
+    "ensure_schema",
+    "explain",
+    "get_engine",
+    "now_utc",
+    "paused_gc",
+    "resolve_database_url",
+    "schema_version",
+]

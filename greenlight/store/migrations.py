@@ -1,0 +1,268 @@
+"""The numbered migrations that create and upgrade the log's schema, and their bodies.
+
+A new database is created from `tables.metadata` in one step and stamped with every
+migration's number; an older one runs the migrations above its recorded version, in order,
+in one transaction. A migration after the first changes the schema with its own statements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from greenlight.policy import without_text
+from greenlight.store.database import write_transaction
+from greenlight.store.shared import (
+    AnswerSet,
+    Outcome,
+    answer_set_ids,
+    answer_set_of,
+    outcome_ids,
+    outcome_of,
+)
+from greenlight.store.tables import (
+    DATA_COUNTER,
+    PRODUCTION_LISTING,
+    TALLIES,
+    answer_sets,
+    counters,
+    metadata,
+    outcome_principles,
+    outcome_reasons,
+    outcomes,
+    schema_migrations,
+    uses,
+)
+from greenlight.store.tally import rebuild_in
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One numbered step from the schema version before it to `version`."""
+
+    version: int
+    name: str
+    apply: Callable[[Connection], None]
+
+
+def _initial(conn: Connection) -> None:
+    metadata.create_all(conn)
+    conn.execute(sa.insert(counters).values(name=DATA_COUNTER, value=0))
+
+
+def _tallies(conn: Connection) -> None:
+    # Counted by migration 4, once the rows they count from have their newest shape.
+    for table in TALLIES:
+        table.create(conn)
+
+
+# Indexes of schema 1 that grouped the rows for the overview, which the tallies now answer:
+# dropped, so every insert maintains six fewer indexes (table, columns).
+_LEGACY_INDEXES = (
+    ("uses", ("production_id", "created_at")),
+    ("uses", ("level", "created_at")),
+    ("uses", ("status", "level")),
+    ("uses", ("department", "level")),
+    ("uses", ("use_case_type", "level")),
+    ("uses", ("created_week", "level")),
+    ("uses", ("created_month", "level")),
+    ("use_reasons", ("rule",)),
+    ("use_principles", ("question_id", "answer")),
+)
+
+
+def _indexes_for_tallies(conn: Connection) -> None:
+    for table, columns in _LEGACY_INDEXES:
+        # On a detached copy of the table, so `metadata` never holds the old index.
+        legacy = sa.Table(table, sa.MetaData(), *(sa.Column(name) for name in columns))
+        sa.Index(f"ix_{table}_{'_'.join(columns)}", *legacy.c).drop(conn)
+    PRODUCTION_LISTING.create(conn)
+
+
+def _outcomes(conn: Connection) -> None:
+    move_to_outcomes(conn)
+    rebuild_in(conn)
+
+
+def _answer_sets(conn: Connection) -> None:
+    move_to_answer_sets(conn)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema", _initial),
+    Migration(2, "roll-up tallies for the overview", _tallies),
+    Migration(
+        3, "indexes for the log listing; drop those the tallies replace", _indexes_for_tallies
+    ),
+    Migration(
+        4, "outcomes shared by uses, instead of reason and principle rows per use", _outcomes
+    ),
+    Migration(
+        5, "answer sets shared by uses, instead of an answers document per use", _answer_sets
+    ),
+)
+SCHEMA_VERSION = MIGRATIONS[-1].version
+# An arbitrary constant: the PostgreSQL advisory lock that serialises schema upgrades.
+_PG_MIGRATION_LOCK = 0x6772_6E6C
+
+
+class SchemaError(RuntimeError):
+    """The database's schema cannot be used by this version of Greenlight."""
+
+
+def _recorded_version(conn: Connection) -> int | None:
+    if not sa.inspect(conn).has_table(schema_migrations.name):
+        return None
+    return conn.execute(sa.select(sa.func.max(schema_migrations.c.version))).scalar()
+
+
+def ensure_schema(engine: Engine, step: Callable[[Migration], None] | None = None) -> int:
+    """Create or upgrade the schema to SCHEMA_VERSION; return the version found before (0: new).
+
+    Safe to call from several processes at once: the work happens in one write transaction,
+    behind SQLite's write lock or a PostgreSQL advisory lock. `step` is told of each
+    migration of an upgrade before it runs.
+    """
+    with write_transaction(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_PG_MIGRATION_LOCK)))
+        found = _recorded_version(conn)
+        now = datetime.now(UTC).replace(tzinfo=None)
+        if found is None:
+            if sa.inspect(conn).has_table(uses.name):
+                raise SchemaError(
+                    "the database has Greenlight tables but no schema_migrations table: "
+                    "restore it from a backup or point Greenlight at an empty database"
+                )
+            _initial(conn)
+            conn.execute(
+                sa.insert(schema_migrations),
+                [{"version": m.version, "name": m.name, "applied_at": now} for m in MIGRATIONS],
+            )
+            return 0
+        if found > SCHEMA_VERSION:
+            raise SchemaError(
+                f"the database is at schema version {found}, newer than this Greenlight "
+                f"understands ({SCHEMA_VERSION}): upgrade Greenlight"
+            )
+        for migration in MIGRATIONS:
+            if migration.version > found:
+                if step:
+                    step(migration)
+                migration.apply(conn)
+                conn.execute(
+                    sa.insert(schema_migrations).values(
+                        version=migration.version, name=migration.name, applied_at=now
+                    )
+                )
+        return found
+
+
+def schema_version(engine: Engine) -> int | None:
+    """The schema version recorded in the database, or None for an empty one."""
+    with engine.connect() as conn:
+        return _recorded_version(conn)
+
+
+# --- schema 4: from a reason row per use and rule to outcomes -------------------------------
+
+# The tables schema 3 had, detached from `metadata` so it never holds them again.
+_legacy = sa.MetaData()
+_use_reasons = sa.Table(
+    "use_reasons",
+    _legacy,
+    *(sa.Column(name) for name in ("use_id", "rule", "position", "level", "section")),
+)
+_use_principles = sa.Table(
+    "use_principles", _legacy, *(sa.Column(name) for name in ("use_id", "question_id", "answer"))
+)
+_MIGRATION_BATCH = 5000
+
+
+def _rows_by_use(conn: Connection, table: sa.Table, columns, order, lo: str, hi: str) -> dict:
+    query = (
+        sa.select(table.c.use_id, *(table.c[name] for name in columns))
+        .where(table.c.use_id >= lo, table.c.use_id <= hi)
+        .order_by(table.c.use_id, *(table.c[name] for name in order))
+    )
+    found: dict[str, list[tuple]] = {}
+    for row in conn.execute(query):
+        found.setdefault(row[0], []).append(tuple(row[1:]))
+    return found
+
+
+def _point_uses(conn: Connection, column: sa.Column, found_in, ids_of) -> None:
+    """Add `column` to `uses` (a reference to what uses share) and set it on every use, a
+    batch of use ids at a time: found_in(conn, batch) gives each one's shared row (an Outcome
+    or an AnswerSet) by use id, ids_of(conn, rows) stores them and gives their ids by key."""
+    (reference,) = column.foreign_keys
+    kind = column.type.compile(dialect=conn.dialect)
+    conn.exec_driver_sql(
+        f"ALTER TABLE uses ADD COLUMN {column.name} {kind} "
+        f"REFERENCES {reference.column.table.name} ({reference.column.name})"
+    )
+    ids = list(conn.execute(sa.select(uses.c.id).order_by(uses.c.id)).scalars())
+    update = sa.update(uses).where(uses.c.id == sa.bindparam("u_id"))
+    update = update.values({column.name: sa.bindparam("s_id")})
+    for start in range(0, len(ids), _MIGRATION_BATCH):
+        found = found_in(conn, ids[start : start + _MIGRATION_BATCH])
+        stored = ids_of(conn, found.values())
+        conn.execute(
+            update, [{"u_id": use_id, "s_id": stored[s.key]} for use_id, s in found.items()]
+        )
+
+
+def _outcomes_of(conn: Connection, batch: list[str]) -> dict[str, Outcome]:
+    lo, hi = batch[0], batch[-1]
+    reasons = _rows_by_use(conn, _use_reasons, ("rule", "level", "section"), ("position",), lo, hi)
+    principles = _rows_by_use(conn, _use_principles, ("question_id", "answer"), (), lo, hi)
+    return {
+        use_id: outcome_of(reasons.get(use_id, ()), principles.get(use_id, ())) for use_id in batch
+    }
+
+
+def move_to_outcomes(conn: Connection) -> None:
+    """Migration 4: create the outcome tables, point every use at the outcome of its
+    use_reasons and use_principles rows, then drop those tables."""
+    for table in (outcomes, outcome_reasons, outcome_principles):
+        table.create(conn)
+    _point_uses(conn, uses.c.outcome_id, _outcomes_of, outcome_ids)
+    for table in (_use_reasons, _use_principles):
+        table.drop(conn)
+
+
+# --- schema 5: from an answers document per use to answer sets ------------------------------
+
+# The answers column schema 4 had, on a detached copy of `uses`.
+_uses_4 = sa.Table(
+    "uses", _legacy, sa.Column("id"), sa.Column("answers", answer_sets.c.answers.type)
+)
+# SQLite's ALTER TABLE ... DROP COLUMN.
+_SQLITE_DROP_COLUMN = (3, 35, 0)
+
+
+def move_to_answer_sets(conn: Connection) -> None:
+    """Migration 5: create answer_sets, point every use at the set of its answers document
+    (its free text is in the use's columns already), then drop uses.answers."""
+    if conn.dialect.name == "sqlite":
+        import sqlite3
+
+        if sqlite3.sqlite_version_info < _SQLITE_DROP_COLUMN:
+            raise SchemaError(
+                f"upgrading this log needs SQLite 3.35 or newer; this Python has "
+                f"{sqlite3.sqlite_version}: run Greenlight with a newer Python"
+            )
+    answer_sets.create(conn)
+    _point_uses(conn, uses.c.answer_set_id, _answer_sets_of, answer_set_ids)
+    conn.exec_driver_sql("ALTER TABLE uses DROP COLUMN answers")
+
+
+def _answer_sets_of(conn: Connection, batch: list[str]) -> dict[str, AnswerSet]:
+    query = sa.select(_uses_4.c.id, _uses_4.c.answers).where(
+        _uses_4.c.id >= batch[0], _uses_4.c.id <= batch[-1]
+    )
+    return {use_id: answer_set_of(without_text(doc)) for use_id, doc in conn.execute(query)}
