@@ -44,7 +44,7 @@ if production.is_demo:
 
 # --- filters -----------------------------------------------------------------------------------
 scope = UseFilter(productions=(code,))
-type_question = guidance.question("use_case_type")
+type_question = guidance.matrix_kind
 # Kept while the user re-assesses a use on another page and comes back.
 ui.keep("log-levels", "log-statuses", "log-departments", "log-types", "log-text", "log-archived")
 with st.container(border=True):

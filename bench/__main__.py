@@ -21,9 +21,9 @@ import sqlalchemy as sa
 
 from bench import browser, pages, synth, workloads
 from bench.report import Figure, Run, write_results
+from greenlight.policy import load_guidance
 from greenlight.policy.answers import parse_answers
 from greenlight.policy.engine import Engine
-from greenlight.policy.guidance import load_guidance
 from greenlight.store import UseCaseStore
 from greenlight.store.database import dispose_engines
 from greenlight.store.tables import productions, uses

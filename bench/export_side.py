@@ -30,7 +30,7 @@ def main(argv: list[str]) -> None:
     mode, source, out = argv[:3]
     if mode == "ours":
         from greenlight.csvio import write_csv
-        from greenlight.policy.guidance import load_guidance
+        from greenlight.policy import load_guidance
         from greenlight.store import UseCaseStore, UseFilter
 
         store = UseCaseStore(source)

@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 from bench import workloads
+from greenlight.policy import load_guidance
 from greenlight.policy.engine import Engine
-from greenlight.policy.guidance import load_guidance
 
 
 def main(argv: list[str]) -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from greenlight.csvio import import_csv, iter_csv
+from greenlight.policy import DEFAULT_DIR, Guidance, load_guidance
 from greenlight.policy.answers import FIELD_NAMES, document_of
 from greenlight.policy.engine import Engine
-from greenlight.policy.guidance import DEFAULT_DIR, Guidance, load_guidance
 from greenlight.store import UseCaseStore, UseFilter
 from greenlight.store.tables import ANSWERS_OF_USES, answer_sets, uses
 

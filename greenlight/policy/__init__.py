@@ -24,8 +24,10 @@ from greenlight.policy.answers import (
     without_text,
 )
 from greenlight.policy.engine import Assessment, Engine, Reason
-from greenlight.policy.guidance import (
-    GUIDANCE_ENV,
+from greenlight.policy.loading import DEFAULT_DIR, GUIDANCE_ENV, guidance_dir, load_guidance
+from greenlight.policy.meaning import check_meaning
+from greenlight.policy.model import (
+    PRINCIPLES_GROUP,
     Guidance,
     GuidanceError,
     Level,
@@ -34,13 +36,14 @@ from greenlight.policy.guidance import (
     Reading,
     Rule,
     Section,
-    guidance_dir,
-    load_guidance,
 )
 from greenlight.policy.structure import did_you_mean
 from greenlight.policy.yaml_reader import YamlError, read_yaml
 
 __all__ = [
+    "DEFAULT_DIR",
+    "PRINCIPLES_GROUP",
+    "check_meaning",
     "FIELDS",
     "FIELD_NAMES",
     "GUIDANCE_ENV",

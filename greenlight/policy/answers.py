@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from greenlight.policy.guidance import Guidance, Question
+from greenlight.policy.model import Guidance, Question
 from greenlight.policy.structure import did_you_mean
 from greenlight.policy.yaml_reader import YamlError, read_yaml
 

@@ -20,7 +20,7 @@ from greenlight.policy.answers import (
     without_text,
 )
 from greenlight.policy.conditions import Predicate, compile_condition
-from greenlight.policy.guidance import Guidance
+from greenlight.policy.model import Guidance
 
 MEMO_LIMIT = 65_536
 
@@ -46,6 +46,8 @@ class Assessment:
     guidance_id: str
     guidance_version: str
     readings: tuple[str, ...] = ()
+    # The guiding principles not answered clearly: (question id, answer), in guidance order.
+    concerns: tuple[tuple[str, str], ...] = ()
 
     @property
     def rule_ids(self) -> tuple[str, ...]:
@@ -69,7 +71,7 @@ class Engine:
 
     def __init__(self, guidance: Guidance):
         self.guidance = guidance
-        questions = {q.id: q for q in guidance.questions}
+        questions = guidance.questions_by_id
         self._rank = {level.id: level.rank for level in guidance.levels}
         self._rules: tuple[tuple[Predicate, Reason, tuple[str, ...]], ...] = tuple(
             (
@@ -87,6 +89,7 @@ class Engine:
         self._asked = tuple(q.id for q in guidance.questions if q.report_missing)
         self._order = tuple(q.id for q in guidance.questions)
         self._rows = {row.id for row in guidance.matrix}
+        self._principles = tuple((q.id, q.rank) for q in guidance.principle_questions)
         self._memo: dict[tuple, Assessment] = {}
         self._documents: dict[tuple, tuple[Answers, Assessment]] = {}
 
@@ -157,4 +160,7 @@ class Engine:
             guidance_id=g.id,
             guidance_version=g.version,
             readings=tuple(r.id for r in g.readings_for_rules(reason.rule for reason in reasons)),
+            concerns=tuple(
+                (qid, str(values[qid])) for qid, rank in self._principles if rank(values[qid]) > 0
+            ),
         )

@@ -292,7 +292,7 @@ def principle_chart(frame: pd.DataFrame, guidance: Guidance) -> alt.Chart:
     """Principles answered no or unsure (DataFrame[question_id, answer, uses]), most first."""
     if is_empty(frame):
         return empty_chart()
-    questions = {q.id: q for q in guidance.questions}
+    questions = guidance.questions_by_id
     data = frame.copy()
     data["uses"] = data["uses"].astype("int64")
     data["principle"] = [_question_label(questions.get(qid), qid) for qid in data["question_id"]]
@@ -364,7 +364,7 @@ def _by_total(data: pd.DataFrame, column: str) -> list[str]:
 def _type_labels(guidance: Guidance) -> dict[str, str]:
     """Each use-case type's label: its matrix row's, else its answer option's."""
     rows = {row.id: row.label for row in guidance.matrix}
-    question = next((q for q in guidance.questions if q.id == guidance.matrix_question), None)
+    question = guidance.matrix_kind
     options = question.options if question is not None else ()
     labels = {str(o.value): rows.get(str(o.value), o.label) for o in options}
     return {**labels, **{k: v for k, v in rows.items() if k not in labels}}

@@ -32,11 +32,13 @@ def level_label(guidance: Guidance, level_id: str) -> str:
 
 def log_table(guidance: Guidance, frame: pd.DataFrame) -> pd.DataFrame:
     """The log listing (UsePage.to_frame()) with labels instead of ids, for display."""
-    types = guidance.question("use_case_type")
+    types = guidance.matrix_kind
     table = frame.reindex(columns=list(LOG_COLUMNS)).copy()
     table["level"] = [level_label(guidance, value) for value in table["level"]]
     table["status"] = [workflow.status(value).label for value in table["status"]]
-    table["use_case_type"] = [types.label_of(value) for value in table["use_case_type"]]
+    table["use_case_type"] = [
+        types.label_of(value) if types else value for value in table["use_case_type"]
+    ]
     return table.rename(columns=LOG_COLUMNS)
 
 

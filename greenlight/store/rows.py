@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 
 CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 USE_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
-PRINCIPLES_GROUP = "principles"
 INSERT_BATCH = 5000
 
 Progress = Callable[[int, int], None]
@@ -145,18 +144,11 @@ def assessed(answers: Answers, assessment: Assessment, guidance: Guidance) -> As
     """The Assessed parts of a use with these answers and this assessment."""
     document = build_document(guidance, {}, answers.given)
     del document["title"]
-    concerns = [
-        (question.id, str(answers.values[question.id]))
-        for question in guidance.questions
-        if question.group == PRINCIPLES_GROUP
-        and question.ordered
-        and question.rank(answers.values[question.id]) > 0
-    ]
     return Assessed(
         columns={
-            "use_case_type": str(
-                answers.values.get(guidance.matrix_question or "use_case_type", "")
-            ),
+            "use_case_type": str(answers.values.get(guidance.matrix_question, ""))
+            if guidance.matrix_question
+            else "",
             "level": assessment.level,
             "level_rank": guidance.level(assessment.level).rank,
             "reason_rules": ";".join(assessment.rule_ids),
@@ -165,7 +157,9 @@ def assessed(answers: Answers, assessment: Assessment, guidance: Guidance) -> As
             "guidance_version": assessment.guidance_version,
         },
         answer_set=answer_set_of(document),
-        outcome=outcome_of([(r.rule, r.level, r.section) for r in assessment.reasons], concerns),
+        outcome=outcome_of(
+            [(r.rule, r.level, r.section) for r in assessment.reasons], assessment.concerns
+        ),
     )
 
 

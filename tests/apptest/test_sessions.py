@@ -34,9 +34,9 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from greenlight.policy import load_guidance
 from greenlight.policy.answers import parse_answers
 from greenlight.policy.engine import Engine
-from greenlight.policy.guidance import load_guidance
 from greenlight.store import UseCaseStore
 from greenlight.store.database import dispose_engines
 from greenlight.store.tables import use_history

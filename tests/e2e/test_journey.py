@@ -15,9 +15,9 @@ from pathlib import Path
 
 from playwright.sync_api import Download, Locator, Page, expect
 
+from greenlight.policy import Guidance, load_guidance
 from greenlight.policy.answers import build_document, parse_answers
 from greenlight.policy.engine import Assessment, Engine
-from greenlight.policy.guidance import Guidance, load_guidance
 
 # st.dataframe draws its rows on a canvas: a row is selected by clicking its row marker, at
 # Streamlit's fixed header and row height (35 px), a little right of the grid's left edge.

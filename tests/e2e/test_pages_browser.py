@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from greenlight.demo import load_demo
-from greenlight.policy.guidance import load_guidance
+from greenlight.policy import load_guidance
 from greenlight.ui import PAGES
 
 WIDTHS = (1280, 390)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from greenlight.policy import DEFAULT_DIR, load_guidance
 from greenlight.policy.engine import Engine
-from greenlight.policy.guidance import DEFAULT_DIR, load_guidance
 from greenlight.store import UseCaseStore
 from greenlight.store.database import dispose_engines
 

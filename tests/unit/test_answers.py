@@ -7,8 +7,8 @@ import json
 import pytest
 import yaml
 
+from greenlight.policy import load_guidance
 from greenlight.policy.answers import AnswersError, dump_answers, load_answers, parse_answers
-from greenlight.policy.guidance import load_guidance
 
 G = load_guidance()
 

@@ -13,6 +13,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from greenlight.policy import load_guidance
 from greenlight.policy.answers import (
     MAX_DOCUMENT_BYTES,
     Answers,
@@ -21,7 +22,6 @@ from greenlight.policy.answers import (
     parse_answers,
     path_part,
 )
-from greenlight.policy.guidance import load_guidance
 from greenlight.policy.yaml_reader import LOADERS, LineDict, LineList, YamlError, read_yaml
 
 G = load_guidance()

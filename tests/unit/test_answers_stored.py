@@ -7,6 +7,7 @@ import random
 
 import pytest
 
+from greenlight.policy import load_guidance
 from greenlight.policy.answers import (
     FIELD_NAMES,
     AnswersError,
@@ -14,7 +15,6 @@ from greenlight.policy.answers import (
     stored_answers,
     with_text,
 )
-from greenlight.policy.guidance import load_guidance
 
 GUIDANCE = load_guidance()
 

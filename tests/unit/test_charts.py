@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from greenlight.policy.guidance import Guidance, load_guidance
+from greenlight.policy import Guidance, load_guidance
 from greenlight.present import charts
 from greenlight.workflow import STATUSES
 

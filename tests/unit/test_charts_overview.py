@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from greenlight.policy.guidance import load_guidance
+from greenlight.policy import load_guidance
 from greenlight.present import charts
 
 GUIDANCE = load_guidance()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from greenlight.policy.guidance import DEFAULT_DIR
+from greenlight.policy import DEFAULT_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
 ALT = ROOT / "tests" / "fixtures" / "guidance-alt"

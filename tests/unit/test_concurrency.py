@@ -18,9 +18,9 @@ from collections import Counter
 import pytest
 import sqlalchemy as sa
 
+from greenlight.policy import load_guidance
 from greenlight.policy.answers import parse_answers
 from greenlight.policy.engine import Engine
-from greenlight.policy.guidance import load_guidance
 from greenlight.store import NewUse, UseCaseStore, UseFilter
 from greenlight.store.tables import DATA_COUNTER, REASONS_OF_USES, counters, use_history, uses
 

@@ -28,7 +28,7 @@ import pytest
 import sqlalchemy as sa
 
 from greenlight.cli import main
-from greenlight.policy.guidance import load_guidance
+from greenlight.policy import load_guidance
 from greenlight.store import UseCaseStore
 from greenlight.store.database import dispose_engines
 from greenlight.store.tables import (

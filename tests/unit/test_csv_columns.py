@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 
 from greenlight.csvio import ESCAPE, CsvImportError, neutralise
 from greenlight.csvio.importer import _check_header, _checked_uses, _KnownAnswers, _plain_uses
+from greenlight.policy import load_guidance
 from greenlight.policy.answers import FIELDS
 from greenlight.policy.engine import Engine
-from greenlight.policy.guidance import load_guidance
 from greenlight.store import UseCaseStore
 from greenlight.store.records import NewUses
 from greenlight.workflow import status_ids

@@ -25,9 +25,9 @@ from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
 from greenlight.csvio import MAX_CELL_CHARS, MAX_IMPORT_BYTES, CsvImportError, import_csv
+from greenlight.policy import load_guidance
 from greenlight.policy.answers import FIELDS
 from greenlight.policy.engine import Engine
-from greenlight.policy.guidance import load_guidance
 from greenlight.store import NewUse, UseCaseStore
 from greenlight.store.tables import metadata
 

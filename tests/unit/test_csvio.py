@@ -17,9 +17,9 @@ from greenlight import csvio
 from greenlight.cli import main
 from greenlight.csvio import CsvImportError, export_columns, import_csv, iter_csv
 from greenlight.demo import seed_demo
+from greenlight.policy import load_guidance
 from greenlight.policy.answers import parse_answers
 from greenlight.policy.engine import Engine
-from greenlight.policy.guidance import load_guidance
 from greenlight.store import NewUse, UseCaseStore, UseFilter
 from greenlight.store.tables import metadata
 from tests.unit.samples import CLEAR

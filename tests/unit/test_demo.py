@@ -8,8 +8,8 @@ import pytest
 
 from greenlight import workflow
 from greenlight.demo import DEMO_PATH, DemoError, load_demo, remove_demo, seed_demo
+from greenlight.policy import load_guidance
 from greenlight.policy.engine import Engine
-from greenlight.policy.guidance import load_guidance
 from greenlight.store import UseCaseStore, UseFilter
 
 GUIDANCE = load_guidance()

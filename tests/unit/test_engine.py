@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from greenlight.policy import load_guidance
 from greenlight.policy.answers import parse_answers
 from greenlight.policy.engine import Engine
-from greenlight.policy.guidance import load_guidance
 from tests.unit.samples import CLEAR as CLEAR_PRINCIPLES
 
 GUIDANCE = load_guidance()

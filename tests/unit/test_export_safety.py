@@ -14,9 +14,9 @@ import csv
 import io
 
 from greenlight.csvio import FORMULA_PREFIXES, import_csv, iter_csv
+from greenlight.policy import load_guidance
 from greenlight.policy.answers import FIELDS, parse_answers
 from greenlight.policy.engine import Engine
-from greenlight.policy.guidance import load_guidance
 from greenlight.store import NewUse, UseCaseStore
 from greenlight.workflow import MAX_APPROVAL_REF
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from greenlight.policy import DEFAULT_DIR, GuidanceError, load_guidance
 from greenlight.policy.answers import parse_answers
 from greenlight.policy.engine import Engine
-from greenlight.policy.guidance import DEFAULT_DIR, GuidanceError, load_guidance
 
 ALT = Path(__file__).resolve().parent.parent / "fixtures" / "guidance-alt"
 G = load_guidance()

@@ -13,9 +13,9 @@ import sqlalchemy as sa
 
 from greenlight import workflow
 from greenlight.demo import status_path
+from greenlight.policy import load_guidance
 from greenlight.policy.answers import parse_answers
 from greenlight.policy.engine import Engine
-from greenlight.policy.guidance import load_guidance
 from greenlight.store import (
     NotFound,
     StoreError,

@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
+from greenlight.policy import load_guidance
 from greenlight.policy.answers import FIELD_NAMES, document_of, parse_answers, without_text
 from greenlight.policy.engine import Engine
-from greenlight.policy.guidance import load_guidance
 from greenlight.store.database import _bound
 from greenlight.store.records import to_db_time
 from greenlight.store.rows import AssessedCache, assessed_values

@@ -8,9 +8,9 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 
+from greenlight.policy import load_guidance
 from greenlight.policy.answers import FIELD_NAMES, stored_answers, without_text
 from greenlight.policy.engine import Engine
-from greenlight.policy.guidance import load_guidance
 from greenlight.store import UseCaseStore, UseFilter
 from greenlight.store.database import dispose_engines
 from greenlight.store.migrations import _LEGACY_INDEXES, SCHEMA_VERSION, schema_version

@@ -8,9 +8,9 @@ import threading
 import pytest
 import sqlalchemy as sa
 
+from greenlight.policy import load_guidance
 from greenlight.policy.answers import parse_answers
 from greenlight.policy.engine import Engine
-from greenlight.policy.guidance import load_guidance
 from greenlight.store import UseCaseStore
 from greenlight.store.database import write_transaction
 from greenlight.store.shared import answer_set_ids, answer_set_of, outcome_ids, outcome_of

@@ -13,9 +13,9 @@ import pytest
 import sqlalchemy as sa
 
 from greenlight.csvio import import_csv, iter_csv
+from greenlight.policy import load_guidance
 from greenlight.policy.answers import parse_answers
 from greenlight.policy.engine import Engine
-from greenlight.policy.guidance import load_guidance
 from greenlight.store import UseCaseStore, UseFilter
 from greenlight.store import tally as store_tally
 from greenlight.store.database import _STAGED_UPSERT_ROWS

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from greenlight.policy.guidance import load_guidance
+from greenlight.policy import load_guidance
 from greenlight.present.tables import history_table, log_table
 from greenlight.store import HistoryEntry
 

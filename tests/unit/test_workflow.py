@@ -8,7 +8,7 @@ import re
 import pytest
 
 from greenlight import workflow
-from greenlight.policy.guidance import load_guidance
+from greenlight.policy import load_guidance
 from greenlight.workflow import TRANSITIONS, TransitionError
 
 LEVELS = tuple(level.id for level in load_guidance().levels)
