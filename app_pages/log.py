@@ -39,7 +39,7 @@ if production.is_demo:
         if st.button("Remove the demo data", icon=":material/delete:"):
             removed = ui.guarded(log.remove_demo_productions, success="Demo data removed")
             if removed is not None:
-                st.session_state.pop(ui.PRODUCTION_KEY, None)
+                st.session_state.pop(ui.state.PRODUCTION_KEY, None)
                 st.rerun()
 
 # --- filters -----------------------------------------------------------------------------------
@@ -115,16 +115,16 @@ else:
     )
     rows = picked.selection.rows if picked is not None else []
     if rows:
-        st.session_state[ui.LOG_SELECTED_KEY] = frame.iloc[rows[0]]["id"]
+        st.session_state[ui.state.LOG_SELECTED_KEY] = frame.iloc[rows[0]]["id"]
 
 # --- one use in detail ----------------------------------------------------------------------------
-selected = st.session_state.get(ui.LOG_SELECTED_KEY)
+selected = st.session_state.get(ui.state.LOG_SELECTED_KEY)
 record = None
 if selected:
     try:
         record = log.get_use(selected)
     except LookupError:
-        st.session_state.pop(ui.LOG_SELECTED_KEY, None)
+        st.session_state.pop(ui.state.LOG_SELECTED_KEY, None)
 if record is not None and record.production_code == code:
     st.divider()
     st.subheader("Selected use")
@@ -157,14 +157,14 @@ if record is not None and record.production_code == code:
             st.markdown("No rule raised this use above the lowest level.")
     with workflow_column:
         st.markdown("**Change the status**")
-        drawn = st.session_state.get(ui.LOG_STATUS_DRAWN_KEY)
+        drawn = st.session_state.get(ui.state.LOG_STATUS_DRAWN_KEY)
         if drawn and drawn[0] == record.id and drawn[1] != record.status:
             st.warning(
                 "This use changed since the page last showed it: a status change you had "
                 "started was not applied. Check its status and history, then choose again.",
                 icon=":material/sync_problem:",
             )
-        st.session_state[ui.LOG_STATUS_DRAWN_KEY] = (record.id, record.status)
+        st.session_state[ui.state.LOG_STATUS_DRAWN_KEY] = (record.id, record.status)
         targets = workflow.TRANSITIONS.get(record.status, ())
         # Keyed by the status shown: if another session moves the use before Apply is pressed,
         # the stale form is dropped rather than applying whatever the new form defaults to.
@@ -189,7 +189,7 @@ if record is not None and record.production_code == code:
                         success=f"Status changed to {workflow.status(target).label}",
                     )
                     if done is not None:
-                        st.session_state[ui.LOG_STATUS_DRAWN_KEY] = (record.id, done.status)
+                        st.session_state[ui.state.LOG_STATUS_DRAWN_KEY] = (record.id, done.status)
                         st.rerun()
         st.page_link(
             ui.page("assess"),

@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from greenlight.policy import Engine, Guidance
+from greenlight.ui.state import recall, remember
 
-DRAFT_KEY = "assess:draft"
+FORM_KEY = "assess:form"  # the use being re-assessed and the last upload's problems
 
 
 def form_is_complete(fields: dict[str, str]) -> bool:
@@ -20,17 +21,15 @@ def form_is_complete(fields: dict[str, str]) -> bool:
 class AssessmentForm:
     """The questions as widgets, with answers kept across pages and loads in session state.
 
-    Widget values live under `q:<question id>` and `f:<field>`; a mirror in DRAFT_KEY keeps them
-    when the user visits another page (Streamlit drops the state of widgets not drawn) and lets
-    *Load answers* and *re-assess* fill the form.
+    Widget values live under `q:<question id>` and `f:<field>`, each kept (ui.state.remember)
+    so that it outlives a visit to another page; *Load answers* and *re-assess* fill the form
+    by setting the kept values.
     """
 
     def __init__(self, guidance: Guidance, engine: Engine):
         self.guidance = guidance
         self.engine = engine
-        self.state = st.session_state.setdefault(
-            DRAFT_KEY, {"fields": {}, "answers": {}, "editing": None, "errors": []}
-        )
+        self.state = st.session_state.setdefault(FORM_KEY, {"editing": None, "errors": []})
 
     @property
     def editing(self) -> str | None:
@@ -41,23 +40,23 @@ class AssessmentForm:
         return self.state["errors"]
 
     def _clear_widgets(self) -> None:
+        # The widgets' own keys and their kept copies (q:x:kept) alike.
         for key in list(st.session_state):
             if isinstance(key, str) and key.startswith(("q:", "f:")):
                 del st.session_state[key]
 
     def reset(self) -> None:
         self._clear_widgets()
-        self.state.update(fields={}, answers={}, editing=None, errors=[])
+        self.state.update(editing=None, errors=[])
 
     def load(self, answers, editing: str | None = None) -> None:
         """Fill the form from parsed answers (only the answers actually given)."""
         self._clear_widgets()
-        self.state.update(
-            fields={"title": answers.title, **answers.fields},
-            answers={qid: answers.values[qid] for qid in answers.provided},
-            editing=editing,
-            errors=[],
-        )
+        for name, value in {"title": answers.title, **answers.fields}.items():
+            remember(f"f:{name}", value)
+        for qid in answers.provided:
+            remember(f"q:{qid}", answers.values[qid])
+        self.state.update(editing=editing, errors=[])
 
     def load_upload(self, loader, error_type) -> None:
         """on_change of the uploader: load the file, or keep the form and list the problems."""
@@ -88,7 +87,7 @@ class AssessmentForm:
         for spec in ordered:
             key = f"f:{spec.name}"
             if key not in st.session_state:
-                st.session_state[key] = self.state["fields"].get(spec.name, "")
+                st.session_state[key] = recall(key, "")
             where = places[spec.name]
             widget = where.text_area if spec.multiline else where.text_input
             fields[spec.name] = widget(
@@ -96,7 +95,7 @@ class AssessmentForm:
                 key=key,
                 max_chars=spec.max_length,
             )
-            self.state["fields"][spec.name] = fields[spec.name]
+            remember(key, fields[spec.name])
 
         values = {q.id: q.default for q in self.guidance.questions}
         given: dict[str, str | bool] = {}
@@ -115,16 +114,14 @@ class AssessmentForm:
                 seen_category = q.category
                 st.markdown(f"**{self.guidance.section(q.category).title}**")
             value = self._widget(q)
-            if value is None:
-                self.state["answers"].pop(q.id, None)
-            else:
-                self.state["answers"][q.id] = value
+            remember(f"q:{q.id}", value)
+            if value is not None:
                 values[q.id] = given[q.id] = value
         return fields, given
 
     def _widget(self, q):
         key = f"q:{q.id}"
-        remembered = self.state["answers"].get(q.id)
+        remembered = recall(key)
         if key not in st.session_state and remembered is not None:
             st.session_state[key] = remembered
         label = f"{q.number}. {q.label}" if q.number else q.label

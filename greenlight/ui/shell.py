@@ -1,0 +1,268 @@
+"""The app's shell: the navigation, the cached guidance and store, the database error page,
+guarded writes, the flash message, and the shared sidebar (production and name)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TypeVar
+
+import streamlit as st
+
+from greenlight.policy import GUIDANCE_ENV, Engine, Guidance, GuidanceError, load_guidance
+from greenlight.ui.data import production_list
+from greenlight.ui.state import (
+    ACTOR_KEY,
+    FLASH_KEY,
+    LOG_SELECTED_KEY,
+    LOG_STATUS_DRAWN_KEY,
+    PRODUCTION_KEY,
+    SELECT_KEY,
+    recall,
+    remember,
+)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    title: str
+    icon: str
+    url_path: str
+    default: bool = False
+
+
+# The navigation, declared once: app.py builds st.navigation from it and the smoke tests
+# run one test per entry. The scripts live in app_pages/, not pages/: Streamlit treats a
+# pages/ folder as the old automatic navigation, and a first request straight to /log after a
+# server start then ran the page without app.py (no sidebar, raw file names as navigation).
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("app_pages/home.py", "Home", ":material/home:", "home", default=True),
+    PageSpec("app_pages/assess.py", "Self-assessment", ":material/fact_check:", "assess"),
+    PageSpec("app_pages/log.py", "Use-case log", ":material/table_view:", "log"),
+    PageSpec("app_pages/overview.py", "Risk overview", ":material/monitoring:", "overview"),
+    PageSpec("app_pages/guidance.py", "Guidance", ":material/menu_book:", "guidance"),
+)
+
+
+def page(url_path: str) -> str:
+    """The script path of a page, for st.page_link and st.switch_page."""
+    return next(spec.path for spec in PAGES if spec.url_path == url_path)
+
+
+def navigation() -> st.navigation:
+    return st.navigation(
+        [
+            st.Page(
+                spec.path,
+                title=spec.title,
+                icon=spec.icon,
+                url_path=spec.url_path,
+                default=spec.default,
+            )
+            for spec in PAGES
+        ]
+    )
+
+
+# --- loaders --------------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def _guidance_and_engine(folder: str | None) -> tuple[Guidance, Engine]:
+    guidance = load_guidance(folder)
+    return guidance, Engine(guidance)
+
+
+def guidance_and_engine() -> tuple[Guidance, Engine]:
+    """The guidance set in use and its compiled engine; a readable error page if invalid."""
+    try:
+        return _guidance_and_engine(os.environ.get(GUIDANCE_ENV))
+    except GuidanceError as exc:
+        st.error(
+            "The guidance files could not be loaded, so nothing can be assessed.",
+            icon=":material/error:",
+        )
+        st.write("Fix these problems in the guidance folder, then reload the page:")
+        st.code("\n".join(exc.problems), language=None)
+        st.caption("`python -m greenlight check-guidance` shows the same list from a terminal.")
+        st.stop()
+
+
+@st.cache_resource(show_spinner="Opening the log...")
+def _store(url: str | None):
+    from greenlight.store import UseCaseStore
+
+    store = UseCaseStore(url)
+    if not store.has_productions():
+        from greenlight.demo import seed_demo
+
+        _, engine = guidance_and_engine()
+        seed_demo(store, engine)
+    return store
+
+
+def _database_url() -> str:
+    """The URL the store opens: $GREENLIGHT_DATABASE_URL, secrets.toml or the default file."""
+    from greenlight.store import resolve_database_url
+
+    return resolve_database_url()
+
+
+def database_error_page(exc: BaseException, heading: str) -> None:
+    """The page shown instead of a traceback when the database cannot be used; stops the run."""
+    from greenlight.store import explain
+
+    trouble = explain(exc, _database_url())
+    st.error(heading, icon=":material/database_off:")
+    st.text(trouble.what)
+    st.markdown("**What to do**")
+    st.text(trouble.to_do)
+    st.caption("The error, for whoever looks after the database:")
+    st.code(trouble.detail, language=None)
+    st.stop()
+
+
+def store():
+    """The use-case store (one per process and database); a readable error page if it fails."""
+    try:
+        return _store(_database_url())
+    except Exception as exc:  # any failure to open the database ends here, explained
+        database_error_page(exc, "The use-case log could not be opened.")
+
+
+@contextmanager
+def database_errors() -> Iterator[None]:
+    """Around a page: a database that fails part-way (a server gone, a file damaged or made
+    read-only while the app runs) shows the explained error page, not a traceback."""
+    import sqlalchemy as sa
+
+    try:
+        yield
+    except sa.exc.SQLAlchemyError as exc:
+        database_error_page(exc, "The use-case log could not be used.")
+
+
+def guarded(action: Callable[[], T], *, success: str | None = None) -> T | None:
+    """Run a write; show its error (a person can act on it) instead of a traceback."""
+    import sqlalchemy as sa
+
+    from greenlight.store import StoreError, TransitionError, explain
+
+    try:
+        result = action()
+    except (StoreError, TransitionError, ValueError) as exc:
+        st.error(str(exc), icon=":material/error:")
+        return None
+    except sa.exc.SQLAlchemyError as exc:  # rolled back: the write left nothing behind
+        trouble = explain(exc, _database_url())
+        st.error("Nothing was saved: the database refused the change.", icon=":material/error:")
+        st.text(f"{trouble.what}\n{trouble.to_do}")
+        return None
+    if success:
+        st.session_state[FLASH_KEY] = success  # shown by sidebar() on this run or the next
+    return result
+
+
+def show_flash() -> None:
+    """Toast the message a write left (app.py calls this after the page; sidebar() on a rerun)."""
+    message = st.session_state.pop(FLASH_KEY, None)
+    if message:
+        st.toast(message, icon=":material/check_circle:")
+
+
+# --- session: who and which production --------------------------------------------------------
+
+
+def actor() -> str:
+    """The user's name as typed in the sidebar ('' until given)."""
+    return (st.session_state.get(ACTOR_KEY) or "").strip()
+
+
+def require_actor() -> str | None:
+    """The user's name, or a warning asking for it (every change records who made it)."""
+    name = actor()
+    if not name:
+        st.warning(
+            "Enter your name in the sidebar first: it is recorded with every change.",
+            icon=":material/person:",
+        )
+        return None
+    return name
+
+
+def current_production() -> str | None:
+    return st.session_state.get(PRODUCTION_KEY)
+
+
+def show_in_log(use_id: str) -> None:
+    """Have the log page show this use in full, as this session just saved it: a status the
+    save changed (a re-assessment that reopens an approval) is no warning of a stale form."""
+    st.session_state[LOG_SELECTED_KEY] = use_id
+    st.session_state.pop(LOG_STATUS_DRAWN_KEY, None)
+
+
+def select_production(code: str) -> None:
+    """Make `code` the current production from the next run on (call st.rerun after)."""
+    st.session_state[SELECT_KEY] = code
+
+
+def sidebar(log) -> None:
+    """The shared sidebar: the current production (with create) and the user's name."""
+    show_flash()
+    productions = production_list(log)
+    codes = [p.code for p in productions]
+    names = {
+        p.code: p.name + (" (demo)" if p.is_demo and "demo" not in p.name.lower() else "")
+        for p in productions
+    }
+    # The selectbox's own state is dropped when a page calls st.switch_page after drawing it
+    # (saving a re-assessment goes to the log): the kept copy brings the choice back.
+    chosen = st.session_state.pop(SELECT_KEY, None) or recall(PRODUCTION_KEY)
+    if chosen not in codes:
+        real = [p.code for p in productions if not p.is_demo]
+        chosen = (real or codes or [None])[0]
+    st.session_state[PRODUCTION_KEY] = chosen
+    with st.sidebar:
+        if codes:
+            st.selectbox(
+                "Production",
+                codes,
+                key=PRODUCTION_KEY,
+                format_func=lambda code: f"{names[code]} · {code}",
+                help="New uses are logged to this production; the log and home page show it.",
+            )
+            remember(PRODUCTION_KEY, st.session_state[PRODUCTION_KEY])
+        else:
+            st.info("No production yet: create one below.", icon=":material/movie:")
+        with st.popover("New production", icon=":material/add:", width="stretch"):
+            _new_production_form(log)
+        st.text_input(
+            "Your name",
+            key=ACTOR_KEY,
+            max_chars=120,
+            placeholder="e.g. Sam Rivera, line producer",
+            help="Recorded as the author of every use you log and every change you make.",
+        )
+
+
+def _new_production_form(log) -> None:
+    with st.form("new-production", clear_on_submit=True, border=False):
+        name = st.text_input("Name", max_chars=200, placeholder="The Lighthouse Keeper, season 1")
+        code = st.text_input(
+            "Code", max_chars=32, placeholder="LHK-S1", help="Letters, digits, - and _."
+        )
+        if st.form_submit_button("Create production", type="primary"):
+            who = require_actor()
+            if who:
+                made = guarded(
+                    lambda: log.create_production(code, name, actor=who),
+                    success="Production created",
+                )
+                if made is not None:
+                    select_production(made.code)
+                    st.rerun()

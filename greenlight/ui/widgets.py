@@ -1,0 +1,98 @@
+"""Widgets shared by the pages: level and status badges, guidance section links and the
+outcome card. User text is shown through st.text or widget values, never as Markdown."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from greenlight import workflow
+from greenlight.policy import Assessment, Guidance
+from greenlight.ui.shell import page
+
+# Streamlit's named colours and their hues, for the nearest match to a declared hex colour.
+_HUES = {"red": 0, "orange": 30, "yellow": 50, "green": 140, "blue": 210, "violet": 270}
+
+
+def named_colour(hex_colour: str) -> str:
+    """The Streamlit colour name closest in hue to a hex colour (badges take only names)."""
+    import colorsys
+
+    value = hex_colour.lstrip("#")
+    if len(value) == 3:
+        value = "".join(c * 2 for c in value)
+    r, g, b = (int(value[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    hue, lightness, saturation = colorsys.rgb_to_hls(r, g, b)
+    if saturation < 0.25:
+        return "gray"
+    degrees = hue * 360
+    return min(
+        _HUES, key=lambda name: min(abs(_HUES[name] - degrees), 360 - abs(_HUES[name] - degrees))
+    )
+
+
+def level_icon(guidance: Guidance, level_id: str) -> str:
+    """A coloured Material icon for a level, as Markdown (renders without emoji fonts)."""
+    level = guidance.level(level_id)
+    return f":{named_colour(level.colour)}[:material/{level.icon}:]"
+
+
+def level_badge(guidance: Guidance, level_id: str, container=st) -> None:
+    level = guidance.level(level_id)
+    container.badge(level.label, icon=f":material/{level.icon}:", color=named_colour(level.colour))
+
+
+def status_badge(status_id: str, container=st) -> None:
+    status = workflow.status(status_id)
+    container.badge(
+        status.label, icon=f":material/{status.icon}:", color=named_colour(status.colour)
+    )
+
+
+def section_link(guidance: Guidance, section_id: str, container=st) -> None:
+    """A link to a guidance section (?section=ID); a note if this guidance has no such section."""
+    if section_id not in {s.id for s in guidance.sections}:
+        container.caption(f"Guidance section {section_id} (not in the current guidance)")
+        return
+    section = guidance.section(section_id)
+    container.page_link(
+        page("guidance"),
+        label=f"Guidance: {section.title}",
+        icon=":material/menu_book:",
+        query_params={"section": section_id},
+    )
+
+
+def outcome_card(guidance: Guidance, result: Assessment) -> None:
+    """The level, every reason with its guidance section, next actions, matrix row, gaps."""
+    level = guidance.level(result.level)
+    with st.container(border=True, key="outcome-card"):
+        level_badge(guidance, result.level)
+        st.markdown(f"**{level.meaning}**")
+        row = guidance.matrix_row(result.matrix_row)
+        st.caption(f"Use case matrix: {row.label if row else 'no matching row (other use)'}")
+        if result.reasons:
+            st.markdown(f"**Why** ({len(result.reasons)})")
+            for reason in result.reasons:
+                with st.container(border=False, key=f"reason-{reason.rule}"):
+                    st.markdown(f"{level_icon(guidance, reason.level)} {reason.text}")
+                    section_link(guidance, reason.section)
+        else:
+            st.markdown("**Why**: no rule raised this use above the lowest level.")
+        st.markdown("**Next actions**")
+        st.markdown("\n".join(f"{n}. {action}" for n, action in enumerate(result.actions, start=1)))
+        if result.unanswered:
+            st.warning(
+                f"{len(result.unanswered)} question(s) not answered yet; each counts as the riskier "
+                "answer until you answer it:\n\n"
+                + "\n".join(f"- {guidance.question(qid).label}" for qid in result.unanswered),
+                icon=":material/help:",
+            )
+        readings = [r for r in guidance.readings if r.id in result.readings]
+        if readings:
+            with st.expander("How the guidance was read for this outcome"):
+                for reading in readings:
+                    st.markdown(f"**{' '.join(reading.question.split())}**")
+                    st.markdown(
+                        f"{' '.join(reading.reading.split())} *{' '.join(reading.why.split())}*"
+                    )
+        st.caption(f"Guidance {result.guidance_id} {result.guidance_version}")
