@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import subprocess
@@ -10,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from greenlight.cli import main
 from greenlight.policy import DEFAULT_DIR
+from greenlight.store import UseCaseStore
+from tests.unit.csvio import test_csvio as csv_cases
 
 ROOT = Path(__file__).resolve().parents[2]
 ALT = ROOT / "tests" / "fixtures" / "guidance-alt"
@@ -144,7 +148,7 @@ def test_upgrade_says_each_migration_then_nothing_to_do(tmp_path):
     import sqlalchemy as sa
 
     from greenlight.store.migrations import MIGRATIONS, SCHEMA_VERSION, schema_version
-    from tests.unit.legacy_schema import load_schema_3
+    from tests.unit.store.legacy_schema import load_schema_3
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = sa.create_engine(url, poolclass=sa.NullPool)
@@ -187,3 +191,91 @@ def test_upgrade_of_no_log_creates_one_and_of_a_newer_log_refuses(tmp_path):
     refused = greenlight("upgrade", "--database", url)
     assert refused.returncode == 2 and "newer than this Greenlight" in refused.stderr.decode()
     assert "Traceback" not in refused.stderr.decode()
+
+
+# --- export, import and history, on the CSV tests' fixed log -----------------------------------
+
+
+@pytest.fixture
+def sqlite_store(sqlite_url: str) -> UseCaseStore:
+    store = UseCaseStore(sqlite_url)
+    store.create_production("SM", "Saltmarsh", actor="lead")
+    return store
+
+
+def run_cli(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_export_import_and_history_commands(sqlite_store, tmp_path):
+    csv_cases.fixture_log(sqlite_store)
+    url = sqlite_store.url
+    code, out, err = run_cli("export", "--database", url)
+    assert (code, out, err) == (0, csv_cases.EXPECTED_CSV, "")
+    target = tmp_path / "log.csv"
+    assert run_cli("export", "--production", "SM", "-o", str(target), "--database", url)[0] == 0
+    assert target.read_bytes().decode() == csv_cases.EXPECTED_CSV
+
+    other = url.replace("greenlight.db", "other.db")
+    UseCaseStore(other).create_production("SM", "Saltmarsh", actor="lead")
+    code, out, err = run_cli(
+        "import", str(target), "--production", "SM", "--actor", "Ana", "--database", other
+    )
+    assert (code, err) == (0, "")
+    assert (
+        out
+        == "imported 3 uses into SM, each assessed under guidance netflix-genai-production 2026.11\n"
+    )
+    code, out, err = run_cli("import", str(target), "--production", "SM", "--database", other)
+    assert code == 2 and out == ""
+    assert err.splitlines() == [
+        f"error: {target}: row {n}, column id: use u{n - 1} is already logged; "
+        "remove the row or its id"
+        for n in (2, 3, 4)
+    ] + [f"error: {target}: nothing was imported"]
+
+    code, out, err = run_cli("history", "u2", "--database", other)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == 'u2  =HYPERLINK("http://x")  (SM, approval, approved)'
+    assert "  Ana  created as approved  (imported from " + str(target) + " on " in lines[1]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["export", "--production", "NOPE"], "error: no production with code 'NOPE'"),
+        (["history", "nope"], "error: no logged use with id 'nope'"),
+        (["import", "/no/such.csv", "--production", "SM"], "error: /no/such.csv: cannot read"),
+        (
+            ["import", "{csv}", "--production", "NOPE"],
+            "error: {csv}: row 1: no production with code",
+        ),
+        (["export", "-o", "/no/such/dir/x.csv"], "error: /no/such/dir/x.csv: cannot write"),
+    ],
+)
+def test_commands_fail_with_one_clear_line(sqlite_store, tmp_path, argv, message):
+    path = tmp_path / "uses.csv"
+    path.write_text("title\r\nx\r\n")
+    argv = [arg.format(csv=path) for arg in argv]
+    message = message.format(csv=path)
+    code, out, err = run_cli(*argv, "--database", sqlite_store.url)
+    assert code == 2
+    assert err.startswith(message), err
+    assert all(line.startswith("error: ") for line in err.splitlines()) and out == ""
+    assert "Traceback" not in err
+
+
+def test_a_bad_database_url_is_one_line_not_a_traceback(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "greenlight", "history", "x", "--database", "mysql://u@h/db"],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: unsupported database 'mysql'")
+    assert "Traceback" not in done.stderr

@@ -366,7 +366,7 @@ def test_update_use_records_the_answers_the_assessment_reads_differently(store):
 def test_update_use_under_a_guidance_that_cannot_read_the_old_answers(store):
     """Another guidance set cannot assess the old document: each answer given to one of its
     questions before or after is recorded, as given."""
-    other = Engine(load_guidance(Path(__file__).parents[1] / "fixtures" / "guidance-alt"))
+    other = Engine(load_guidance(Path(__file__).parents[2] / "fixtures" / "guidance-alt"))
     store.create_production("A", "Alpha", actor="lead")
     use = store.log_use("A", answers("low", "Moodboard"), ENGINE, actor="ana")
     agreed = parse_answers(

@@ -21,7 +21,7 @@ from greenlight.store.tables import (
     uses,
 )
 
-ROWS = Path(__file__).resolve().parents[1] / "fixtures" / "schema-3" / "rows.json"
+ROWS = Path(__file__).resolve().parents[2] / "fixtures" / "schema-3" / "rows.json"
 
 
 def _uses_3(old: sa.MetaData) -> sa.Table:

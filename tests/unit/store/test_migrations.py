@@ -25,8 +25,8 @@ from greenlight.store.tables import (
     schema_migrations,
     uses,
 )
-from tests.unit.legacy_schema import fixture_rows, load_schema_3
-from tests.unit.test_store_tally import assert_recounted
+from tests.unit.store.legacy_schema import fixture_rows, load_schema_3
+from tests.unit.store.test_tally import assert_recounted
 
 GUIDANCE = load_guidance()
 ENGINE = Engine(GUIDANCE)

@@ -41,7 +41,7 @@ from greenlight.store.tables import (
     uses,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 GUIDANCE = load_guidance()
 FULL_ROWS = 50_000
 # `make test` kills an import of FAST_ROWS rows (a few seconds each); `make soak` the full

@@ -11,7 +11,7 @@ from greenlight.policy import DEFAULT_DIR, GuidanceError, load_guidance
 from greenlight.policy.answers import parse_answers
 from greenlight.policy.engine import Engine
 
-ALT = Path(__file__).resolve().parent.parent / "fixtures" / "guidance-alt"
+ALT = Path(__file__).resolve().parents[2] / "fixtures" / "guidance-alt"
 G = load_guidance()
 
 

@@ -16,7 +16,7 @@ from greenlight.policy import Guidance, load_guidance
 from greenlight.present import charts
 from greenlight.workflow import STATUSES
 
-ALT_GUIDANCE = Path(__file__).resolve().parents[1] / "fixtures" / "guidance-alt"
+ALT_GUIDANCE = Path(__file__).resolve().parents[2] / "fixtures" / "guidance-alt"
 
 
 @pytest.fixture(scope="module")
