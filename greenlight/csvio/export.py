@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 from greenlight.csvio.format import (
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from greenlight.policy import Guidance
     from greenlight.store import UseCaseStore
 
-Progress = Callable[[int, int], None]
 # Rows fetched at a time: few enough that an export's memory stays a few MB at any size.
 EXPORT_BATCH = 100
 # Answer sets kept rendered during one export, by id: a few MB at most, and room for every

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import IO, TYPE_CHECKING, Any
@@ -32,13 +31,19 @@ from greenlight.policy import (
     stored_answers,
     with_text,
 )
-from greenlight.store import USE_ID_PATTERN, NewUse, NewUses, StoreError, now_utc, paused_gc
+from greenlight.store import (
+    USE_ID_PATTERN,
+    NewUse,
+    NewUses,
+    Progress,
+    StoreError,
+    now_utc,
+    paused_gc,
+)
 
 if TYPE_CHECKING:
     from greenlight.policy import Assessment, Engine, Guidance
     from greenlight.store import UseCaseStore
-
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from greenlight.policy.bounded import BoundedMemo
 from greenlight.policy.model import Guidance, Question
 from greenlight.policy.structure import did_you_mean
 from greenlight.policy.yaml_reader import YamlError, read_yaml
@@ -62,10 +63,13 @@ class _Contract:
     # (question id, value, type) of every allowed answer, as stored documents hold them
     allowed: frozenset[tuple[str, str | bool, type]]
     # Values derived from a set of answers alone (see memo()), kept while the guidance lives.
-    derived: dict[tuple, Any] = field(default_factory=dict, compare=False)
+    derived: BoundedMemo[tuple, Any] = field(
+        default_factory=lambda: BoundedMemo(MAX_DERIVED), compare=False
+    )
 
 
-_contracts: dict[int, tuple[Guidance, _Contract]] = {}
+# Guidance sets are few: a handful of contracts, never an unbounded number.
+_contracts: BoundedMemo[int, tuple[Guidance, _Contract]] = BoundedMemo(16)
 
 
 def contract(guidance: Guidance) -> _Contract:
@@ -85,9 +89,7 @@ def contract(guidance: Guidance) -> _Contract:
         paths=tuple((q.id, q.path) for q in guidance.questions),
         allowed=frozenset((q.id, v, type(v)) for q in guidance.questions for v in q.values),
     )
-    if len(_contracts) > 16:  # guidance sets are few; never let the cache grow unbounded
-        _contracts.clear()
-    _contracts[id(guidance)] = (guidance, built)
+    _contracts.put(id(guidance), (guidance, built))
     return built
 
 
@@ -119,7 +121,7 @@ class Answers:
 
     def to_document(self, guidance: Guidance) -> dict[str, Any]:
         """The nested answers document; only answers actually given, so gaps stay gaps."""
-        part = memo(guidance, "document", self, lambda: build_document(guidance, {}, self.given))
+        part = memo(guidance, "document", self, lambda: answers_part(guidance, self.given))
         # A copy of the remembered groups: a caller may change its document.
         return self.document_with({k: dict(v) if type(v) is dict else v for k, v in part.items()})
 
@@ -142,26 +144,28 @@ def memo(guidance: Guidance, kind: str, answers: Answers, compute):
     key = (kind, answers.provided, tuple(answers.values.items()))
     found = cache.get(key)
     if found is None:
-        if len(cache) >= MAX_DERIVED:
-            cache.clear()
-        found = cache[key] = compute()
+        found = cache.put(key, compute())
     return found
+
+
+def answers_part(guidance: Guidance, answers: Mapping[str, str | bool]) -> dict[str, Any]:
+    """The answers of a document (no free text), nested by group, from answers by question id."""
+    part: dict[str, Any] = {}
+    for qid, path in contract(guidance).paths:
+        if qid not in answers:
+            continue
+        if len(path) == 1:
+            part[path[0]] = answers[qid]
+        else:
+            part.setdefault(path[0], {})[path[1]] = answers[qid]
+    return part
 
 
 def build_document(
     guidance: Guidance, fields: Mapping[str, str], answers: Mapping[str, str | bool]
 ) -> dict[str, Any]:
     """An answers document from free-text fields and answers keyed by question id."""
-    doc: dict[str, Any] = {"title": fields.get("title", "")}
-    doc.update({name: fields[name] for name in FIELD_NAMES[1:] if fields.get(name)})
-    for qid, path in contract(guidance).paths:
-        if qid not in answers:
-            continue
-        if len(path) == 1:
-            doc[path[0]] = answers[qid]
-        else:
-            doc.setdefault(path[0], {})[path[1]] = answers[qid]
-    return doc
+    return document_of(fields, answers_part(guidance, answers))
 
 
 def _answer(q: Question, raw: Any, path: str, problems: list[Problem]) -> str | bool | None:

@@ -19,6 +19,7 @@ from greenlight.policy.answers import (
     stored_answers,
     without_text,
 )
+from greenlight.policy.bounded import BoundedMemo
 from greenlight.policy.conditions import Predicate, compile_condition
 from greenlight.policy.model import Guidance
 
@@ -90,8 +91,8 @@ class Engine:
         self._order = tuple(q.id for q in guidance.questions)
         self._rows = {row.id for row in guidance.matrix}
         self._principles = tuple((q.id, q.rank) for q in guidance.principle_questions)
-        self._memo: dict[tuple, Assessment] = {}
-        self._documents: dict[tuple, tuple[Answers, Assessment]] = {}
+        self._memo: BoundedMemo[tuple, Assessment] = BoundedMemo(MEMO_LIMIT)
+        self._documents: BoundedMemo[tuple, tuple[Answers, Assessment]] = BoundedMemo(MEMO_LIMIT)
 
     def is_shown(self, question_id: str, values: Mapping[str, Any]) -> bool:
         """Whether a question matters for these answers (its shown_when holds, or it has none)."""
@@ -108,11 +109,7 @@ class Engine:
         hit = self._memo.get(key)
         if hit is not None:
             return hit
-        result = self._assess(values, provided)
-        if len(self._memo) >= MEMO_LIMIT:
-            self._memo.clear()
-        self._memo[key] = result
-        return result
+        return self._memo.put(key, self._assess(values, provided))
 
     def assess_document(self, document: Mapping[str, Any]) -> tuple[Answers, Assessment]:
         """Read and assess an answers document as the log stores it; AnswersError if invalid.
@@ -133,9 +130,7 @@ class Engine:
         answers = stored_answers({**without_text(document), "title": "-"}, self.guidance)
         hit = (answers, self.assess(answers))
         if key is not None:
-            if len(self._documents) >= MEMO_LIMIT:
-                self._documents.clear()
-            self._documents[key] = hit
+            self._documents.put(key, hit)
         return hit
 
     def _assess(self, values: Mapping[str, Any], provided: frozenset[str]) -> Assessment:

@@ -31,7 +31,7 @@ from greenlight.store.records import (
     UseRecord,
     UseSummary,
 )
-from greenlight.store.rows import USE_ID_PATTERN, now_utc
+from greenlight.store.rows import USE_ID_PATTERN, Change, Progress, now_utc
 from greenlight.store.use_case_store import UseCaseStore
 from greenlight.workflow import TransitionError
 
@@ -41,12 +41,14 @@ __all__ = [
     "SCHEMA_VERSION",
     "URL_ENV",
     "USE_ID_PATTERN",
+    "Change",
     "HistoryEntry",
     "LoggedReason",
     "NewUse",
     "NewUses",
     "NotFound",
     "Production",
+    "Progress",
     "ReassessResult",
     "SchemaError",
     "StoreConfigError",

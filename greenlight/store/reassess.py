@@ -22,7 +22,14 @@ from greenlight.store import tally as tally
 from greenlight.store.database import bulk_insert, write_transaction
 from greenlight.store.filters import where
 from greenlight.store.records import ReassessResult, UseFilter
-from greenlight.store.rows import AssessedCache, Progress, history_text, now_utc, reopen_note
+from greenlight.store.rows import (
+    AssessedCache,
+    Change,
+    Progress,
+    history_rows,
+    now_utc,
+    reopen_note,
+)
 from greenlight.store.shared import outcome_ids
 from greenlight.store.tables import ANSWERS_OF_USES, answer_sets, productions, use_history, uses
 
@@ -124,7 +131,7 @@ def _plan(
             }
         )
         changes = [
-            (name, old, new, note)
+            Change(name, old, new)
             for name, old, new in (
                 ("level", row.level, assessment.level),
                 ("guidance_id", row.guidance_id, assessment.guidance_id),
@@ -133,26 +140,9 @@ def _plan(
             if old != new
         ]
         if status != row.status:
-            changes.append(
-                (
-                    "status",
-                    row.status,
-                    status,
-                    reopen_note(engine.guidance, row.level, assessment.level),
-                )
-            )
-        plan.history.extend(
-            {
-                "use_id": row.id,
-                "at": now,
-                "actor": actor,
-                "field": name,
-                "old_value": history_text(old),
-                "new_value": history_text(new),
-                "note": text,
-            }
-            for name, old, new, text in changes
-        )
+            reopened = reopen_note(engine.guidance, row.level, assessment.level)
+            changes.append(Change("status", row.status, status, reopened))
+        plan.history.extend(history_rows(row.id, now, actor, changes, note))
         result["checked"] += 1
         result["changed"] += assessment.level != row.level
         result["reopened"] += status != row.status

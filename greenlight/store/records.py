@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from greenlight.policy import FIELD_NAMES
@@ -21,6 +21,11 @@ class NotFound(StoreError, LookupError):
 def utc(value: datetime) -> datetime:
     """An aware UTC datetime from the naive UTC one the database stores."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def week_of(day: date) -> date:
+    """The Monday of the ISO week holding `day`."""
+    return day - timedelta(days=day.weekday())
 
 
 def to_db_time(value: datetime) -> datetime:

@@ -10,15 +10,15 @@ import re
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from greenlight import workflow
-from greenlight.policy import FIELD_NAMES, AnswersError, build_document
-from greenlight.store.records import NewUses, StoreError, to_db_time
+from greenlight.policy import FIELD_NAMES, AnswersError, answers_part
+from greenlight.store.records import NewUses, StoreError, to_db_time, week_of
 from greenlight.store.shared import (
     AnswerSet,
     Outcome,
@@ -36,9 +36,18 @@ CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 USE_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
 INSERT_BATCH = 5000
 
-Progress = Callable[[int, int], None]
-# (field, old, new) or (field, old, new, note): one history row; the note overrides the change's.
-Change = tuple
+Progress = Callable[[int, int], None]  # told (done, total) as a long write goes on
+
+
+@dataclass(frozen=True)
+class Change:
+    """One history row: a field of a use went from `old` to `new`. A note of its own
+    replaces the note of the change it is part of (a reopened approval says why)."""
+
+    field: str
+    old: Any
+    new: Any
+    note: str | None = None
 
 
 def new_use_id() -> str:
@@ -49,11 +58,6 @@ def new_use_id() -> str:
 def now_utc() -> datetime:
     """Now, as the naive UTC datetime the database stores."""
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-def week_start(day: date) -> date:
-    """The Monday of the ISO week holding `day`."""
-    return day - timedelta(days=day.weekday())
 
 
 def clean_actor(actor: str) -> str:
@@ -126,7 +130,7 @@ def _answer_changes(
             or _differs(old_answers.values[qid], after.values[qid])
             or (qid in old_assessment.unanswered) != (qid in assessment.unanswered)
         ):
-            changes.append((qid, old, new))
+            changes.append(Change(qid, old, new))
     return changes
 
 
@@ -142,8 +146,7 @@ class Assessed:
 
 def assessed(answers: Answers, assessment: Assessment, guidance: Guidance) -> Assessed:
     """The Assessed parts of a use with these answers and this assessment."""
-    document = build_document(guidance, {}, answers.given)
-    del document["title"]
+    document = answers_part(guidance, answers.given)
     return Assessed(
         columns={
             "use_case_type": str(answers.values.get(guidance.matrix_question, ""))
@@ -255,7 +258,7 @@ def new_rows(batch: NewUses, parts_of: AssessedCache, actor: str) -> NewRows:
     found["created_at"], found["updated_at"] = created, updated
     days = [at.date() for at in created]
     distinct = set(days)
-    weeks = {day: week_start(day) for day in distinct}
+    weeks = {day: week_of(day) for day in distinct}
     months = {day: day.replace(day=1) for day in distinct}
     found["created_week"] = list(map(weeks.__getitem__, days))
     found["created_month"] = list(map(months.__getitem__, days))
@@ -292,31 +295,30 @@ def new_rows(batch: NewUses, parts_of: AssessedCache, actor: str) -> NewRows:
     )
 
 
+def history_rows(
+    use_id: str, at: datetime, actor: str, changes: Sequence[Change], note: str
+) -> list[dict[str, Any]]:
+    """The use_history rows of a use's changes, each with its own note or the change's."""
+    return [
+        {
+            "use_id": use_id,
+            "at": at,
+            "actor": actor,
+            "field": change.field,
+            "old_value": history_text(change.old),
+            "new_value": history_text(change.new),
+            "note": note if change.note is None else change.note,
+        }
+        for change in changes
+    ]
+
+
 def write_history(
-    conn: Connection,
-    use_id: str,
-    at: datetime,
-    actor: str,
-    changes: list[Change],
-    note: str,
+    conn: Connection, use_id: str, at: datetime, actor: str, changes: list[Change], note: str
 ) -> None:
-    """One history row per change (field, old, new[, note]) of a use, in one statement."""
+    """One history row per change of a use, in one statement."""
     if changes:
-        conn.execute(
-            sa.insert(use_history),
-            [
-                {
-                    "use_id": use_id,
-                    "at": at,
-                    "actor": actor,
-                    "field": change[0],
-                    "old_value": history_text(change[1]),
-                    "new_value": history_text(change[2]),
-                    "note": change[3] if len(change) > 3 else note,
-                }
-                for change in changes
-            ],
-        )
+        conn.execute(sa.insert(use_history), history_rows(use_id, at, actor, changes, note))
 
 
 def reopen_note(guidance: Guidance, old_level: str, new_level: str) -> str:
@@ -347,11 +349,11 @@ def apply_assessment(
     changes: list[Change] = []
     for name in FIELD_NAMES:
         if current[name] != values[name]:
-            changes.append((name, current[name], values[name]))
+            changes.append(Change(name, current[name], values[name]))
     changes.extend(_answer_changes(current["answers"], answers, assessment, engine))
     for name in ("level", "guidance_id", "guidance_version"):
         if current[name] != values[name]:
-            changes.append((name, current[name], values[name]))
+            changes.append(Change(name, current[name], values[name]))
     if (current["guidance_id"], current["guidance_version"]) != (
         values["guidance_id"],
         values["guidance_version"],
@@ -362,5 +364,5 @@ def apply_assessment(
     if target is not None:
         values["status"] = target
         note = reopen_note(guidance, current["level"], values["level"])
-        changes.append(("status", current["status"], target, note))
+        changes.append(Change("status", current["status"], target, note))
     return values, changes

@@ -33,6 +33,7 @@ from greenlight.store.database import (
     insert_columns,
     write_transaction,
 )
+from greenlight.store.records import week_of
 from greenlight.store.shared import OUTCOME_ROWS, Outcome
 from greenlight.store.tables import (
     PRINCIPLES_OF_USES,
@@ -81,11 +82,6 @@ def _sources(table: sa.Table) -> list[sa.ColumnElement[Any]]:
 def _from(table: sa.Table):
     child = _CHILD.get(table)
     return uses if child is None else _JOINED[child]
-
-
-def week_of(day: date) -> date:
-    """The Monday of the ISO week holding `day`."""
-    return day - timedelta(days=day.weekday())
 
 
 def period_start(day: date) -> date:

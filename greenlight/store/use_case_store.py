@@ -50,6 +50,7 @@ from greenlight.store.records import (
 from greenlight.store.rows import (
     INSERT_BATCH,
     AssessedCache,
+    Change,
     NewRows,
     Progress,
     apply_assessment,
@@ -270,9 +271,9 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
             workflow.check_transition(
                 current["status"], status, level=current["level"], approval_ref=ref
             )
-            changes = [("status", current["status"], status)]
+            changes = [Change("status", current["status"], status)]
             if ref != current["approval_ref"]:
-                changes.append(("approval_ref", current["approval_ref"], ref))
+                changes.append(Change("approval_ref", current["approval_ref"], ref))
             self._write(conn, current, actor, changes, note, at, status=status, approval_ref=ref)
         return self.get_use(use_id)
 
@@ -284,7 +285,7 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
             current = self._lock_use(conn, use_id)
             workflow.check_state(current["status"], current["level"], ref)
             if ref != current["approval_ref"]:
-                changes = [("approval_ref", current["approval_ref"], ref)]
+                changes = [Change("approval_ref", current["approval_ref"], ref)]
                 self._write(conn, current, actor, changes, note, None, approval_ref=ref)
         return self.get_use(use_id)
 
@@ -303,7 +304,7 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
             if bool(current["archived"]) == archived:
                 state = "archived" if archived else "in the log (not archived)"
                 raise StoreError(f"use {use_id} is already {state}")
-            changes = [("archived", bool(current["archived"]), archived)]
+            changes = [Change("archived", bool(current["archived"]), archived)]
             self._write(conn, current, actor, changes, note, None, archived=archived)
         return self.get_use(use_id)
 
