@@ -22,22 +22,14 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from greenlight.policy import PRINCIPLES_GROUP
 from greenlight.policy.answers import parse_answers, without_text
 from greenlight.policy.engine import Engine
-from greenlight.store import UseCaseStore
+from greenlight.store import UseCaseStore, shared
 from greenlight.store import tally as tally
 from greenlight.store.database import write_transaction
-from greenlight.store.rows import PRINCIPLES_GROUP
-from greenlight.store.shared import (
-    AnswerSet,
-    Outcome,
-    answer_set_ids,
-    answer_set_of,
-    outcome_ids,
-    outcome_of,
-)
+from greenlight.store.migrations import SCHEMA_VERSION
 from greenlight.store.tables import (
-    SCHEMA_VERSION,
     level_tally,
     principle_tally,
     productions,
@@ -85,13 +77,13 @@ TITLES = ("Moodboards", "Previs", "Temp voice", "Poster concept", "Clean-up", "S
 class Profile:
     """One assessed set of answers: what every use drawn from it stores besides its free text."""
 
-    answer_set: AnswerSet  # the answers document less its free text
+    answer_set: shared.AnswerSet  # the answers document less its free text
     use_case_type: str
     level: str
     level_rank: int
     reason_rules: str
     matrix_row: str | None
-    outcome: Outcome
+    outcome: shared.Outcome
 
 
 def _random_answers(rng: random.Random, guidance) -> dict:
@@ -120,21 +112,16 @@ def profiles(engine: Engine, rng: random.Random, count: int = PROFILES) -> list[
         answers = parse_answers({"title": "x", **_random_answers(rng, guidance)}, guidance)
         assessment = engine.assess(answers)
         document = without_text(answers.to_document(guidance))
-        principles = tuple(
-            (q.id, str(answers.values[q.id]))
-            for q in guidance.questions
-            if q.group == PRINCIPLES_GROUP and q.ordered and q.rank(answers.values[q.id]) > 0
-        )
         found.append(
             Profile(
-                answer_set=answer_set_of(document),
+                answer_set=shared.answer_set_of(document),
                 use_case_type=str(answers.values.get(guidance.matrix_question, "")),
                 level=assessment.level,
                 level_rank=guidance.level(assessment.level).rank,
                 reason_rules=";".join(assessment.rule_ids),
                 matrix_row=assessment.matrix_row,
-                outcome=outcome_of(
-                    [(r.rule, r.level, r.section) for r in assessment.reasons], principles
+                outcome=shared.outcome_of(
+                    [(r.rule, r.level, r.section) for r in assessment.reasons], assessment.concerns
                 ),
             )
         )
@@ -384,8 +371,8 @@ def fill(store: UseCaseStore, engine: Engine, n: int, check: bool = False) -> fl
     rng = random.Random(SEED)
     pool = profiles(engine, rng)
     with write_transaction(store.engine) as conn:
-        set_ids = answer_set_ids(conn, (profile.answer_set for profile in pool))
-        ids = outcome_ids(conn, (profile.outcome for profile in pool))
+        set_ids = shared.answer_set_ids(conn, (profile.answer_set for profile in pool))
+        ids = shared.outcome_ids(conn, (profile.outcome for profile in pool))
     rows = batches(engine, n, rng, pool, set_ids, ids)
     keys = (_fill_sqlite if store.dialect == "sqlite" else _fill_postgres)(store, rows)
     with store.engine.begin() as conn:

@@ -15,15 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from greenlight.policy import without_text
+from greenlight.store import shared
 from greenlight.store.database import write_transaction
-from greenlight.store.shared import (
-    AnswerSet,
-    Outcome,
-    answer_set_ids,
-    answer_set_of,
-    outcome_ids,
-    outcome_of,
-)
 from greenlight.store.tables import (
     DATA_COUNTER,
     PRODUCTION_LISTING,
@@ -197,8 +190,8 @@ def _rows_by_use(conn: Connection, table: sa.Table, columns, order, lo: str, hi:
 
 def _point_uses(conn: Connection, column: sa.Column, found_in, ids_of) -> None:
     """Add `column` to `uses` (a reference to what uses share) and set it on every use, a
-    batch of use ids at a time: found_in(conn, batch) gives each one's shared row (an Outcome
-    or an AnswerSet) by use id, ids_of(conn, rows) stores them and gives their ids by key."""
+    batch of use ids at a time: found_in(conn, batch) gives each one's shared row (an shared.Outcome
+    or an shared.AnswerSet) by use id, ids_of(conn, rows) stores them and gives their ids by key."""
     (reference,) = column.foreign_keys
     kind = column.type.compile(dialect=conn.dialect)
     conn.exec_driver_sql(
@@ -216,12 +209,13 @@ def _point_uses(conn: Connection, column: sa.Column, found_in, ids_of) -> None:
         )
 
 
-def _outcomes_of(conn: Connection, batch: list[str]) -> dict[str, Outcome]:
+def _outcomes_of(conn: Connection, batch: list[str]) -> dict[str, shared.Outcome]:
     lo, hi = batch[0], batch[-1]
     reasons = _rows_by_use(conn, _use_reasons, ("rule", "level", "section"), ("position",), lo, hi)
     principles = _rows_by_use(conn, _use_principles, ("question_id", "answer"), (), lo, hi)
     return {
-        use_id: outcome_of(reasons.get(use_id, ()), principles.get(use_id, ())) for use_id in batch
+        use_id: shared.outcome_of(reasons.get(use_id, ()), principles.get(use_id, ()))
+        for use_id in batch
     }
 
 
@@ -230,7 +224,7 @@ def move_to_outcomes(conn: Connection) -> None:
     use_reasons and use_principles rows, then drop those tables."""
     for table in (outcomes, outcome_reasons, outcome_principles):
         table.create(conn)
-    _point_uses(conn, uses.c.outcome_id, _outcomes_of, outcome_ids)
+    _point_uses(conn, uses.c.outcome_id, _outcomes_of, shared.outcome_ids)
     for table in (_use_reasons, _use_principles):
         table.drop(conn)
 
@@ -257,12 +251,12 @@ def move_to_answer_sets(conn: Connection) -> None:
                 f"{sqlite3.sqlite_version}: run Greenlight with a newer Python"
             )
     answer_sets.create(conn)
-    _point_uses(conn, uses.c.answer_set_id, _answer_sets_of, answer_set_ids)
+    _point_uses(conn, uses.c.answer_set_id, _answer_sets_of, shared.answer_set_ids)
     conn.exec_driver_sql("ALTER TABLE uses DROP COLUMN answers")
 
 
-def _answer_sets_of(conn: Connection, batch: list[str]) -> dict[str, AnswerSet]:
+def _answer_sets_of(conn: Connection, batch: list[str]) -> dict[str, shared.AnswerSet]:
     query = sa.select(_uses_4.c.id, _uses_4.c.answers).where(
         _uses_4.c.id >= batch[0], _uses_4.c.id <= batch[-1]
     )
-    return {use_id: answer_set_of(without_text(doc)) for use_id, doc in conn.execute(query)}
+    return {use_id: shared.answer_set_of(without_text(doc)) for use_id, doc in conn.execute(query)}

@@ -1,0 +1,53 @@
+"""Productions: creating, listing and removing the demo."""
+
+from __future__ import annotations
+
+import pytest
+
+from greenlight.store import (
+    NotFound,
+    StoreError,
+    UseFilter,
+)
+from tests.unit.store.fixture_log import ENGINE, answers
+
+
+def test_productions(store):
+    assert not store.has_productions()
+    made = store.create_production("S1", "  Saltmarsh   season 1 ", actor="lead")
+    assert (made.code, made.name, made.is_demo, made.created_by) == (
+        "S1",
+        "Saltmarsh season 1",
+        False,
+        "lead",
+    )
+    assert store.has_productions()
+    store.create_production("DEMO", "A demo", actor="lead", is_demo=True)
+    store.create_production("AB", "Another", actor="lead")
+    assert [p.code for p in store.list_productions()] == ["AB", "S1", "DEMO"]
+    with pytest.raises(StoreError, match="already exists"):
+        store.create_production("S1", "Again", actor="lead")
+    with pytest.raises(StoreError, match="production code 'a b'"):
+        store.create_production("a b", "Spaces", actor="lead")
+    with pytest.raises(StoreError, match="production name"):
+        store.create_production("OK", "  ", actor="lead")
+    with pytest.raises(StoreError, match="actor's name is empty"):
+        store.create_production("OK", "Fine", actor=" ")
+    with pytest.raises(NotFound, match="no production with code 'ZZ'"):
+        store.get_production("ZZ")
+
+
+def test_only_demo_productions_can_be_removed(store):
+    store.create_production("REAL", "Real", actor="lead")
+    store.create_production("DEMO", "Demo", actor="lead", is_demo=True)
+    store.log_use("REAL", answers("low"), ENGINE, actor="ana")
+    demo_use = store.log_use("DEMO", answers("low"), ENGINE, actor="ana")
+    store.set_status(demo_use.id, "submitted", actor="ana")
+    demo_version = store.data_version(["DEMO"])
+    assert store.remove_demo_productions() == 1
+    assert [p.code for p in store.list_productions()] == ["REAL"]
+    assert store.count_uses(UseFilter(archived=None)) == 1
+    with pytest.raises(NotFound):
+        store.history(demo_use.id)
+    assert store.data_version(["DEMO"]) > demo_version  # caches of the demo see it go
+    assert store.remove_demo_productions() == 0
