@@ -23,6 +23,7 @@ from greenlight.policy.answers import parse_answers
 from greenlight.policy.engine import Engine
 from greenlight.store import NewUse, UseCaseStore, UseFilter
 from greenlight.store.tables import DATA_COUNTER, REASONS_OF_USES, counters, use_history, uses
+from tests.unit.samples import CLEAR
 
 GUIDANCE = load_guidance()
 ENGINE = Engine(GUIDANCE)
@@ -31,16 +32,6 @@ PER_THREAD = 500
 # One use in LOG_USE_EVERY goes through log_use (which reads the record back); the rest
 # through insert_uses: both are one write transaction per use.
 LOG_USE_EVERY = 5
-CLEAR = dict.fromkeys(
-    (
-        "outputs_original",
-        "no_training_on_inputs",
-        "enterprise_environment",
-        "temporary_only",
-        "no_performance_replacement",
-    ),
-    "yes",
-)
 SAFE = {"tool_tier": "enterprise", "final_deliverable": False}
 DOCUMENTS = {
     "low": {"use_case_type": "ideation", "principles": CLEAR, "context": SAFE},

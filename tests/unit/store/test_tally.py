@@ -22,19 +22,10 @@ from greenlight.store.database import _STAGED_UPSERT_ROWS
 from greenlight.store.records import NewUse, NewUses
 from greenlight.store.rows import AssessedCache, new_rows
 from greenlight.store.tally import period_end, period_start
+from tests.unit.samples import CLEAR
 
 GUIDANCE = load_guidance()
 ENGINE = Engine(GUIDANCE)
-CLEAR = dict.fromkeys(
-    (
-        "outputs_original",
-        "no_training_on_inputs",
-        "enterprise_environment",
-        "temporary_only",
-        "no_performance_replacement",
-    ),
-    "yes",
-)
 DOCS = [
     {"use_case_type": "ideation", "principles": CLEAR, "context": {"tool_tier": "enterprise"}},
     {"use_case_type": "ideation", "principles": {**CLEAR, "temporary_only": "unsure"}},
