@@ -1,14 +1,14 @@
 """What people read and look at: the log's tables, the escalation request, guidance search,
 and the overview's charts.
 
-`charts` (Altair) is imported on first use, not with this package: the pages that never draw a
-chart do not pay for Altair at start-up.
+The tables (pandas) and the charts (Altair) load on first use, not with this package: a page
+that shows neither, such as the home page or the self-assessment, does not pay for them.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from greenlight.present.documents import (
     AnswerRow,
@@ -18,16 +18,25 @@ from greenlight.present.documents import (
     file_slug,
 )
 from greenlight.present.guidance_search import matching_sections, section_text
-from greenlight.present.tables import (
-    field_rows,
-    history_table,
-    level_label,
-    log_table,
-    reason_text,
-)
 
 if TYPE_CHECKING:
     from greenlight.present import charts
+    from greenlight.present.tables import (
+        field_rows,
+        history_table,
+        level_label,
+        log_table,
+        reason_text,
+    )
+
+# Names offered here whose modules load on first use: name -> (module, attribute or None).
+_ON_FIRST_USE = {
+    "charts": ("greenlight.present.charts", None),
+    **{
+        name: ("greenlight.present.tables", name)
+        for name in ("field_rows", "history_table", "level_label", "log_table", "reason_text")
+    },
+}
 
 __all__ = [
     "AnswerRow",
@@ -46,7 +55,9 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    if name == "charts":
-        return importlib.import_module("greenlight.present.charts")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+def __getattr__(name: str) -> Any:
+    if name not in _ON_FIRST_USE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module_name, attribute = _ON_FIRST_USE[name]
+    module = importlib.import_module(module_name)
+    return module if attribute is None else getattr(module, attribute)
