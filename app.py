@@ -7,7 +7,7 @@ import streamlit as st
 from greenlight import ui
 
 # Our own icon file, sent inline: an emoji page icon makes Streamlit load its emoji catalogue
-# (0.17 s of the first page view) and a Material one has browsers fetch it from a font CDN.
+# on the first page view, and a Material one has browsers fetch it from a font CDN.
 st.set_page_config(
     page_title="Greenlight",
     page_icon=Path(__file__).parent / "assets" / "favicon.svg",

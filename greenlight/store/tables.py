@@ -42,7 +42,7 @@ _BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 class _Json(sa.types.TypeDecorator):
     """JSON; JSONB on PostgreSQL. A decorator rather than with_variant(JSONB()), so the
-    PostgreSQL dialect is imported only where it is used (40 ms of a SQLite app's start)."""
+    PostgreSQL dialect is imported only where it is used, never by a SQLite app's start."""
 
     impl = sa.JSON
     cache_ok = True
@@ -275,8 +275,8 @@ TALLIES: tuple[sa.Table, ...] = tuple(
 def _create_index(create: CreateIndex, compiler, **kw) -> str:
     """CREATE INDEX, with `WHERE <info["where"]>` for a partial index: SQLite and PostgreSQL
     write it the same way. Declared in `info` rather than as sqlite_where= and
-    postgresql_where=, because naming a dialect's option loads that dialect: the PostgreSQL
-    one took 30-60 ms of every SQLite start (python -X importtime)."""
+    postgresql_where=, because naming a dialect's option loads that dialect, and a SQLite
+    app should not pay for loading PostgreSQL's at every start."""
     sql = compiler.visit_create_index(create, **kw)
     where = create.element.info.get("where")
     if where is None:
