@@ -116,6 +116,8 @@ class Answers:
     fields: Mapping[str, str]
     values: Mapping[str, str | bool]
     provided: frozenset[str] = field(default_factory=frozenset)
+    # What the reader did that the writer should know: an old key read as its new question.
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     def to_document(self, guidance: Guidance) -> dict[str, Any]:
         """The nested answers document; only answers actually given, so gaps stay gaps."""
@@ -207,8 +209,8 @@ def _show(value: Any) -> str:
 def _text(name: str, raw: Any, spec: Field, problems: list[Problem]) -> str:
     if raw is None:
         raw = ""
-    elif isinstance(raw, int) and not isinstance(raw, bool):
-        raw = str(raw)  # an unquoted scene number such as 12
+    elif isinstance(raw, int) and not isinstance(raw, bool) and not spec.required:
+        raw = str(raw)  # an unquoted scene number such as 12 (a title is always text)
     if not isinstance(raw, str):
         problems.append(Problem(name, f"expected text, not {_show(raw)}"))
         return ""
@@ -234,6 +236,9 @@ def parse_answers(document: Any, guidance: Guidance) -> Answers:
     values: dict[str, str | bool] = dict(c.defaults)
     provided: set[str] = set()
 
+    notes: list[str] = []
+    aliases = {alias.old: alias for alias in guidance.aliases}
+
     def take(q: Question, raw: Any) -> None:
         if raw is None:
             return  # an explicit empty answer counts as missing
@@ -242,8 +247,26 @@ def parse_answers(document: Any, guidance: Guidance) -> Answers:
             values[q.id] = value
             provided.add(q.id)
 
+    def take_alias(old: str, raw: Any) -> None:
+        """An answer under a key an older version used, read as its new question."""
+        alias = aliases[old]
+        if raw is None:
+            return
+        if raw in ("yes", "no"):
+            raw = raw == "yes"
+        for before, after in alias.map:
+            if raw == before and type(raw) is type(before):
+                notes.append(f"{old}: {alias.note}")
+                if after is not None and alias.new not in provided:
+                    take(guidance.question(alias.new), after)
+                return
+        choices = ", ".join(str(before).lower() for before, _ in alias.map)
+        problems.append(Problem(old, f"{_show(raw)} is not one of {choices}"))
+
     for key, raw in document.items():
-        if not isinstance(key, str) or key not in known:
+        if isinstance(key, str) and key in aliases:
+            take_alias(key, raw)
+        elif not isinstance(key, str) or key not in known:
             problems.append(
                 Problem(
                     path_part(key),
@@ -261,6 +284,9 @@ def parse_answers(document: Any, guidance: Guidance) -> Answers:
             members = c.members[key]
             for sub, answer in raw.items():
                 q = members.get(sub) if isinstance(sub, str) else None
+                if q is None and isinstance(sub, str) and f"{key}.{sub}" in aliases:
+                    take_alias(f"{key}.{sub}", answer)
+                    continue
                 if q is None:
                     problems.append(
                         Problem(
@@ -284,6 +310,7 @@ def parse_answers(document: Any, guidance: Guidance) -> Answers:
         fields=MappingProxyType(fields),
         values=MappingProxyType(values),
         provided=frozenset(provided),
+        notes=tuple(notes),
     )
 
 
@@ -421,13 +448,21 @@ def load_answers(source: str | bytes, guidance: Guidance) -> Answers:
     text = source
     if text.lstrip().startswith(("{", "[")):
         try:
-            document = json.loads(text)
+            document = json.loads(text, object_pairs_hook=_Pairs.of)
         except json.JSONDecodeError as exc:
             raise AnswersError(
                 [Problem("", f"line {exc.lineno}: not valid JSON: {exc.msg}")]
             ) from None
         except RecursionError:
             raise AnswersError([Problem("", "the JSON is nested too deeply")]) from None
+        try:
+            twice = list(_Pairs.duplicates(document, ""))
+        except RecursionError:
+            raise AnswersError([Problem("", "the JSON is nested too deeply")]) from None
+        if twice:
+            raise AnswersError(
+                [Problem(path, "appears twice; keep one answer") for path in twice[:MAX_PROBLEMS]]
+            )
     else:
         try:
             document = read_yaml(text, max_aliases=MAX_ALIASES)
@@ -435,6 +470,39 @@ def load_answers(source: str | bytes, guidance: Guidance) -> Answers:
             where = f"line {exc.line}: " if exc.line else ""
             raise AnswersError([Problem("", f"{where}{exc.message}")]) from None
     return parse_answers(document, guidance)
+
+
+class _Pairs(dict):
+    """A JSON object that remembers the keys it was given more than once (json.loads keeps
+    the last silently, which could lower a level; YAML refuses them, and so does this)."""
+
+    twice: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, pairs: list[tuple[str, Any]]) -> _Pairs:
+        made = cls(pairs)
+        if len(made) != len(pairs):
+            seen: set[str] = set()
+            made.twice = tuple(k for k, _ in pairs if k in seen or seen.add(k))
+        return made
+
+    @staticmethod
+    def duplicates(node: Any, path: str):
+        """The path of every key given twice, anywhere in a parsed JSON document."""
+        items = (
+            node.items()
+            if isinstance(node, dict)
+            else enumerate(node)
+            if isinstance(node, list)
+            else ()
+        )
+        for key in getattr(node, "twice", ()):
+            yield f"{path}.{path_part(key)}" if path else path_part(key)
+        for key, value in items:
+            if isinstance(value, dict | list):
+                yield from _Pairs.duplicates(
+                    value, f"{path}.{path_part(key)}" if path else path_part(key)
+                )
 
 
 def dump_answers(answers: Answers, guidance: Guidance) -> str:

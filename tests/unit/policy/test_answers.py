@@ -89,7 +89,7 @@ INVALID = {
             "involves.digital_replicas: unknown question (did you mean 'digital_replica'?); allowed: "
             "copyrighted_reference, digital_replica, key_creative_element, misleading_content, "
             "performance_alteration, personal_data_input, proprietary_material_input, "
-            "public_figure_likeness, union_work_impact, unowned_training_data"
+            "public_figure_likeness, talent_model_reuse, union_work_impact, unowned_training_data"
         ],
     ),
     "unknown value": (
