@@ -56,6 +56,9 @@ class Assessment:
     # The rows of the matrix the answers fit, when they contradict the chosen row (else ()).
     fitting_rows: tuple[str, ...] = ()
     row_contradicted: bool = False
+    # Questions that do not apply to these answers (their shown_when fails): left out of
+    # what is shown about the use, as they are out of the outcome.
+    not_applicable: tuple[str, ...] = ()
 
     @property
     def rule_ids(self) -> tuple[str, ...]:
@@ -243,4 +246,5 @@ class Engine:
             if contradicted
             else (),
             row_contradicted=contradicted,
+            not_applicable=tuple(qid for qid, test in self._shown.items() if not test(counted)),
         )

@@ -378,6 +378,7 @@ def test_actions_start_with_the_level_and_are_not_repeated():
 def test_context_questions_are_unanswered_only_where_they_matter():
     doc = {
         "title": "t",
+        "principles": CLEAR_PRINCIPLES,
         "involves": {"digital_replica": True},
         "context": {"final_deliverable": False},
     }
