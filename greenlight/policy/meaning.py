@@ -56,6 +56,7 @@ def check_meaning(g: Guidance) -> list[str]:
     for q in g.questions:
         problems.extend(_check_question(q, sections, groups, ref))
     used: set[str] = set()
+    rank = {level.id: level.rank for level in g.levels}
     for rule in g.rules:
         ref(rule.origin, f"rule {rule.id}: level", rule.level, levels)
         ref(rule.origin, f"rule {rule.id}: section", rule.section, sections)
@@ -64,10 +65,10 @@ def check_meaning(g: Guidance) -> list[str]:
             # A rule at the lowest level never raises the level, so it may switch off freely.
             problems.extend(_check_monotonic(rule, questions))
         used |= questions_of(rule.when)
-        rank = {level.id: level.rank for level in g.levels}
         for other in rule.supersedes:
             ref(rule.origin, f"rule {rule.id}: supersedes rule", other, rules)
-            if other in rules and rank.get(g.rule(other).level, 0) > rank.get(rule.level, 0):
+            mine, theirs = rank.get(rule.level), rank.get(g.rule(other).level, -1)
+            if other in rules and mine is not None and theirs > mine:
                 problems.append(
                     f"{rule.origin}: rule {rule.id} supersedes {other}, whose level is higher; "
                     "a reason may only stand in for one at its level or below"

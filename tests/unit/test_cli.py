@@ -31,6 +31,7 @@ principles:
 context:
   final_deliverable: false
   tool_tier: enterprise
+  vendor_pipeline: false
 """
 
 
@@ -52,7 +53,7 @@ def test_assess_json_from_stdin():
     assert result["level"] == "low"
     assert result["reasons"] == [] and result["unanswered"] == []
     assert result["matrix_row"] == "ideation"
-    assert result["guidance"] == {"id": "netflix-genai-production", "version": "2026.11"}
+    assert result["guidance"] == {"id": "netflix-genai-production", "version": "2026.12"}
     assert result["actions"]
 
 
@@ -66,7 +67,7 @@ def test_assess_readable_summary_from_a_file(tmp_path):
         "Season 2 look moodboard",
         "Level: ESCALATE - Talk to your studio contact before you go ahead; written approval may be needed.",
     ]
-    assert "(principle-4-temporary; section guiding-principles)" in out
+    assert "(principle-4-unsure; section guiding-principles)" in out
 
 
 def test_assess_exits_2_with_one_line_per_problem_and_no_traceback():
@@ -109,7 +110,7 @@ def test_assess_missing_file():
 
 def test_check_guidance_valid_default_and_alternative():
     done = greenlight("check-guidance")
-    assert done.returncode == 0 and b"valid - netflix-genai-production 2026.11" in done.stdout
+    assert done.returncode == 0 and b"valid - netflix-genai-production 2026.12" in done.stdout
     done = greenlight("check-guidance", str(ALT))
     assert done.returncode == 0 and b"acme-pictures-ai 0.3" in done.stdout
 
@@ -226,7 +227,7 @@ def test_export_import_and_history_commands(sqlite_store, tmp_path):
     assert (code, err) == (0, "")
     assert (
         out
-        == "imported 3 uses into SM, each assessed under guidance netflix-genai-production 2026.11\n"
+        == "imported 3 uses into SM, each assessed under guidance netflix-genai-production 2026.12\n"
     )
     code, out, err = run_cli("import", str(target), "--production", "SM", "--database", other)
     assert code == 2 and out == ""

@@ -41,7 +41,7 @@ CLEAR = dict.fromkeys(
     ),
     "yes",
 )
-SAFE = {"tool_tier": "enterprise", "final_deliverable": False}
+SAFE = {"tool_tier": "enterprise", "final_deliverable": False, "vendor_pipeline": False}
 DOCUMENTS = {
     "low": {"use_case_type": "ideation", "principles": CLEAR, "context": SAFE},
     "escalate": {

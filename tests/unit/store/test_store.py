@@ -37,17 +37,17 @@ from tests.unit.samples import CLEAR
 
 GUIDANCE = load_guidance()
 ENGINE = Engine(GUIDANCE)
-SAFE_CONTEXT = {"tool_tier": "enterprise", "final_deliverable": False}
+SAFE_CONTEXT = {"tool_tier": "enterprise", "final_deliverable": False, "vendor_pipeline": False}
 KINDS = {
     # level low, no reasons
     "low": {"use_case_type": "ideation", "principles": CLEAR, "context": SAFE_CONTEXT},
-    # level escalate: principle-3-enterprise
+    # level escalate: principle-3-unsure
     "escalate": {
         "use_case_type": "ideation",
         "principles": {**CLEAR, "enterprise_environment": "unsure"},
         "context": SAFE_CONTEXT,
     },
-    # level approval: key-creative-element, matrix-key-visual
+    # level approval: key-creative-element
     "approval": {
         "use_case_type": "key_visual",
         "principles": CLEAR,
@@ -237,7 +237,7 @@ def test_log_use_assesses_and_records_everything(store):
     given = answers("approval", "Creature", department="Art", tool="Gen", scene="Ep 1")
     record = store.log_use("A", given, ENGINE, actor="ana", note="first pass", at=at(1, 13))
     assert record.level == "approval"
-    assert record.rule_ids == ("key-creative-element", "matrix-key-visual")
+    assert record.rule_ids == ("key-creative-element",)
     assert record.reasons[0].section == "written-approval.creative-output"
     assert (record.matrix_row, record.use_case_type) == ("key_visual", "key_visual")
     assert (record.guidance_id, record.guidance_version) == (GUIDANCE.id, GUIDANCE.version)
@@ -318,7 +318,7 @@ def test_update_use_records_each_change_and_reopens_a_raised_approval(store):
     ]
     assert {h.actor for h in store.history(use.id)[3:]} == {"bob"}
     counts = store.counts_by_reason(UseFilter(productions=("A",)))
-    assert rows(counts[["rule", "uses"]]) == [("key-creative-element", 1), ("matrix-key-visual", 1)]
+    assert rows(counts[["rule", "uses"]]) == [("key-creative-element", 1)]
 
 
 def test_update_use_records_the_answers_the_assessment_reads_differently(store):
@@ -338,7 +338,11 @@ def test_update_use_records_the_answers_the_assessment_reads_differently(store):
             "use_case_type": "ideation",
             "principles": CLEAR,
             "involves": unticked,
-            "context": {"tool_tier": "no_training_terms", "final_deliverable": False},
+            "context": {
+                "tool_tier": "no_training_terms",
+                "final_deliverable": False,
+                "vendor_pipeline": False,
+            },
         },
         GUIDANCE,
     )
@@ -347,7 +351,7 @@ def test_update_use_records_the_answers_the_assessment_reads_differently(store):
         ("context.on_screen", "story_relevant", None),
         ("context.tool_tier", "enterprise", "no_training_terms"),
     ]
-    # Ticking a box brings questions into view (talent consent, customary alteration); left
+    # Ticking a box brings questions into view (talent consent, alteration kind); left
     # unanswered they count as unanswered now, but the box is the change.
     altered = as_the_form_sends.to_document(GUIDANCE)
     altered["involves"] = {**unticked, "performance_alteration": True}
@@ -498,7 +502,7 @@ def test_archive_and_restore(store):
 
 def test_reassess_under_newer_guidance_keeps_the_old_level(store, newer_engine):
     store.create_production("A", "Alpha", actor="lead")
-    unknown_tool = {**KINDS["low"], "context": {"tool_tier": "unknown"}}
+    unknown_tool = {**KINDS["low"], "context": {**SAFE_CONTEXT, "tool_tier": "unknown"}}
     doc = {"title": "Chat summaries", **unknown_tool}
     risky = store.log_use("A", parse_answers(doc, GUIDANCE), ENGINE, actor="ana")
     assert risky.level == "escalate"
@@ -510,15 +514,16 @@ def test_reassess_under_newer_guidance_keeps_the_old_level(store, newer_engine):
         newer_engine, actor="admin", progress=lambda d, t: progress.append((d, t))
     )
     assert (result.checked, result.level_changed, result.reopened, result.problems) == (2, 1, 1, ())
+    assert (result.raised, result.unreadable) == (1, ())
     assert progress[-1] == (2, 2)
     after = store.get_use(risky.id)
     assert (after.level, after.previous_level) == ("approval", "escalate")
-    assert (after.guidance_version, after.previous_guidance_version) == ("2099.1", "2026.11")
+    assert (after.guidance_version, after.previous_guidance_version) == ("2099.1", "2026.12")
     assert after.status == "submitted"
     note = "re-assessed under guidance netflix-genai-production 2099.1"
     assert [(h.field, h.old, h.new, h.note) for h in store.history(risky.id)[3:]] == [
         ("level", "escalate", "approval", note),
-        ("guidance_version", "2026.11", "2099.1", note),
+        ("guidance_version", "2026.12", "2099.1", note),
         (
             "status",
             "approved",
@@ -530,7 +535,7 @@ def test_reassess_under_newer_guidance_keeps_the_old_level(store, newer_engine):
     assert (same.level, same.previous_level, same.previous_guidance_version) == (
         "low",
         "low",
-        "2026.11",
+        "2026.12",
     )
     assert store.reassess(newer_engine, actor="admin").checked == 0
 
@@ -581,8 +586,7 @@ def test_overview_counts_are_exact(store):
     ]
     assert rows(store.counts_by_reason(everything)) == [
         ("key-creative-element", "approval", "written-approval.creative-output", 3),
-        ("matrix-key-visual", "approval", "use-case-matrix", 3),
-        ("principle-3-enterprise", "escalate", "guiding-principles", 2),
+        ("principle-3-unsure", "escalate", "guiding-principles", 2),
     ]
     assert rows(store.principle_concerns(everything)) == [
         ("principles.enterprise_environment", "unsure", 2)
