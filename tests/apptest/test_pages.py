@@ -254,7 +254,22 @@ def test_filters_narrow_the_log_and_the_overview(app, db_url):
     store = UseCaseStore(db_url)
     store.log_use(
         "TST",
-        parse_answers({"title": "Moodboard", "department": "Art"}, GUIDANCE),
+        parse_answers(
+            {
+                "title": "Moodboard",
+                "department": "Art",
+                "use_case_type": "ideation",
+                "principles": dict.fromkeys(
+                    (q.path[1] for q in GUIDANCE.principle_questions), "yes"
+                ),
+                "context": {
+                    "final_deliverable": False,
+                    "tool_tier": "enterprise",
+                    "vendor_pipeline": False,
+                },
+            },
+            GUIDANCE,
+        ),
         ENGINE,
         actor="x",
     )
