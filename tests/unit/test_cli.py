@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from greenlight.cli import main
-from greenlight.policy import DEFAULT_DIR
+from greenlight.policy import DEFAULT_DIR, load_guidance
 from greenlight.store import UseCaseStore
 from tests.unit.csvio import test_csvio as csv_cases
 
@@ -387,3 +387,21 @@ def test_reassess_refuses_bad_arguments_in_one_line(sqlite_store, argv, message,
     assert code == 2 and out == ""
     assert err.startswith(message), err
     assert len(err.splitlines()) == 1
+
+
+def test_assess_says_when_an_old_key_was_read_through_an_alias():
+    old = MOODBOARD + "involves:\n  performance_alteration: true\n"
+    old = old.replace(
+        "  vendor_pipeline: false\n",
+        "  vendor_pipeline: false\n  customary_alteration: false\n  talent_consent: true\n  harm_to_talent: 'no'\n",
+    )
+    done = greenlight("assess", "-", stdin=old)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.decode().splitlines()
+    assert lines[-1] == "Note on the answers: context.customary_alteration: " + " ".join(
+        load_guidance().aliases[0].note.split()
+    )
+    assert "  [approval] The change is none of the customary kinds" in "\n".join(lines)
+    data = json.loads(greenlight("assess", "--json", "-", stdin=old).stdout)
+    assert data["answers_notes"] == [lines[-1].removeprefix("Note on the answers: ")]
+    assert [r["rule"] for r in data["reasons"]] == ["alteration-not-customary"]

@@ -7,8 +7,7 @@ import json
 import pytest
 import yaml
 
-from greenlight.policy import load_guidance
-from greenlight.policy.answers import AnswersError, dump_answers, load_answers, parse_answers
+from greenlight.policy import AnswersError, dump_answers, load_answers, load_guidance, parse_answers
 
 G = load_guidance()
 
