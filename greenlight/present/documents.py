@@ -131,7 +131,9 @@ def escalation_request(
     unsure = [
         q.label
         for q in guidance.questions
-        if answers.values[q.id] == "unsure" and q.id in answers.provided
+        if answers.values[q.id] == "unsure"
+        and q.id in answers.provided
+        and q.id not in result.not_applicable
     ]
     if unsure:
         lines += ["", "## Answered unsure", ""]

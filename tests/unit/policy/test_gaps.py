@@ -74,7 +74,13 @@ def test_the_involves_checklist_keeps_not_ticked_as_not_involved():
 
 def test_a_question_that_does_not_apply_stays_out_of_the_outcome_and_the_request():
     answers = parse_answers(
-        document(**{"context.talent_consent": False, "context.replica_exception": "none"}),
+        document(
+            **{
+                "context.talent_consent": False,
+                "context.replica_exception": "none",
+                "context.pipeline_meets_principles": "unsure",
+            }
+        ),
         GUIDANCE,
     )
     result = ENGINE.assess(answers)
@@ -84,6 +90,7 @@ def test_a_question_that_does_not_apply_stays_out_of_the_outcome_and_the_request
     assert "context.talent_consent" not in rows and "context.on_screen" not in rows
     request = escalation_request(answers, result, GUIDANCE)
     assert GUIDANCE.question("context.talent_consent").label not in request
+    assert "## Answered unsure" not in request
     assert GUIDANCE.question("context.final_deliverable").label in request
 
 
