@@ -49,7 +49,7 @@ result = engine.assess(preview)
 with headline.container(horizontal=True, vertical_alignment="center"):
     st.markdown("**Outcome so far:**")
     ui.level_badge(guidance, result.level)
-    st.caption(f"{len(result.reasons)} reason(s), {len(result.unanswered)} question(s) open")
+    st.caption(f"{len(result.raising)} reason(s), {len(result.unanswered)} question(s) open")
 
 with outcome:
     st.subheader("Outcome")

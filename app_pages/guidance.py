@@ -65,6 +65,8 @@ if guidance.matrix:
         ).set_index("Use case"),
     )
 
+ui.changelog(guidance)
+
 if guidance.readings:
     st.subheader("Where the guidance is ambiguous: the readings we chose")
     for reading in guidance.readings:

@@ -61,14 +61,22 @@ def format_assessment(title: str, result: Assessment, guidance: Guidance) -> str
     lines = [title, f"Level: {level.label.upper()} - {level.meaning}"]
     row = guidance.matrix_row(result.matrix_row)
     lines.append(f"Matrix row: {row.label if row else 'none (other use)'}")
-    lines.append("Reasons:" if result.reasons else "Reasons: none")
-    for reason in result.reasons:
+    if result.row_contradicted:
+        lines.append(f"Kind of use: {_row_contradiction(guidance, result)}")
+    lines.append("Reasons:" if result.raising else "Reasons: none")
+    for reason in result.raising:
         lines.append(f"  [{reason.level}] {reason.text} ({reason.rule}; section {reason.section})")
+    if result.notes:
+        lines.append("Notes (these raise nothing):")
+        lines.extend(f"  - {note.text} ({note.rule})" for note in result.notes)
     lines.append("Next actions:")
     lines.extend(f"  - {action}" for action in result.actions)
     if result.unanswered:
-        lines.append("Unanswered (counted as the riskier answer):")
-        lines.extend(f"  - {qid}: {guidance.question(qid).label}" for qid in result.unanswered)
+        lines.append("Unanswered (each counts as its riskiest answer):")
+        lines.extend(
+            f"  - {qid}: {guidance.question(qid).label} (counts as {guidance.question(qid).riskiest})"
+            for qid in result.unanswered
+        )
     for reading in guidance.readings:
         if reading.id in result.readings:
             lines.append(f"Reading applied ({reading.id}): {' '.join(reading.reading.split())}")
@@ -91,10 +99,19 @@ def run_assess(args: argparse.Namespace, out: TextIO) -> int:
         raise UserError([f"{name}: {problem}" for problem in exc.problems]) from None
     result = Engine(guidance).assess(answers)
     if args.json:
-        out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+        data = result.to_dict()
+        data["answers_notes"] = list(answers.notes)
+        out.write(json.dumps(data, ensure_ascii=False) + "\n")
     else:
         out.write(format_assessment(answers.title, result, guidance) + "\n")
+        out.writelines(f"Note on the answers: {note}\n" for note in answers.notes)
     return EXIT_OK
+
+
+def _row_contradiction(guidance: Guidance, result: Assessment) -> str:
+    from greenlight.present import row_contradiction
+
+    return row_contradiction(guidance, result)
 
 
 def _check_arguments(parser: argparse.ArgumentParser) -> None:
@@ -314,6 +331,54 @@ def run_upgrade(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _reassess_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--production",
+        metavar="CODE",
+        action="append",
+        default=[],
+        help="a production to re-assess (repeat for several; default: all)",
+    )
+    parser.add_argument("--guidance", metavar="DIR", help="a guidance folder (default: guidance/)")
+    parser.add_argument("--actor", metavar="NAME", help="who re-assesses (default: your login)")
+    _database_argument(parser)
+
+
+def run_reassess(args: argparse.Namespace, out: TextIO) -> int:
+    """Move every use logged under another guidance version to this one, in batches."""
+    from greenlight.store import NotFound
+
+    guidance = guidance_from(args)
+    store = open_store(args)
+    with database_errors():
+        for code in args.production:
+            try:
+                store.get_production(code)
+            except NotFound as exc:
+                raise UserError(str(exc)) from None
+
+        def progress(done: int, total: int) -> None:
+            out.write(f"  re-assessed {done:,} of {total:,} uses\n")
+            out.flush()
+
+        out.write(f"Re-assessing the log under guidance {guidance.id} {guidance.version}:\n")
+        result = store.reassess(
+            Engine(guidance),
+            actor=args.actor or _login(),
+            codes=tuple(args.production),
+            progress=progress,
+        )
+    out.write(
+        f"uses moved: {result.checked}; levels raised: {result.raised}; "
+        f"approvals reopened: {result.reopened}; "
+        f"uses the new guidance cannot read: {len(result.unreadable)}\n"
+    )
+    if result.unreadable:
+        out.write(f"cannot read (left as they were): {', '.join(result.unreadable)}\n")
+        out.writelines(f"  {problem}\n" for problem in result.problems[:MAX_PROBLEMS_SHOWN])
+    return EXIT_OK
+
+
 Command = tuple[
     str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace, TextIO], int]
 ]
@@ -325,6 +390,12 @@ COMMANDS: list[Command] = [
     ("import", "log the uses in a CSV file (all or nothing)", _import_arguments, run_import),
     ("history", "list every recorded change of a logged use", _history_arguments, run_history),
     ("upgrade", "upgrade a log's schema to this version", _upgrade_arguments, run_upgrade),
+    (
+        "reassess",
+        "re-assess every use logged under another guidance version",
+        _reassess_arguments,
+        run_reassess,
+    ),
 ]
 
 

@@ -16,14 +16,13 @@ from greenlight.policy.answers import (
     answers_part,
     build_document,
     document_of,
-    dump_answers,
-    load_answers,
     parse_answers,
     plain_text_column,
     stored_answers,
     with_text,
     without_text,
 )
+from greenlight.policy.answers_text import dump_answers, load_answers
 from greenlight.policy.engine import Assessment, Engine, Reason
 from greenlight.policy.loading import DEFAULT_DIR, GUIDANCE_ENV, guidance_dir, load_guidance
 from greenlight.policy.meaning import check_meaning

@@ -7,7 +7,6 @@ names its path. Unquoted YAML ``yes``/``no`` are read as the answers yes and no.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,11 +16,8 @@ from typing import Any
 from greenlight.policy.bounded import BoundedMemo
 from greenlight.policy.model import Guidance, Question
 from greenlight.policy.structure import did_you_mean
-from greenlight.policy.yaml_reader import YamlError, read_yaml
 
-MAX_DOCUMENT_BYTES = 256 * 1024
 MAX_PROBLEMS = 50  # enough to fix a file; a hostile one does not flood the screen
-MAX_ALIASES = 16  # an answers document needs none; a few are harmless
 MAX_DERIVED = 65_536  # sets of answers whose derived values memo() keeps per guidance
 
 
@@ -118,6 +114,8 @@ class Answers:
     fields: Mapping[str, str]
     values: Mapping[str, str | bool]
     provided: frozenset[str] = field(default_factory=frozenset)
+    # What the reader did that the writer should know: an old key read as its new question.
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     def to_document(self, guidance: Guidance) -> dict[str, Any]:
         """The nested answers document; only answers actually given, so gaps stay gaps."""
@@ -211,8 +209,8 @@ def _show(value: Any) -> str:
 def _text(name: str, raw: Any, spec: Field, problems: list[Problem]) -> str:
     if raw is None:
         raw = ""
-    elif isinstance(raw, int) and not isinstance(raw, bool):
-        raw = str(raw)  # an unquoted scene number such as 12
+    elif isinstance(raw, int) and not isinstance(raw, bool) and not spec.required:
+        raw = str(raw)  # an unquoted scene number such as 12 (a title is always text)
     if not isinstance(raw, str):
         problems.append(Problem(name, f"expected text, not {_show(raw)}"))
         return ""
@@ -238,6 +236,9 @@ def parse_answers(document: Any, guidance: Guidance) -> Answers:
     values: dict[str, str | bool] = dict(c.defaults)
     provided: set[str] = set()
 
+    notes: list[str] = []
+    aliases = {alias.old: alias for alias in guidance.aliases}
+
     def take(q: Question, raw: Any) -> None:
         if raw is None:
             return  # an explicit empty answer counts as missing
@@ -246,8 +247,26 @@ def parse_answers(document: Any, guidance: Guidance) -> Answers:
             values[q.id] = value
             provided.add(q.id)
 
+    def take_alias(old: str, raw: Any) -> None:
+        """An answer under a key an older version used, read as its new question."""
+        alias = aliases[old]
+        if raw is None:
+            return
+        if raw in ("yes", "no"):
+            raw = raw == "yes"
+        for before, after in alias.map:
+            if raw == before and type(raw) is type(before):
+                notes.append(f"{old}: {alias.note}")
+                if after is not None and alias.new not in provided:
+                    take(guidance.question(alias.new), after)
+                return
+        choices = ", ".join(str(before).lower() for before, _ in alias.map)
+        problems.append(Problem(old, f"{_show(raw)} is not one of {choices}"))
+
     for key, raw in document.items():
-        if not isinstance(key, str) or key not in known:
+        if isinstance(key, str) and key in aliases:
+            take_alias(key, raw)
+        elif not isinstance(key, str) or key not in known:
             problems.append(
                 Problem(
                     path_part(key),
@@ -265,6 +284,9 @@ def parse_answers(document: Any, guidance: Guidance) -> Answers:
             members = c.members[key]
             for sub, answer in raw.items():
                 q = members.get(sub) if isinstance(sub, str) else None
+                if q is None and isinstance(sub, str) and f"{key}.{sub}" in aliases:
+                    take_alias(f"{key}.{sub}", answer)
+                    continue
                 if q is None:
                     problems.append(
                         Problem(
@@ -288,6 +310,7 @@ def parse_answers(document: Any, guidance: Guidance) -> Answers:
         fields=MappingProxyType(fields),
         values=MappingProxyType(values),
         provided=frozenset(provided),
+        notes=tuple(notes),
     )
 
 
@@ -397,52 +420,3 @@ def answers_key(document: Mapping[str, Any]) -> tuple:
             if key not in _FIELD_BY_NAME
         ]
     )
-
-
-def load_answers(source: str | bytes, guidance: Guidance) -> Answers:
-    """Parse an answers document given as YAML or JSON text (or its UTF-8 bytes)."""
-    if len(source) > MAX_DOCUMENT_BYTES:
-        raise AnswersError(
-            [
-                Problem(
-                    "",
-                    f"the document is over {MAX_DOCUMENT_BYTES // 1024} KiB; answers fit in far less",
-                )
-            ]
-        )
-    if isinstance(source, bytes):
-        try:
-            source = source.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise AnswersError(
-                [
-                    Problem(
-                        "",
-                        f"not UTF-8 text (bad byte at position {exc.start}); save the file as UTF-8",
-                    )
-                ]
-            ) from None
-    text = source
-    if text.lstrip().startswith(("{", "[")):
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise AnswersError(
-                [Problem("", f"line {exc.lineno}: not valid JSON: {exc.msg}")]
-            ) from None
-        except RecursionError:
-            raise AnswersError([Problem("", "the JSON is nested too deeply")]) from None
-    else:
-        try:
-            document = read_yaml(text, max_aliases=MAX_ALIASES)
-        except YamlError as exc:
-            where = f"line {exc.line}: " if exc.line else ""
-            raise AnswersError([Problem("", f"{where}{exc.message}")]) from None
-    return parse_answers(document, guidance)
-
-
-def dump_answers(answers: Answers, guidance: Guidance) -> str:
-    """The answers as a YAML document that load_answers reads back to the same answers."""
-    import yaml
-
-    return yaml.safe_dump(answers.to_document(guidance), sort_keys=False, allow_unicode=True)

@@ -21,6 +21,8 @@ from greenlight.policy.conditions import (
 from greenlight.policy.meaning import check_meaning
 from greenlight.policy.model import (
     KINDS,
+    Alias,
+    Change,
     Group,
     Guidance,
     GuidanceError,
@@ -196,12 +198,20 @@ def _build(folder: Path, parts: dict[str, list[tuple[str, Any, int]]]) -> Guidan
                 text=" ".join(rec["text"].split()),
                 actions=tuple(rec.get("actions") or ()),
                 origin=origin,
+                supersedes=tuple(rec.get("supersedes") or ()),
+                open_text=" ".join(rec.get("open_text", "").split()),
             )
             for origin, rec in _items(parts, "rules")
         ),
         matrix_question=matrix["question"] if matrix else None,
         matrix=tuple(
-            MatrixRow(**{**dict(rec), "rules": tuple(rec["rules"])})
+            MatrixRow(
+                **{
+                    **dict(rec),
+                    "rules": tuple(rec["rules"]),
+                    "fits": _condition(rec["fits"]) if "fits" in rec else None,
+                }
+            )
             for rec in (matrix or {}).get("rows", [])
         ),
         readings=tuple(
@@ -211,4 +221,24 @@ def _build(folder: Path, parts: dict[str, list[tuple[str, Any, int]]]) -> Guidan
             for _, rec in _items(parts, "readings")
         ),
         path=str(folder),
+        aliases=tuple(
+            Alias(
+                old=rec["old"],
+                new=rec["new"],
+                map=tuple((item["from"], item.get("to")) for item in rec["map"]),
+                note=" ".join(rec["note"].split()),
+                origin=origin,
+            )
+            for origin, rec in _items(parts, "aliases")
+        ),
+        changes=tuple(
+            Change(
+                id=rec["id"],
+                version=rec["version"],
+                change=" ".join(rec["change"].split()),
+                follows=" ".join(rec["follows"].split()),
+                sections=tuple(rec["sections"]),
+            )
+            for _, rec in _items(parts, "changes")
+        ),
     )

@@ -41,6 +41,7 @@ def check_meaning(g: Guidance) -> list[str]:
         ("rule", [x.id for x in g.rules]),
         ("matrix row", [x.id for x in g.matrix]),
         ("reading", [x.id for x in g.readings]),
+        ("change", [x.id for x in g.changes]),
     ):
         problems.extend(_duplicates(kind, ids))
 
@@ -55,6 +56,7 @@ def check_meaning(g: Guidance) -> list[str]:
     for q in g.questions:
         problems.extend(_check_question(q, sections, groups, ref))
     used: set[str] = set()
+    rank = {level.id: level.rank for level in g.levels}
     for rule in g.rules:
         ref(rule.origin, f"rule {rule.id}: level", rule.level, levels)
         ref(rule.origin, f"rule {rule.id}: section", rule.section, sections)
@@ -63,11 +65,27 @@ def check_meaning(g: Guidance) -> list[str]:
             # A rule at the lowest level never raises the level, so it may switch off freely.
             problems.extend(_check_monotonic(rule, questions))
         used |= questions_of(rule.when)
+        for other in rule.supersedes:
+            ref(rule.origin, f"rule {rule.id}: supersedes rule", other, rules)
+            mine, theirs = rank.get(rule.level), rank.get(g.rule(other).level, -1)
+            if other in rules and mine is not None and theirs > mine:
+                problems.append(
+                    f"{rule.origin}: rule {rule.id} supersedes {other}, whose level is higher; "
+                    "a reason may only stand in for one at its level or below"
+                )
+    order = {q.id: index for index, q in enumerate(g.questions)}
     for q in g.questions:
         if q.shown_when is not None:
-            problems.extend(
-                _check_condition(q.shown_when, questions, f"{q.origin}: {q.id}.shown_when")
+            where = f"{q.origin}: {q.id}.shown_when"
+            problems.extend(_check_condition(q.shown_when, questions, where))
+            later = sorted(
+                other for other in questions_of(q.shown_when) if order.get(other, -1) >= order[q.id]
             )
+            if later:
+                problems.append(
+                    f"{where}: reads {', '.join(later)}, declared after it (or itself); "
+                    "a question may only depend on questions above it"
+                )
         if q.id not in used:
             problems.append(
                 f"{q.origin}: question {q.id} is used by no rule; add a rule or remove it"
@@ -85,11 +103,26 @@ def check_meaning(g: Guidance) -> list[str]:
             ref(g.path, f"matrix row {row.id}: level", row.level, levels)
             for rule_id in row.rules:
                 ref(g.path, f"matrix row {row.id}: rule", rule_id, rules)
+            if row.fits is not None:
+                problems.extend(_check_condition(row.fits, questions, f"matrix row {row.id}.fits"))
     for reading in g.readings:
         for section_id in reading.sections:
             ref(g.path, f"reading {reading.id}: section", section_id, sections)
         for rule_id in reading.rules:
             ref(g.path, f"reading {reading.id}: rule", rule_id, rules)
+    for alias in g.aliases:
+        where = f"{alias.origin}: alias {alias.old}"
+        if alias.old in questions:
+            problems.append(f"{where}: {alias.old} is a question of this version; drop the alias")
+        new = questions.get(alias.new)
+        if new is None:
+            ref(alias.origin, f"alias {alias.old}: new question", alias.new, questions)
+        for _, to in alias.map:
+            if new is not None and to is not None and to not in new.values:
+                problems.append(f"{where}: {to!r} is not an answer of {new.id}")
+    for change in g.changes:
+        for section_id in change.sections:
+            ref(g.path, f"change {change.id}: section", section_id, sections)
     for level in g.levels:
         if not (level.colour.startswith("#") and len(level.colour) in (4, 7)):
             problems.append(

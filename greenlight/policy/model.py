@@ -108,6 +108,23 @@ class Question:
     number: int | None = None
     origin: str = field(default="", compare=False, repr=False)
 
+    @cached_property
+    def riskiest(self) -> str | bool:
+        """The answer a gap counts as: the highest-ranked value (the last of equals); the
+        default for a category question, whose values have no risk order."""
+        if not self.ordered or not self.options:
+            return self.default
+        top = max(option.rank for option in self.options)
+        return [option.value for option in self.options if option.rank == top][-1]
+
+    @cached_property
+    def safest(self) -> str | bool:
+        """The least risky answer (the first of equals); the default for a category question."""
+        if not self.ordered or not self.options:
+            return self.default
+        low = min(option.rank for option in self.options)
+        return next(option.value for option in self.options if option.rank == low)
+
     @cached_property  # read for every answer of every use: computed once per question
     def path(self) -> tuple[str, ...]:
         """Where the answer sits in an answers document: ('principles', 'x') or ('x',)."""
@@ -144,6 +161,11 @@ class Rule:
     text: str
     actions: tuple[str, ...] = ()
     origin: str = field(default="", compare=False, repr=False)
+    # Rules whose reason this one makes redundant: when both fire, only this one is shown.
+    supersedes: tuple[str, ...] = ()
+    # The sentence shown instead of `text` when the rule fires only because a question it
+    # reads was left open (and counted as its riskiest answer): "you said" would be untrue.
+    open_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -154,6 +176,30 @@ class MatrixRow:
     level: str
     rationale: str
     rules: tuple[str, ...]
+    # When the answers fit this kind of use; a chosen row whose `fits` fails is contradicted.
+    fits: Condition | None = None
+
+
+@dataclass(frozen=True)
+class Alias:
+    """An answer key of an older guidance version, read as a key of this one."""
+
+    old: str  # the old question id (group.key or key)
+    new: str  # the question that replaces it
+    map: tuple[tuple[str | bool, str | bool | None], ...]  # old answer -> new (None: left open)
+    note: str
+    origin: str = field(default="", compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entry of the changelog: what changed in a version and the source it follows."""
+
+    id: str
+    version: str
+    change: str
+    follows: str
+    sections: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -182,6 +228,8 @@ class Guidance:
     matrix: tuple[MatrixRow, ...]
     readings: tuple[Reading, ...]
     path: str = field(default="", compare=False)
+    aliases: tuple[Alias, ...] = ()
+    changes: tuple[Change, ...] = ()
 
     def __post_init__(self) -> None:
         for name, items in (

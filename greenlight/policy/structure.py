@@ -87,6 +87,10 @@ RECORDS: dict[str, dict[str, Field]] = {
         Field("when", "condition"),
         Field("text", "str"),
         Field("actions", "strs", required=False),
+        Field(
+            "supersedes", "strs", required=False, help="ids of rules this reason makes redundant"
+        ),
+        Field("open_text", "str", required=False, help="the reason when a gap made it fire"),
     ),
     "matrix": _fields(
         Field("question", "str", help="the question whose answer picks the row"),
@@ -99,6 +103,23 @@ RECORDS: dict[str, dict[str, Field]] = {
         Field("level", "str"),
         Field("rationale", "str"),
         Field("rules", "strs"),
+        Field("fits", "condition", required=False, help="when the answers fit this row"),
+    ),
+    "alias": _fields(
+        Field("old", "str", help="the answer key of an older version, e.g. context.x"),
+        Field("new", "str", help="the question that replaces it"),
+        Field("map", "records:alias_value"),
+        Field("note", "str"),
+    ),
+    "alias_value": _fields(
+        Field("from", "scalar"), Field("to", "scalar", required=False, help="omit: left open")
+    ),
+    "change": _fields(
+        Field("id", "str"),
+        Field("version", "str"),
+        Field("change", "str"),
+        Field("follows", "str", help="the source sentence it follows, briefly quoted"),
+        Field("sections", "strs"),
     ),
     "reading": _fields(
         Field("id", "str"),
@@ -120,6 +141,8 @@ TOP_LEVEL: dict[str, tuple[str, bool, bool]] = {
     "rules": ("rule", True, True),
     "matrix": ("matrix", False, False),
     "readings": ("reading", True, False),
+    "aliases": ("alias", True, False),
+    "changes": ("change", True, False),
 }
 
 _TYPE_NAMES = {

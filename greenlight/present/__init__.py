@@ -16,6 +16,7 @@ from greenlight.present.documents import (
     escalation_request,
     escape_markdown,
     file_slug,
+    row_contradiction,
 )
 from greenlight.present.guidance_search import matching_sections, section_text
 
@@ -51,6 +52,7 @@ __all__ = [
     "log_table",
     "matching_sections",
     "reason_text",
+    "row_contradiction",
     "section_text",
 ]
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from greenlight.policy import FIELDS, Answers, Assessment, Guidance
+from greenlight.policy import FIELDS, Answers, Assessment, Guidance, Reason
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
 
@@ -37,13 +37,22 @@ class AnswerRow:
     given: bool
 
 
-def answer_rows(answers: Answers, guidance: Guidance) -> list[AnswerRow]:
-    """Every question with the answer in words; missing answers show their default as such."""
+def answer_rows(
+    answers: Answers, guidance: Guidance, result: Assessment | None = None
+) -> list[AnswerRow]:
+    """Every question with the answer in words; missing answers show what they count as.
+
+    With the assessment, a question that does not apply is left out, and one left open shows
+    the riskiest answer it counts as; without it, a missing answer shows its default."""
     titles = {group.id: group.title for group in guidance.groups}
+    skipped = set(result.not_applicable) if result else set()
+    gaps = set(result.unanswered) if result else set()
     rows = []
     for q in guidance.questions:
+        if q.id in skipped:
+            continue
         given = q.id in answers.provided
-        answer = q.label_of(answers.values[q.id])
+        answer = q.label_of(q.riskiest if q.id in gaps else answers.values[q.id])
         rows.append(
             AnswerRow(
                 group=titles.get(q.group, q.group),
@@ -54,6 +63,26 @@ def answer_rows(answers: Answers, guidance: Guidance) -> list[AnswerRow]:
             )
         )
     return rows
+
+
+def row_contradiction(guidance: Guidance, result: Assessment) -> str:
+    """One sentence on a chosen matrix row that the answers contradict, naming the rows
+    they fit (or saying none does)."""
+    chosen = guidance.matrix_row(result.matrix_row)
+    fitting = [guidance.matrix_row(row_id) for row_id in result.fitting_rows]
+    fit = " or ".join(f'"{row.label}"' for row in fitting if row) or "no row of the matrix"
+    return (
+        f'the answers do not fit the kind of use chosen, "{chosen.label if chosen else "-"}"; '
+        f"they fit {fit}."
+    )
+
+
+def _reason_line(guidance: Guidance, reason: Reason) -> str:
+    section = guidance.section(reason.section)
+    return (
+        f"- **{guidance.level(reason.level).label}** - {reason.text} "
+        f"(guidance: {section.title}; rule `{reason.rule}`)"
+    )
 
 
 def escalation_request(
@@ -86,22 +115,25 @@ def escalation_request(
     row = guidance.matrix_row(result.matrix_row)
     lines.append(f"- **Use case matrix row:** {row.label if row else 'none (other use)'}")
     lines.append(f"- **Prepared:** {when}")
+    if result.row_contradicted:
+        lines.append(f"- **Kind of use:** {row_contradiction(guidance, result)}")
     lines += ["", "## Why", ""]
-    if not result.reasons:
+    if not result.raising:
         lines.append("No rule of the guidance raised this use above low risk.")
-    for reason in result.reasons:
-        section = guidance.section(reason.section)
-        lines.append(
-            f"- **{guidance.level(reason.level).label}** - {reason.text} "
-            f"(guidance: {section.title}; rule `{reason.rule}`)"
-        )
+    for reason in result.raising:
+        lines.append(_reason_line(guidance, reason))
+    if result.notes:
+        lines += ["", "## Notes (these raise nothing)", ""]
+        lines += [_reason_line(guidance, reason) for reason in result.notes]
     if result.unanswered:
         lines += ["", "## Still open", ""]
         lines += [f"- {guidance.question(qid).label}" for qid in result.unanswered]
     unsure = [
         q.label
         for q in guidance.questions
-        if answers.values[q.id] == "unsure" and q.id in answers.provided
+        if answers.values[q.id] == "unsure"
+        and q.id in answers.provided
+        and q.id not in result.not_applicable
     ]
     if unsure:
         lines += ["", "## Answered unsure", ""]
@@ -109,7 +141,7 @@ def escalation_request(
     lines += ["", "## Next actions", ""]
     lines += [f"{number}. {action}" for number, action in enumerate(result.actions, start=1)]
     lines += ["", "## Every answer", "", "| Question | Answer |", "| --- | --- |"]
-    lines += [f"| {r.question} | {r.answer} |" for r in answer_rows(answers, guidance)]
+    lines += [f"| {r.question} | {r.answer} |" for r in answer_rows(answers, guidance, result)]
     readings = [r for r in guidance.readings if r.id in result.readings]
     if readings:
         lines += ["", "## How the guidance was read", ""]

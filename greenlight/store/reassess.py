@@ -114,6 +114,7 @@ def _plan(
             answers, assessment = engine.assess_document(document_of(row._mapping, row.answers))
         except AnswersError as exc:
             result["problems"].extend(f"use {row.id}: {p}" for p in exc.problems)
+            result["unreadable"].append(row.id)
             continue
         parts = parts_of(answers, assessment)
         assessed.append((row, parts))
@@ -145,6 +146,7 @@ def _plan(
         plan.history.extend(history_rows(row.id, now, actor, changes, note))
         result["checked"] += 1
         result["changed"] += assessment.level != row.level
+        result["raised"] += rank > row.level_rank
         result["reopened"] += status != row.status
         plan.productions.add(row.code)
     outcome_id = outcome_ids(conn, (parts.outcome for _, parts in assessed))
@@ -178,7 +180,14 @@ def reassess(
     """UseCaseStore.reassess: every stale use, in transactions of `batch_size` uses."""
     with store.engine.connect() as conn:
         ids = stale_ids(conn, engine, codes)
-    result: dict[str, Any] = {"checked": 0, "changed": 0, "reopened": 0, "problems": []}
+    result: dict[str, Any] = {
+        "checked": 0,
+        "changed": 0,
+        "reopened": 0,
+        "raised": 0,
+        "problems": [],
+        "unreadable": [],
+    }
     parts_of = AssessedCache(engine.guidance)  # across batches: the engine's memo is too
     for start in range(0, len(ids), batch_size):
         batch = ids[start : start + batch_size]
@@ -197,5 +206,10 @@ def reassess(
         if progress:
             progress(min(start + batch_size, len(ids)), len(ids))
     return ReassessResult(
-        result["checked"], result["changed"], result["reopened"], tuple(result["problems"])
+        result["checked"],
+        result["changed"],
+        result["reopened"],
+        tuple(result["problems"]),
+        raised=result["raised"],
+        unreadable=tuple(sorted(result["unreadable"])),
     )

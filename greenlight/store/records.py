@@ -197,6 +197,8 @@ class ReassessResult:
     level_changed: int  # of those, how many changed level
     reopened: int  # approved uses sent back to submitted because their level rose
     problems: tuple[str, ...] = ()  # uses whose answers the guidance no longer accepts (skipped)
+    raised: int = 0  # of those, how many rose to a more serious level
+    unreadable: tuple[str, ...] = ()  # the ids of the uses behind `problems`, in id order
 
 
 @dataclass(frozen=True)

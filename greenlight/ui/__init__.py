@@ -27,11 +27,18 @@ from greenlight.ui.shell import (
     store,
 )
 from greenlight.ui.state import keep
-from greenlight.ui.widgets import level_badge, level_icon, outcome_card, section_link, status_badge
+from greenlight.ui.widgets import (
+    changelog,
+    level_badge,
+    level_icon,
+    outcome_card,
+    section_link,
+    status_badge,
+)
 
 # fmt: off
 __all__ = [
-    "PAGES", "AssessmentForm", "actor", "current_production", "database_errors", "departments",
+    "PAGES", "AssessmentForm", "actor", "changelog", "current_production", "database_errors", "departments",
     "form_is_complete", "guarded", "guidance_and_engine", "keep", "level_badge", "level_icon",
     "navigation", "outcome_card", "overview_charts", "overview_data", "page", "production_list", "require_actor",
     "section_link", "select_production", "show_flash", "show_in_log", "sidebar", "state",

@@ -102,7 +102,9 @@ class AssessmentForm:
         groups = {group.id: group for group in self.guidance.groups}
         seen_group = seen_category = None
         for q in self.guidance.questions:
-            if not self.engine.is_shown(q.id, values):
+            # Shown as the engine reads the answers: a gap above counts as its riskiest answer.
+            counted, _ = self.engine.counted_values(values, frozenset(given))
+            if not self.engine.is_shown(q.id, counted):
                 continue
             if q.group != seen_group:
                 seen_group = q.group

@@ -7,6 +7,7 @@ import streamlit as st
 
 from greenlight import workflow
 from greenlight.policy import Assessment, Guidance
+from greenlight.present import row_contradiction
 from greenlight.ui.shell import page
 
 # Streamlit's named colours and their hues, for the nearest match to a declared hex colour.
@@ -70,21 +71,36 @@ def outcome_card(guidance: Guidance, result: Assessment) -> None:
         st.markdown(f"**{level.meaning}**")
         row = guidance.matrix_row(result.matrix_row)
         st.caption(f"Use case matrix: {row.label if row else 'no matching row (other use)'}")
-        if result.reasons:
-            st.markdown(f"**Why** ({len(result.reasons)})")
-            for reason in result.reasons:
+        if result.row_contradicted:
+            st.warning(
+                "Check the kind of use: " + row_contradiction(guidance, result),
+                icon=":material/rule:",
+            )
+        if result.raising:
+            st.markdown(f"**Why** ({len(result.raising)})")
+            for reason in result.raising:
                 with st.container(border=False, key=f"reason-{reason.rule}"):
                     st.markdown(f"{level_icon(guidance, reason.level)} {reason.text}")
                     section_link(guidance, reason.section)
         else:
             st.markdown("**Why**: no rule raised this use above the lowest level.")
+        if result.notes:
+            st.markdown("**Notes** (these raise nothing)")
+            for reason in result.notes:
+                with st.container(border=False, key=f"note-{reason.rule}"):
+                    st.caption(reason.text)
+                    section_link(guidance, reason.section)
         st.markdown("**Next actions**")
         st.markdown("\n".join(f"{n}. {action}" for n, action in enumerate(result.actions, start=1)))
         if result.unanswered:
             st.warning(
-                f"{len(result.unanswered)} question(s) not answered yet; each counts as the riskier "
-                "answer until you answer it:\n\n"
-                + "\n".join(f"- {guidance.question(qid).label}" for qid in result.unanswered),
+                f"{len(result.unanswered)} question(s) not answered yet; each counts as its "
+                "riskiest answer until you answer it:\n\n"
+                + "\n".join(
+                    f"- {guidance.question(qid).label} (counts as "
+                    f"{guidance.question(qid).label_of(guidance.question(qid).riskiest).lower()})"
+                    for qid in result.unanswered
+                ),
                 icon=":material/help:",
             )
         readings = [r for r in guidance.readings if r.id in result.readings]
@@ -96,3 +112,18 @@ def outcome_card(guidance: Guidance, result: Assessment) -> None:
                         f"{' '.join(reading.reading.split())} *{' '.join(reading.why.split())}*"
                     )
         st.caption(f"Guidance {result.guidance_id} {result.guidance_version}")
+
+
+def changelog(guidance: Guidance) -> None:
+    """What changed in each version of the guidance, newest first, with the source it follows."""
+    if not guidance.changes:
+        return
+    st.subheader("What changed")
+    versions = list(dict.fromkeys(change.version for change in guidance.changes))
+    for version in sorted(versions, reverse=True):
+        current = " (this version)" if version == guidance.version else ""
+        with st.expander(f"Version {version}{current}", expanded=version == guidance.version):
+            for change in guidance.changes:
+                if change.version == version:
+                    st.markdown(f"- {change.change}")
+                    st.caption(f"Follows the source: {change.follows}")

@@ -83,7 +83,8 @@ def _labelled(elements, label: str):
 
 def test_answering_questions_updates_the_card_with_exact_level_and_reasons(app):
     at = open_page(app, "assess")
-    assert "Written approval" not in _badges(at)
+    # An empty form: every question left open counts as its riskiest answer.
+    assert _badges(at) == ["Written approval", "Written approval"]
     for key in (
         "principles.outputs_original",
         "principles.no_training_on_inputs",
@@ -95,6 +96,7 @@ def test_answering_questions_updates_the_card_with_exact_level_and_reasons(app):
     at.selectbox(key="q:use_case_type").set_value("ideation")
     at.segmented_control(key="q:context.final_deliverable").set_value(False)
     at.radio(key="q:context.tool_tier").set_value("enterprise")
+    at.segmented_control(key="q:context.vendor_pipeline").set_value(False)
     at.run()
     assert _badges(at) == ["Low risk", "Low risk"]  # the headline and the card
     assert not at.warning  # nothing unanswered
@@ -106,7 +108,8 @@ def test_answering_questions_updates_the_card_with_exact_level_and_reasons(app):
     assert _badges(at) == ["Written approval", "Written approval"]
     texts = "\n".join(m.value for m in at.markdown)
     assert GUIDANCE.rule("digital-replica").text in texts
-    assert GUIDANCE.rule("replica-without-consent").text in texts
+    # consent not answered yet: it counts as not given, and the reason says it is open
+    assert GUIDANCE.rule("replica-without-consent").open_text in texts
 
     at.segmented_control(key="q:context.talent_consent").set_value(True)
     at.radio(key="q:context.replica_exception").set_value("as_scripted")
@@ -114,6 +117,42 @@ def test_answering_questions_updates_the_card_with_exact_level_and_reasons(app):
     texts = "\n".join(m.value for m in at.markdown)
     assert GUIDANCE.rule("digital-replica").text in texts
     assert GUIDANCE.rule("replica-without-consent").text not in texts
+    assert GUIDANCE.rule("replica-without-consent").open_text not in texts
+
+
+def test_the_card_shows_notes_apart_and_a_contradicted_kind_of_use(app):
+    at = open_page(app, "assess")
+    for key in (
+        "principles.outputs_original",
+        "principles.no_training_on_inputs",
+        "principles.enterprise_environment",
+        "principles.temporary_only",
+        "principles.no_performance_replacement",
+    ):
+        at.segmented_control(key=f"q:{key}").set_value("yes")
+    at.selectbox(key="q:use_case_type").set_value("ideation")
+    at.segmented_control(key="q:context.final_deliverable").set_value(True)
+    at.radio(key="q:context.on_screen").set_value("incidental")
+    at.radio(key="q:context.tool_tier").set_value("no_training_terms")
+    at.segmented_control(key="q:context.vendor_pipeline").set_value(False)
+    at.run()
+    assert _badges(at) == ["Written approval", "Written approval"]
+    texts = "\n".join(m.value for m in at.markdown)
+    assert GUIDANCE.rule("final-deliverable").text in texts
+    assert "**Notes** (these raise nothing)" in texts
+    notes = [c.value for c in at.caption]
+    assert GUIDANCE.rule("tool-terms-own-review").text in notes
+    assert GUIDANCE.rule("tool-terms-own-review").text not in texts
+    (warning,) = [w.value for w in at.warning if w.value.startswith("Check the kind of use")]
+    assert warning.endswith('they fit "Background elements on camera (signage, posters)".')
+
+
+def test_the_guidance_page_shows_what_changed(app):
+    at = open_page(app, "guidance")
+    assert "What changed" in [h.value for h in at.subheader]
+    texts = "\n".join(m.value for m in at.markdown)
+    for change in GUIDANCE.changes:
+        assert f"- {change.change}" in texts, change.id
 
 
 def test_log_a_use_and_find_it_in_the_log(app, db_url):
@@ -215,7 +254,22 @@ def test_filters_narrow_the_log_and_the_overview(app, db_url):
     store = UseCaseStore(db_url)
     store.log_use(
         "TST",
-        parse_answers({"title": "Moodboard", "department": "Art"}, GUIDANCE),
+        parse_answers(
+            {
+                "title": "Moodboard",
+                "department": "Art",
+                "use_case_type": "ideation",
+                "principles": dict.fromkeys(
+                    (q.path[1] for q in GUIDANCE.principle_questions), "yes"
+                ),
+                "context": {
+                    "final_deliverable": False,
+                    "tool_tier": "enterprise",
+                    "vendor_pipeline": False,
+                },
+            },
+            GUIDANCE,
+        ),
         ENGINE,
         actor="x",
     )

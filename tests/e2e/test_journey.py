@@ -130,9 +130,13 @@ def test_create_assess_log_approve_chart_and_export(
     expect(badge).to_have_count(1)
     # The badge reads "<icon name> <label>": the icon is a Material Symbols ligature.
     expect(badge).to_have_text(re.compile(rf"(^|\s){re.escape(approval.label)}$"))
-    expect(card.locator("[class*='st-key-reason-']")).to_have_count(len(expected.reasons))
-    for reason in expected.reasons:
+    # Reasons that raised the level, and apart from them the notes (low reasons).
+    expect(card.locator("[class*='st-key-reason-']")).to_have_count(len(expected.raising))
+    for reason in expected.raising:
         expect(card.locator(f".st-key-reason-{reason.rule}")).to_contain_text(reason.text)
+    expect(card.locator("[class*='st-key-note-']")).to_have_count(len(expected.notes))
+    for note in expected.notes:
+        expect(card.locator(f".st-key-note-{note.rule}")).to_contain_text(note.text)
     expect(card.get_by_text(replica.text)).to_be_visible()
     screenshot(page, "journey-assess")
 
@@ -141,7 +145,7 @@ def test_create_assess_log_approve_chart_and_export(
     assert f"# GenAI use: request for review - {title}\n" in request
     assert f"**Outcome:** {approval.emoji} {approval.label} - " in request
     why = request.split("\n## Why\n", 1)[1].split("\n## ", 1)[0]
-    for reason in expected.reasons:
+    for reason in expected.raising:
         assert f"- **{guidance.level(reason.level).label}** - {reason.text} " in why, reason.rule
 
     # --- log it as submitted (a draft cannot be approved) --------------------------------------

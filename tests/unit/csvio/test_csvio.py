@@ -32,29 +32,30 @@ HEADER = (
     "principles.no_performance_replacement,involves.proprietary_material_input,"
     "involves.personal_data_input,involves.unowned_training_data,involves.key_creative_element,"
     "involves.copyrighted_reference,involves.public_figure_likeness,involves.digital_replica,"
-    "involves.performance_alteration,involves.misleading_content,involves.union_work_impact,"
-    "context.final_deliverable,context.on_screen,context.tool_tier,context.talent_consent,"
-    "context.replica_exception,context.customary_alteration,context.vendor_pipeline,level,"
+    "involves.performance_alteration,involves.talent_model_reuse,involves.misleading_content,"
+    "involves.union_work_impact,context.final_deliverable,context.on_screen,context.human_input,"
+    "context.tool_tier,context.talent_consent,context.replica_exception,context.alteration_kind,"
+    "context.harm_to_talent,context.vendor_pipeline,context.pipeline_meets_principles,level,"
     "reasons,matrix_row,status,approval_ref,guidance_id,guidance_version,created_at,updated_at"
 )
+# u2 and u3 leave most questions open: each counts as its riskiest answer (guidance 2026.12).
 EXPECTED_CSV = "\r\n".join(
     [
         HEADER,
         "u1,SM,Moodboards for the cottage,,Art,Studio image tool,,,,ideation,yes,yes,yes,yes,yes,"
-        ",,,,,,,,,,false,,enterprise,,,,,low,,ideation,approved,,netflix-genai-production,"
-        "2026.11,2026-01-05T09:30:00Z,2026-01-05T09:30:00Z",
+        ",,,,,,,,,,,false,,,enterprise,,,,,false,,low,,ideation,approved,,"
+        "netflix-genai-production,2026.12,2026-01-05T09:30:00Z,2026-01-05T09:30:00Z",
         'u2,SM,"\'=HYPERLINK(""http://x"")","Line one\nline two, with ""quotes""",VFX,,'
-        "Nørthlight,,'-12,key_visual,,,,,,,,,true,,,,,,,,,,,,,,approval,"
-        "key-creative-element;matrix-key-visual;principle-1-original-output;"
-        "principle-2-no-training;principle-3-enterprise;principle-4-temporary;"
-        "principle-5-performance;tool-terms-unknown,key_visual,approved,"
-        "WA-2026-01,netflix-genai-production,2026.11,2026-01-06T14:00:00.123456Z,"
-        "2026-01-06T14:00:00.123456Z",
-        "u3,SM,''Til dawn,,,,,'@editor,,talent_replication,yes,yes,yes,yes,unsure,,,,,,,true,,,,"
-        "true,story_relevant,,true,as_scripted,,,approval,digital-replica;final-story-relevant;"
-        "matrix-talent-replication;principle-5-performance;final-deliverable;tool-terms-unknown,"
-        "talent_replication,submitted,,netflix-genai-production,2026.11,"
-        "2026-01-07T08:00:00Z,2026-01-07T08:00:00Z",
+        "Nørthlight,,'-12,key_visual,,,,,,,,,true,,,,,,,,,,,,,,,,,,approval,"
+        "principle-1-no;principle-5-no;key-creative-element;final-deliverable;principle-2-no;"
+        "principle-3-no;prominent-without-human-input;tool-terms-unknown;pipeline-no;"
+        "vendor-pipeline,key_visual,approved,WA-2026-01,netflix-genai-production,2026.12,"
+        "2026-01-06T14:00:00.123456Z,2026-01-06T14:00:00.123456Z",
+        "u3,SM,''Til dawn,,,,,'@editor,,talent_replication,yes,yes,yes,yes,unsure,,,,,,,true,,,,,"
+        "true,story_relevant,,,true,as_scripted,,,,,approval,digital-replica;harm-to-talent;"
+        "final-deliverable;principle-5-unsure;prominent-without-human-input;tool-terms-unknown;"
+        "pipeline-no;vendor-pipeline,talent_replication,submitted,,netflix-genai-production,"
+        "2026.12,2026-01-07T08:00:00Z,2026-01-07T08:00:00Z",
         "",
     ]
 )
@@ -100,7 +101,11 @@ def fixture_log(store: UseCaseStore) -> None:
                     "tool": "Studio image tool",
                     "use_case_type": "ideation",
                     "principles": CLEAR,
-                    "context": {"tool_tier": "enterprise", "final_deliverable": False},
+                    "context": {
+                        "tool_tier": "enterprise",
+                        "final_deliverable": False,
+                        "vendor_pipeline": False,
+                    },
                 },
                 "approved",
                 "",
@@ -277,9 +282,10 @@ def test_minimal_form_is_assessed_and_levels_in_the_file_are_never_trusted(store
         "principles": {"outputs_original": "yes"},
         "involves": {"digital_replica": True},
     }
+    # Every principle left open counts as no (guidance 2026.12): principle 1 no needs approval.
     assert (mood.title, mood.level, mood.answers) == (
         "Moodboard",
-        "escalate",
+        "approval",
         {"title": "Moodboard", "use_case_type": "ideation"},
     )
     assert store.history(voice.id)[0].note.startswith("imported from uses.csv on ")

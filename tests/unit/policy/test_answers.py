@@ -7,8 +7,7 @@ import json
 import pytest
 import yaml
 
-from greenlight.policy import load_guidance
-from greenlight.policy.answers import AnswersError, dump_answers, load_answers, parse_answers
+from greenlight.policy import AnswersError, dump_answers, load_answers, load_guidance, parse_answers
 
 G = load_guidance()
 
@@ -89,7 +88,7 @@ INVALID = {
             "involves.digital_replicas: unknown question (did you mean 'digital_replica'?); allowed: "
             "copyrighted_reference, digital_replica, key_creative_element, misleading_content, "
             "performance_alteration, personal_data_input, proprietary_material_input, "
-            "public_figure_likeness, union_work_impact, unowned_training_data"
+            "public_figure_likeness, talent_model_reuse, union_work_impact, unowned_training_data"
         ],
     ),
     "unknown value": (

@@ -15,13 +15,12 @@ from hypothesis import strategies as st
 
 from greenlight.policy import load_guidance
 from greenlight.policy.answers import (
-    MAX_DOCUMENT_BYTES,
     Answers,
     AnswersError,
-    load_answers,
     parse_answers,
     path_part,
 )
+from greenlight.policy.answers_text import MAX_DOCUMENT_BYTES, load_answers
 from greenlight.policy.yaml_reader import LOADERS, LineDict, LineList, YamlError, read_yaml
 
 G = load_guidance()

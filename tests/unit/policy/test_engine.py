@@ -22,7 +22,13 @@ CLEAR = {
     "use_case_type": "other",
     "principles": CLEAR_PRINCIPLES,
     "involves": {},
-    "context": {"final_deliverable": False, "tool_tier": "enterprise"},
+    "context": {"final_deliverable": False, "tool_tier": "enterprise", "vendor_pipeline": False},
+}
+# The talent questions answered in the safest way, for cases that vary one of them.
+TALENT = {
+    "context.talent_consent": True,
+    "context.replica_exception": "as_scripted",
+    "context.harm_to_talent": "no",
 }
 
 
@@ -49,33 +55,45 @@ def test_clear_use_is_low_with_no_reasons():
     assert result.actions == GUIDANCE.level("low").actions
 
 
+# (answer key, rule for unsure, rule and level for no)
 PRINCIPLES = [
-    ("outputs_original", "principle-1-original-output"),
-    ("no_training_on_inputs", "principle-2-no-training"),
-    ("enterprise_environment", "principle-3-enterprise"),
-    ("temporary_only", "principle-4-temporary"),
-    ("no_performance_replacement", "principle-5-performance"),
+    ("outputs_original", "principle-1-unsure", "principle-1-no", "approval"),
+    ("no_training_on_inputs", "principle-2-unsure", "principle-2-no", "escalate"),
+    ("enterprise_environment", "principle-3-unsure", "principle-3-no", "escalate"),
+    ("no_performance_replacement", "principle-5-unsure", "principle-5-no", "approval"),
 ]
 
 
-@pytest.mark.parametrize("answer", ["no", "unsure"])
-@pytest.mark.parametrize(("key", "rule"), PRINCIPLES)
-def test_each_principle_not_a_clear_yes_escalates(key, rule, answer):
-    result = assess(**{f"principles.{key}": answer})
-    assert (result.level, result.rule_ids) == ("escalate", (rule,))
-    assert result.reasons[0].section == "guiding-principles"
+@pytest.mark.parametrize(("key", "unsure_rule", "no_rule", "no_level"), PRINCIPLES)
+def test_each_principle_unsure_escalates_and_no_says_what_was_said(
+    key, unsure_rule, no_rule, no_level
+):
+    unsure = assess(**{f"principles.{key}": "unsure"})
+    assert (unsure.level, unsure.rule_ids) == ("escalate", (unsure_rule,))
+    assert unsure.reasons[0].section == "guiding-principles"
+    no = assess(**{f"principles.{key}": "no"})
+    assert (no.level, no.rule_ids) == (no_level, (no_rule,))
+    assert no.reasons[0].text.startswith("You said ")
 
 
-@pytest.mark.parametrize(("key", "rule"), PRINCIPLES)
-def test_a_missing_principle_counts_as_unsure_and_is_listed(key, rule):
+def test_principle_4_unsure_escalates_and_no_is_a_final_deliverable():
+    unsure = assess(**{"principles.temporary_only": "unsure"})
+    assert (unsure.level, unsure.rule_ids) == ("escalate", ("principle-4-unsure",))
+    no = assess(**{"principles.temporary_only": "no", "context.on_screen": "incidental"})
+    assert (no.level, no.rule_ids, no.unanswered) == ("approval", ("final-deliverable",), ())
+
+
+@pytest.mark.parametrize(("key", "unsure_rule", "no_rule", "no_level"), PRINCIPLES)
+def test_a_missing_principle_counts_as_no_and_is_listed(key, unsure_rule, no_rule, no_level):
     doc = copy.deepcopy(CLEAR)
     del doc["principles"][key]
     result = ENGINE.assess(parse_answers(doc, GUIDANCE))
     assert (result.level, result.rule_ids, result.unanswered) == (
-        "escalate",
-        (rule,),
+        no_level,
+        (no_rule,),
         (f"principles.{key}",),
     )
+    assert result.reasons[0].text == GUIDANCE.rule(no_rule).open_text
 
 
 CASES = {
@@ -83,16 +101,12 @@ CASES = {
     "proprietary in enterprise tool": (
         {"involves.proprietary_material_input": True},
         "escalate",
-        ["proprietary-material-input"],
+        ["proprietary-material"],
     ),
     "proprietary outside enterprise": (
         {"involves.proprietary_material_input": True, "context.tool_tier": "no_training_terms"},
         "approval",
-        [
-            "proprietary-material-outside-enterprise",
-            "proprietary-material-input",
-            "tool-terms-own-review",
-        ],
+        ["proprietary-material-outside-enterprise", "tool-terms-own-review"],
     ),
     "personal data even in enterprise tool": (
         {"involves.personal_data_input": True},
@@ -122,48 +136,82 @@ CASES = {
     ),
     # --- talent and performance, with the consent and customary exceptions both ways
     "replica without consent": (
-        {"involves.digital_replica": True},
+        {**TALENT, "involves.digital_replica": True, "context.talent_consent": False},
         "approval",
         ["digital-replica", "replica-without-consent"],
     ),
-    "replica with consent": (
-        {"involves.digital_replica": True, "context.talent_consent": True},
+    "replica with consent, no exception": (
+        {**TALENT, "involves.digital_replica": True, "context.replica_exception": "none"},
         "approval",
-        ["digital-replica"],
+        ["digital-replica", "replica-further-use"],
     ),
     "replica as scripted": (
-        {"involves.digital_replica": True, "context.replica_exception": "as_scripted"},
+        {**TALENT, "involves.digital_replica": True},
         "approval",
         ["digital-replica"],
     ),
     "replica unsafe for a person": (
-        {"involves.digital_replica": True, "context.replica_exception": "unsafe_for_human"},
+        {
+            **TALENT,
+            "involves.digital_replica": True,
+            "context.replica_exception": "unsafe_for_human",
+        },
         "approval",
         ["digital-replica"],
     ),
     "replica unrecognisable": (
-        {"involves.digital_replica": True, "context.replica_exception": "unrecognizable"},
+        {**TALENT, "involves.digital_replica": True, "context.replica_exception": "unrecognizable"},
         "approval",
         ["digital-replica"],
     ),
     "customary alteration": (
-        {"involves.performance_alteration": True, "context.customary_alteration": True},
+        {
+            **TALENT,
+            "involves.performance_alteration": True,
+            "context.alteration_kind": "post_production",
+        },
         "escalate",
         ["performance-alteration"],
     ),
-    "significant alteration with consent": (
-        {"involves.performance_alteration": True, "context.talent_consent": True},
+    "alteration of another kind with consent": (
+        {**TALENT, "involves.performance_alteration": True, "context.alteration_kind": "other"},
         "approval",
-        ["performance-alteration-significant", "performance-alteration"],
+        ["alteration-not-customary"],
+    ),
+    "alteration of another kind without consent": (
+        {
+            **TALENT,
+            "involves.performance_alteration": True,
+            "context.alteration_kind": "other",
+            "context.talent_consent": False,
+        },
+        "approval",
+        ["alteration-without-consent"],
     ),
     "significant alteration without consent": (
-        {"involves.performance_alteration": True},
+        {
+            **TALENT,
+            "involves.performance_alteration": True,
+            "context.alteration_kind": "tone_delivery_intent",
+            "context.talent_consent": False,
+        },
         "approval",
-        [
-            "performance-alteration-significant",
-            "alteration-without-consent",
-            "performance-alteration",
-        ],
+        ["alteration-significant", "alteration-without-consent"],
+    ),
+    "talent model reuse": (
+        {"involves.talent_model_reuse": True},
+        "approval",
+        ["talent-model-reuse"],
+    ),
+    "harm to talent, unsure": (
+        {**TALENT, "involves.digital_replica": True, "context.harm_to_talent": "unsure"},
+        "approval",
+        ["digital-replica", "harm-to-talent-unsure"],
+    ),
+    "harm to talent": (
+        {**TALENT, "involves.digital_replica": True, "context.harm_to_talent": "yes"},
+        "approval",
+        ["digital-replica", "harm-to-talent"],
     ),
     # --- ethics and representation
     "misleading content": (
@@ -174,19 +222,32 @@ CASES = {
     "union work": ({"involves.union_work_impact": True}, "approval", ["union-work-impact"]),
     # --- final versus temporary
     "final, not on screen": (
-        {"context.final_deliverable": True},
-        "escalate",
-        ["final-deliverable"],
-    ),
-    "final, incidental": (
-        {"context.final_deliverable": True, "context.on_screen": "incidental"},
-        "escalate",
-        ["final-deliverable"],
-    ),
-    "final, story-relevant": (
-        {"context.final_deliverable": True, "context.on_screen": "story_relevant"},
+        {"context.final_deliverable": True, "context.on_screen": "none"},
         "approval",
-        ["final-story-relevant", "final-deliverable"],
+        ["final-deliverable"],
+    ),
+    "final, incidental, not a background element": (
+        {"context.final_deliverable": True, "context.on_screen": "incidental"},
+        "approval",
+        ["final-deliverable"],
+    ),
+    "final, story-relevant, with human input": (
+        {
+            "context.final_deliverable": True,
+            "context.on_screen": "story_relevant",
+            "context.human_input": True,
+        },
+        "approval",
+        ["final-deliverable"],
+    ),
+    "final, story-relevant, no human input": (
+        {
+            "context.final_deliverable": True,
+            "context.on_screen": "story_relevant",
+            "context.human_input": False,
+        },
+        "approval",
+        ["final-deliverable", "prominent-without-human-input"],
     ),
     "temporary, story-relevant": ({"context.on_screen": "story_relevant"}, "low", []),
     # --- confidentiality and vendors
@@ -200,7 +261,21 @@ CASES = {
         "low",
         ["tool-terms-own-review"],
     ),
-    "vendor pipeline": ({"context.vendor_pipeline": True}, "low", ["vendor-pipeline"]),
+    "vendor pipeline, every step meets the principles": (
+        {"context.vendor_pipeline": True, "context.pipeline_meets_principles": "yes"},
+        "low",
+        ["vendor-pipeline"],
+    ),
+    "vendor pipeline, unsure": (
+        {"context.vendor_pipeline": True, "context.pipeline_meets_principles": "unsure"},
+        "escalate",
+        ["pipeline-unsure", "vendor-pipeline"],
+    ),
+    "vendor pipeline, no": (
+        {"context.vendor_pipeline": True, "context.pipeline_meets_principles": "no"},
+        "escalate",
+        ["pipeline-no", "vendor-pipeline"],
+    ),
     # --- the six matrix rows
     "matrix: ideation": ({"use_case_type": "ideation"}, "low", []),
     "matrix: background, incidental": (
@@ -209,48 +284,58 @@ CASES = {
         ["matrix-background-incidental"],
     ),
     "matrix: background, story-relevant": (
-        {"use_case_type": "background_element", "context.on_screen": "story_relevant"},
+        {
+            "use_case_type": "background_element",
+            "context.on_screen": "story_relevant",
+            "context.human_input": True,
+        },
         "escalate",
         ["matrix-background-story-relevant"],
     ),
-    "matrix: background in the final cut": (
+    "matrix: incidental background in the final cut": (
+        {
+            "use_case_type": "background_element",
+            "context.final_deliverable": True,
+            "context.on_screen": "incidental",
+        },
+        "escalate",
+        ["final-background-element", "matrix-background-incidental"],
+    ),
+    "matrix: story-relevant background in the final cut": (
         {
             "use_case_type": "background_element",
             "context.final_deliverable": True,
             "context.on_screen": "story_relevant",
+            "context.human_input": True,
         },
         "approval",
-        ["final-story-relevant", "final-deliverable", "matrix-background-story-relevant"],
+        ["final-deliverable", "matrix-background-story-relevant"],
     ),
-    "matrix: key visual": ({"use_case_type": "key_visual"}, "approval", ["matrix-key-visual"]),
+    "matrix: key visual": ({"use_case_type": "key_visual"}, "approval", ["key-creative-element"]),
     "matrix: talent replication": (
-        {"use_case_type": "talent_replication"},
+        {**TALENT, "use_case_type": "talent_replication", "context.talent_consent": False},
         "approval",
-        ["replica-without-consent", "matrix-talent-replication"],
+        ["digital-replica", "replica-without-consent"],
     ),
     "matrix: talent replication with consent": (
-        {"use_case_type": "talent_replication", "context.talent_consent": True},
+        {**TALENT, "use_case_type": "talent_replication"},
         "approval",
-        ["matrix-talent-replication"],
+        ["digital-replica"],
     ),
     "matrix: unowned training data": (
         {"use_case_type": "unowned_training_data"},
         "approval",
-        ["matrix-unowned-training-data"],
+        ["unowned-training-data"],
     ),
     "matrix: proprietary in enterprise": (
         {"use_case_type": "proprietary_material"},
         "escalate",
-        ["matrix-proprietary-material"],
+        ["proprietary-material"],
     ),
     "matrix: proprietary outside enterprise": (
         {"use_case_type": "proprietary_material", "context.tool_tier": "no_training_terms"},
         "approval",
-        [
-            "matrix-proprietary-outside-enterprise",
-            "matrix-proprietary-material",
-            "tool-terms-own-review",
-        ],
+        ["proprietary-material-outside-enterprise", "tool-terms-own-review"],
     ),
 }
 
@@ -263,9 +348,11 @@ def test_exact_level_and_reasons(changes, level, rules):
 
 
 def test_every_rule_is_exercised_by_a_case():
-    fired = {rule for _, _, rules in CASES.values() for rule in rules} | {
-        rule for _, rule in PRINCIPLES
-    }
+    fired = (
+        {rule for _, _, rules in CASES.values() for rule in rules}
+        | {rule for _, unsure, no, _ in PRINCIPLES for rule in (unsure, no)}
+        | {"principle-4-unsure"}
+    )
     assert fired == {rule.id for rule in GUIDANCE.rules}
 
 
@@ -289,10 +376,15 @@ def test_actions_start_with_the_level_and_are_not_repeated():
 
 
 def test_context_questions_are_unanswered_only_where_they_matter():
-    doc = {"title": "t", "involves": {"digital_replica": True}}
+    doc = {
+        "title": "t",
+        "principles": CLEAR_PRINCIPLES,
+        "involves": {"digital_replica": True},
+        "context": {"final_deliverable": False},
+    }
     result = ENGINE.assess(parse_answers(doc, GUIDANCE))
     assert "context.replica_exception" in result.unanswered
-    assert "context.customary_alteration" not in result.unanswered
+    assert "context.alteration_kind" not in result.unanswered
     assert "context.on_screen" not in result.unanswered
 
 
@@ -302,7 +394,9 @@ def test_readings_are_attached_to_the_outcomes_they_shape():
 
 
 def test_to_dict_has_the_contract_keys():
-    data = assess(**{"involves.misleading_content": True}).to_dict()
+    data = assess(
+        **{"involves.misleading_content": True, "context.tool_tier": "no_training_terms"}
+    ).to_dict()
     assert data["level"] == "approval"
     assert data["reasons"] == [
         {
@@ -312,6 +406,7 @@ def test_to_dict_has_the_contract_keys():
             "text": GUIDANCE.rule("misleading-content").text,
         }
     ]
+    assert [note["rule"] for note in data["notes"]] == ["tool-terms-own-review"]
     assert data["guidance"] == {"id": GUIDANCE.id, "version": GUIDANCE.version}
     assert set(data) >= {"level", "reasons", "actions", "unanswered", "matrix_row", "guidance"}
 

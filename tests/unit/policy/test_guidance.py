@@ -34,7 +34,7 @@ def test_shipped_guidance_covers_every_part_of_the_source():
         "use-case-matrix",
     } <= sections
     assert [q.number for q in G.group_questions("principles")] == [1, 2, 3, 4, 5]
-    assert len(G.group_questions("involves")) == 10
+    assert len(G.group_questions("involves")) == 11
     assert {q.category for q in G.group_questions("involves")} == {
         "written-approval.data-use",
         "written-approval.creative-output",
@@ -138,7 +138,7 @@ BROKEN = {
         "rules.yaml",
         "when: {question: principles.outputs_original, op: at_least, value: unsure}",
         "when: {question: principles.outputs_original, op: eq, value: unsure}",
-        "  - id: principle-1-original-output",
+        "  - id: principle-1-unsure",
         "holds for principles.outputs_original='unsure' but not for the riskier 'no'",
     ),
     "a value that is no answer": (
@@ -157,9 +157,9 @@ BROKEN = {
     ),
     "duplicate key": (
         "guidance.yaml",
-        '  version: "2026.11"\n',
-        '  version: "2026.11"\n  version: "2026.12"\n',
-        'version: "2026.12"',
+        '  version: "2026.12"\n',
+        '  version: "2026.12"\n  version: "2026.13"\n',
+        'version: "2026.13"',
         "key 'version' appears twice",
     ),
     "bad YAML": (

@@ -380,11 +380,11 @@ def test_reason_chart_sums_a_rule_fired_at_two_levels(g: Guidance):
     )
     spec = spec_of(charts.reason_chart(frame, g, top=10))
     assert spec["encoding"]["y"]["sort"] == [
-        "Principle 1 original output",
-        "Principle 2 no training",
+        "Principle 1 unsure",
+        "Principle 1 no",
         "Gone rule",
     ]
-    assert [rule.id, g.rules[1].id] == ["principle-1-original-output", "principle-2-no-training"]
+    assert [rule.id, g.rules[1].id] == ["principle-1-unsure", "principle-1-no"]
     gone = next(row for row in rows_of(spec) if row["rule"] == "gone-rule")
     assert (gone["rule_text"], gone["section_title"]) == (
         "(no longer in the guidance)",

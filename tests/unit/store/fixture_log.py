@@ -17,17 +17,17 @@ from tests.unit.samples import CLEAR
 
 GUIDANCE = load_guidance()
 ENGINE = Engine(GUIDANCE)
-SAFE_CONTEXT = {"tool_tier": "enterprise", "final_deliverable": False}
+SAFE_CONTEXT = {"tool_tier": "enterprise", "final_deliverable": False, "vendor_pipeline": False}
 KINDS = {
     # level low, no reasons
     "low": {"use_case_type": "ideation", "principles": CLEAR, "context": SAFE_CONTEXT},
-    # level escalate: principle-3-enterprise
+    # level escalate: principle-3-unsure
     "escalate": {
         "use_case_type": "ideation",
         "principles": {**CLEAR, "enterprise_environment": "unsure"},
         "context": SAFE_CONTEXT,
     },
-    # level approval: key-creative-element, matrix-key-visual
+    # level approval: key-creative-element
     "approval": {
         "use_case_type": "key_visual",
         "principles": CLEAR,

@@ -32,7 +32,7 @@ PER_THREAD = 500
 # One use in LOG_USE_EVERY goes through log_use (which reads the record back); the rest
 # through insert_uses: both are one write transaction per use.
 LOG_USE_EVERY = 5
-SAFE = {"tool_tier": "enterprise", "final_deliverable": False}
+SAFE = {"tool_tier": "enterprise", "final_deliverable": False, "vendor_pipeline": False}
 DOCUMENTS = {
     "low": {"use_case_type": "ideation", "principles": CLEAR, "context": SAFE},
     "escalate": {

@@ -56,8 +56,7 @@ def test_overview_counts_are_exact(store):
     ]
     assert rows(store.counts_by_reason(everything)) == [
         ("key-creative-element", "approval", "written-approval.creative-output", 3),
-        ("matrix-key-visual", "approval", "use-case-matrix", 3),
-        ("principle-3-enterprise", "escalate", "guiding-principles", 2),
+        ("principle-3-unsure", "escalate", "guiding-principles", 2),
     ]
     assert rows(store.principle_concerns(everything)) == [
         ("principles.enterprise_environment", "unsure", 2)

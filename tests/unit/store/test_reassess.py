@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from greenlight.policy.answers import parse_answers
-from tests.unit.store.fixture_log import ENGINE, GUIDANCE, KINDS, StartsWith, answers
+from tests.unit.store.fixture_log import ENGINE, GUIDANCE, KINDS, SAFE_CONTEXT, StartsWith, answers
 
 
 def test_reassess_under_newer_guidance_keeps_the_old_level(store, newer_engine):
     store.create_production("A", "Alpha", actor="lead")
-    unknown_tool = {**KINDS["low"], "context": {"tool_tier": "unknown"}}
+    unknown_tool = {**KINDS["low"], "context": {**SAFE_CONTEXT, "tool_tier": "unknown"}}
     doc = {"title": "Chat summaries", **unknown_tool}
     risky = store.log_use("A", parse_answers(doc, GUIDANCE), ENGINE, actor="ana")
     assert risky.level == "escalate"
@@ -20,15 +20,16 @@ def test_reassess_under_newer_guidance_keeps_the_old_level(store, newer_engine):
         newer_engine, actor="admin", progress=lambda d, t: progress.append((d, t))
     )
     assert (result.checked, result.level_changed, result.reopened, result.problems) == (2, 1, 1, ())
+    assert (result.raised, result.unreadable) == (1, ())
     assert progress[-1] == (2, 2)
     after = store.get_use(risky.id)
     assert (after.level, after.previous_level) == ("approval", "escalate")
-    assert (after.guidance_version, after.previous_guidance_version) == ("2099.1", "2026.11")
+    assert (after.guidance_version, after.previous_guidance_version) == ("2099.1", "2026.12")
     assert after.status == "submitted"
     note = "re-assessed under guidance netflix-genai-production 2099.1"
     assert [(h.field, h.old, h.new, h.note) for h in store.history(risky.id)[3:]] == [
         ("level", "escalate", "approval", note),
-        ("guidance_version", "2026.11", "2099.1", note),
+        ("guidance_version", "2026.12", "2099.1", note),
         (
             "status",
             "approved",
@@ -40,6 +41,6 @@ def test_reassess_under_newer_guidance_keeps_the_old_level(store, newer_engine):
     assert (same.level, same.previous_level, same.previous_guidance_version) == (
         "low",
         "low",
-        "2026.11",
+        "2026.12",
     )
     assert store.reassess(newer_engine, actor="admin").checked == 0

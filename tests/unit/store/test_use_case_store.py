@@ -27,7 +27,7 @@ def test_log_use_assesses_and_records_everything(store):
     given = answers("approval", "Creature", department="Art", tool="Gen", scene="Ep 1")
     record = store.log_use("A", given, ENGINE, actor="ana", note="first pass", at=at(1, 13))
     assert record.level == "approval"
-    assert record.rule_ids == ("key-creative-element", "matrix-key-visual")
+    assert record.rule_ids == ("key-creative-element",)
     assert record.reasons[0].section == "written-approval.creative-output"
     assert (record.matrix_row, record.use_case_type) == ("key_visual", "key_visual")
     assert (record.guidance_id, record.guidance_version) == (GUIDANCE.id, GUIDANCE.version)
@@ -108,7 +108,7 @@ def test_update_use_records_each_change_and_reopens_a_raised_approval(store):
     ]
     assert {h.actor for h in store.history(use.id)[3:]} == {"bob"}
     counts = store.counts_by_reason(UseFilter(productions=("A",)))
-    assert rows(counts[["rule", "uses"]]) == [("key-creative-element", 1), ("matrix-key-visual", 1)]
+    assert rows(counts[["rule", "uses"]]) == [("key-creative-element", 1)]
 
 
 def test_update_use_records_the_answers_the_assessment_reads_differently(store):
@@ -128,7 +128,11 @@ def test_update_use_records_the_answers_the_assessment_reads_differently(store):
             "use_case_type": "ideation",
             "principles": CLEAR,
             "involves": unticked,
-            "context": {"tool_tier": "no_training_terms", "final_deliverable": False},
+            "context": {
+                "tool_tier": "no_training_terms",
+                "final_deliverable": False,
+                "vendor_pipeline": False,
+            },
         },
         GUIDANCE,
     )
@@ -137,7 +141,7 @@ def test_update_use_records_the_answers_the_assessment_reads_differently(store):
         ("context.on_screen", "story_relevant", None),
         ("context.tool_tier", "enterprise", "no_training_terms"),
     ]
-    # Ticking a box brings questions into view (talent consent, customary alteration); left
+    # Ticking a box brings questions into view (talent consent, alteration kind); left
     # unanswered they count as unanswered now, but the box is the change.
     altered = as_the_form_sends.to_document(GUIDANCE)
     altered["involves"] = {**unticked, "performance_alteration": True}

@@ -1,0 +1,52 @@
+"""Answers documents for the per-item tests: a clear baseline changed by dotted paths."""
+
+from __future__ import annotations
+
+import copy
+
+from greenlight.policy import Engine, load_guidance, parse_answers
+from tests.unit.samples import CLEAR as CLEAR_PRINCIPLES
+
+GUIDANCE = load_guidance()
+ENGINE = Engine(GUIDANCE)
+
+# Every question that applies to a plain use, answered the clear way.
+CLEAR = {
+    "title": "Clear use",
+    "use_case_type": "other",
+    "principles": CLEAR_PRINCIPLES,
+    "involves": {},
+    "context": {"final_deliverable": False, "tool_tier": "enterprise", "vendor_pipeline": False},
+}
+# The talent questions answered the safest way, for cases that change one of them.
+TALENT = {
+    "context.talent_consent": True,
+    "context.replica_exception": "as_scripted",
+    "context.harm_to_talent": "no",
+}
+DROP = object()  # a change that removes the answer
+
+
+def document(**changes) -> dict:
+    """CLEAR with dotted-path changes; a value of DROP removes that answer."""
+    doc = copy.deepcopy(CLEAR)
+    for path, value in changes.items():
+        target = doc
+        *parents, last = path.split(".")
+        for part in parents:
+            target = target.setdefault(part, {})
+        if value is DROP:
+            target.pop(last, None)
+        else:
+            target[last] = value
+    return doc
+
+
+def assess(**changes):
+    """The assessment of CLEAR with these changes."""
+    return ENGINE.assess(parse_answers(document(**changes), GUIDANCE))
+
+
+def outcome(result) -> tuple:
+    """(level, rule ids, unanswered) of an assessment, to compare in one assert."""
+    return result.level, list(result.rule_ids), list(result.unanswered)

@@ -1,0 +1,45 @@
+"""The answers contract is extended, not broken: every document valid under 2026.11 is valid
+under the current guidance, and reads each answer it gave the same way (or through an alias)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from greenlight.policy import load_guidance, parse_answers
+from tests.unit.policy.build import GUIDANCE
+
+OLD = load_guidance(Path(__file__).resolve().parents[2] / "fixtures" / "guidance-2026.11")
+ALIASED = {alias.old for alias in GUIDANCE.aliases}
+
+
+def _old_documents():
+    answers = {q.id: st.one_of(st.just(None), st.sampled_from(q.values)) for q in OLD.questions}
+    return st.fixed_dictionaries(answers)
+
+
+def test_the_fixture_is_the_previous_version():
+    assert (OLD.id, OLD.version) == (GUIDANCE.id, "2026.11")
+
+
+@settings(max_examples=300, deadline=None)
+@given(flat=_old_documents())
+def test_a_2026_11_document_stays_valid(flat):
+    doc: dict = {"title": "old"}
+    for qid, value in flat.items():
+        if value is None:
+            continue
+        *parents, last = qid.split(".")
+        target = doc
+        for part in parents:
+            target = target.setdefault(part, {})
+        target[last] = value
+    old = parse_answers(doc, OLD)
+    new = parse_answers(doc, GUIDANCE)
+    for qid in old.provided:
+        if qid in ALIASED:
+            continue
+        assert qid in new.provided and new.values[qid] == old.values[qid], qid
+    assert bool(new.notes) == any(qid in ALIASED for qid in old.provided)

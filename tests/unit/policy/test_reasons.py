@@ -1,0 +1,83 @@
+"""Item 12: no two reasons say the same thing, low reasons are notes, and every reason that
+needs written approval says so."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from greenlight.policy import GuidanceError, load_guidance, parse_answers
+from greenlight.present import escalation_request
+from tests.unit.policy.build import GUIDANCE, assess, document, outcome
+
+WRITERS_ROOM = {
+    "use_case_type": "proprietary_material",
+    "involves.proprietary_material_input": True,
+    "involves.personal_data_input": True,
+    "context.tool_tier": "no_training_terms",
+    "principles.enterprise_environment": "no",
+}
+
+
+def test_a_writers_room_case_lists_each_thing_once():
+    result = assess(**WRITERS_ROOM)
+    assert outcome(result) == (
+        "approval",
+        [
+            "proprietary-material-outside-enterprise",
+            "personal-data-input",
+            "principle-3-no",
+            "tool-terms-own-review",
+        ],
+        [],
+    )
+    assert [r.rule for r in result.raising] == list(result.rule_ids[:3])
+    assert [r.rule for r in result.notes] == ["tool-terms-own-review"]
+
+
+def test_a_matrix_row_and_its_situation_are_one_reason():
+    for row, tick in [
+        ("proprietary_material", "involves.proprietary_material_input"),
+        ("key_visual", "involves.key_creative_element"),
+        ("unowned_training_data", "involves.unowned_training_data"),
+    ]:
+        both = assess(**{"use_case_type": row, tick: True})
+        assert len(both.reasons) == 1, (row, both.rule_ids)
+        assert (
+            both.rule_ids == assess(use_case_type=row).rule_ids == assess(**{tick: True}).rule_ids
+        )
+
+
+def test_low_reasons_are_notes_in_the_request_apart_from_the_reasons():
+    answers = parse_answers(document(**WRITERS_ROOM), GUIDANCE)
+    request = escalation_request(answers, assess(**WRITERS_ROOM), GUIDANCE)
+    why, notes = request.split("## Why", 1)[1].split("## Notes (these raise nothing)", 1)
+    assert "tool-terms-own-review" not in why and "tool-terms-own-review" in notes.split("##")[0]
+    assert "personal-data-input" in why
+
+
+def test_every_reason_that_needs_written_approval_says_so():
+    for rule in GUIDANCE.rules:
+        if rule.level == "approval":
+            assert "written approval" in rule.text, rule.id
+            assert not rule.open_text or "written approval" in rule.open_text, rule.id
+
+
+def test_a_rule_may_not_stand_in_for_a_more_serious_one(tmp_path):
+    folder = tmp_path / "guidance"
+    shutil.copytree(GUIDANCE.path, folder)
+    rules = folder / "rules.yaml"
+    text = rules.read_text(encoding="utf-8")
+    text = text.replace(
+        "    when: {question: context.tool_tier, op: eq, value: no_training_terms}\n",
+        "    when: {question: context.tool_tier, op: eq, value: no_training_terms}\n"
+        "    supersedes: [personal-data-input]\n",
+    )
+    rules.write_text(text, encoding="utf-8")
+    with pytest.raises(GuidanceError) as caught:
+        load_guidance(folder)
+    assert any(
+        "rule tool-terms-own-review supersedes personal-data-input, whose level is higher" in p
+        for p in caught.value.problems
+    )
