@@ -17,6 +17,7 @@ from greenlight.policy import load_guidance
 from greenlight.policy.answers import parse_answers
 from greenlight.policy.engine import Engine
 from greenlight.store import (
+    NewUse,
     NotFound,
     StoreError,
     TransitionError,
@@ -312,8 +313,9 @@ def test_update_use_records_each_change_and_reopens_a_raised_approval(store):
             "status",
             "approved",
             "submitted",
-            "the level rose from Low risk to Written approval: the approval covered the use "
-            "as it was, so the studio has to decide again",
+            "changed since the approval: Title, Department, Which kind of use is this?, It "
+            "creates a key creative element; the level rose from Low risk to Written approval: "
+            "the approval covered the use as it was, so the studio has to decide again",
         ),
     ]
     assert {h.actor for h in store.history(use.id)[3:]} == {"bob"}
@@ -709,15 +711,17 @@ def test_data_version_changes_on_every_write_and_only_there(store):
 
 def test_only_demo_productions_can_be_removed(store):
     store.create_production("REAL", "Real", actor="lead")
-    store.create_production("DEMO", "Demo", actor="lead", is_demo=True)
+    given = answers("low")
+    seed = [NewUse(given, ENGINE.assess(given), id="demo-1")]
+    store.seed_demo_production("DEMO", "Demo", seed, GUIDANCE, actor="lead")
     store.log_use("REAL", answers("low"), ENGINE, actor="ana")
-    demo_use = store.log_use("DEMO", answers("low"), ENGINE, actor="ana")
+    demo_use = store.get_use("demo-1")
     store.set_status(demo_use.id, "submitted", actor="ana")
     demo_version = store.data_version(["DEMO"])
-    assert store.remove_demo_productions() == 1
+    assert store.remove_demo_productions(actor="ana", confirm=True) == 1
     assert [p.code for p in store.list_productions()] == ["REAL"]
     assert store.count_uses(UseFilter(archived=None)) == 1
     with pytest.raises(NotFound):
         store.history(demo_use.id)
     assert store.data_version(["DEMO"]) > demo_version  # caches of the demo see it go
-    assert store.remove_demo_productions() == 0
+    assert store.remove_demo_productions(actor="ana", confirm=True) == 0
