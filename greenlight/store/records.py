@@ -317,5 +317,5 @@ class NewUses:
             updated_at=[item.updated_at for item in items],
             note=[item.note for item in items],
             steps=[item.steps for item in items],
-            submission=submissions if any(submissions) else None,
+            submission=None if all(s is None for s in submissions) else submissions,
         )
