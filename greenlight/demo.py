@@ -141,14 +141,21 @@ def seed_demo(
     or a real production with the demo's code, is left as it is; two processes seeding one
     empty log at once seed it once (UseCaseStore.seed_demo_production).
     """
+    demo, items = demo_uses(engine, path=path, today=today)
+    return store.seed_demo_production(
+        demo.code, demo.name, items, engine.guidance, actor=DEMO_ACTOR
+    )
+
+
+def demo_uses(
+    engine: Engine, *, path: Path | None = None, today: date | None = None
+) -> tuple[Demo, list[NewUse]]:
+    """The demo and its uses, assessed and dated, ready for seed_demo_production."""
     demo = load_demo(engine.guidance, path)
     now = datetime.now(UTC)
     if today is not None:
         now = datetime.combine(today, time(18), UTC)
-    items = [_new_use(i, use, demo, engine, now) for i, use in enumerate(demo.uses)]
-    return store.seed_demo_production(
-        demo.code, demo.name, items, engine.guidance, actor=DEMO_ACTOR
-    )
+    return demo, [_new_use(i, use, demo, engine, now) for i, use in enumerate(demo.uses)]
 
 
 def remove_demo(store: UseCaseStore, *, actor: str, confirm: bool = False) -> int:

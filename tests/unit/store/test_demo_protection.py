@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -104,16 +105,21 @@ def test_removing_the_demo_leaves_a_record_of_who_when_and_how_many(demo):
     assert [p.code for p in demo.list_productions()] == ["REAL"] and demo.count_uses() == 1
 
 
+# As the app starts: open the log (creating the schema) and, finding no production, seed the
+# demo (seed_demo, with its uses made before the go signal, so the writes themselves race).
 _START = """
 import sys
-from greenlight.demo import seed_demo
+from greenlight.demo import DEMO_ACTOR, demo_uses
 from greenlight.policy import load_guidance
 from greenlight.policy.engine import Engine
 from greenlight.store import UseCaseStore
 engine = Engine(load_guidance())
-sys.stdin.read()  # the go signal: every replica is ready
-store = UseCaseStore(sys.argv[1])  # as the app starts: open (creating the schema), then seed
-print(seed_demo(store, engine) if not store.has_productions() else 0)
+store = UseCaseStore(sys.argv[1])
+demo, items = demo_uses(engine)
+empty = not store.has_productions()
+sys.stdin.read()  # the go signal: every replica is ready to seed
+seed = store.seed_demo_production
+print(seed(demo.code, demo.name, items, engine.guidance, actor=DEMO_ACTOR) if empty else 0)
 """
 
 
@@ -127,11 +133,16 @@ def test_replicas_starting_on_one_empty_log_seed_the_demo_once(db_url):
             text=True,
             cwd=ROOT,
         )
-        for _ in range(3)
+        for _ in range(4)
     ]
-    done = [replica.communicate("go", timeout=180) for replica in replicas]
-    assert [r.returncode for r in replicas] == [0, 0, 0], [err for _, err in done]
-    assert sorted(int(out) for out, _ in done) == [0, 0, DEMO_USES]
+    time.sleep(3)  # every replica has opened the log (or is about to): the seeds race
+    for replica in replicas:
+        replica.stdin.close()
+    done = [(replica.stdout.read(), replica.stderr.read()) for replica in replicas]
+    for replica in replicas:
+        replica.wait(timeout=180)
+    assert [r.returncode for r in replicas] == [0] * 4, [err for _, err in done]
+    assert sorted(int(out) for out, _ in done) == [0, 0, 0, DEMO_USES]
     store = UseCaseStore(db_url)
     assert [p.code for p in store.list_productions()] == ["DEMO"]
     assert store.count_uses() == DEMO_USES
