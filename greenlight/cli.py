@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -321,10 +322,22 @@ def _actor_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--actor", metavar="NAME", help="who is acting (default: your login)")
 
 
-def printable(text: str) -> str:
-    """Text as a terminal shows it safely: control characters (escape sequences, new lines)
-    written as Python escapes, so no name or title can hide or fake a line."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+# Characters a terminal acts on rather than shows: C0 and C1 controls (ESC starts the
+# sequences that hide, erase or move text; CR returns to the line's start), line and paragraph
+# separators, and the bidirectional overrides that reorder what follows them.
+_UNSHOWN = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def _escaped(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_safe(text: str) -> str:
+    """Text as a terminal can only show it: each control character as its escape (\\x1b)."""
+    return _UNSHOWN.sub(_escaped, text)
 
 
 @contextmanager
@@ -357,7 +370,7 @@ def run_productions(args: argparse.Namespace, out: TextIO) -> int:
     if args.action == "add":
         with store_errors():
             made = store.create_production(args.code, args.name, actor=args.actor or _login())
-        out.write(f"added production {made.code}: {printable(made.name)}\n")
+        out.write(f"added production {made.code}: {terminal_safe(made.name)}\n")
         return EXIT_OK
     with database_errors():
         found = store.list_productions()
@@ -375,7 +388,7 @@ def run_productions(args: argparse.Namespace, out: TextIO) -> int:
         out.write(json.dumps(rows, ensure_ascii=False) + "\n")
         return EXIT_OK
     for p in found:
-        out.write(f"{p.code}  {printable(p.name)}{'  (demo)' if p.is_demo else ''}\n")
+        out.write(f"{p.code}  {terminal_safe(p.name)}{'  (demo)' if p.is_demo else ''}\n")
     return EXIT_OK
 
 
@@ -401,7 +414,7 @@ def run_log(args: argparse.Namespace, out: TextIO) -> int:
 
     if args.status not in workflow.INITIAL_STATUSES:
         raise UserError(
-            f"--status {printable(args.status)!r}: a new use starts as "
+            f"--status {terminal_safe(args.status)!r}: a new use starts as "
             f"{' or '.join(workflow.INITIAL_STATUSES)}"
         )
     guidance = guidance_from(args)
@@ -453,7 +466,7 @@ def _version_of(text: str | None) -> int | None:
         version = 0
     if version < 1:
         raise UserError(
-            f"--version {printable(text[:40])!r}: give the use's version as a whole number "
+            f"--version {terminal_safe(text[:40])!r}: give the use's version as a whole number "
             "from 1 (history and log --json show it)"
         )
     return version
@@ -505,10 +518,10 @@ def run_events(args: argparse.Namespace, out: TextIO) -> int:
         out.write(json.dumps(rows, ensure_ascii=False) + "\n")
         return EXIT_OK
     for e in found:
-        note = f"  ({printable(e.note)})" if e.note else ""
+        note = f"  ({terminal_safe(e.note)})" if e.note else ""
         out.write(
-            f"{format_time(e.at.replace(microsecond=0))}  {printable(e.actor)}  {e.action}: "
-            f"{printable(e.subject)}, {e.uses} use{'s' if e.uses != 1 else ''}{note}\n"
+            f"{format_time(e.at.replace(microsecond=0))}  {terminal_safe(e.actor)}  {e.action}: "
+            f"{terminal_safe(e.subject)}, {e.uses} use{'s' if e.uses != 1 else ''}{note}\n"
         )
     return EXIT_OK
 
