@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -379,6 +380,217 @@ def run_reassess(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+# --- the log's life: productions, logging a use, moving its status, the log's events ------
+
+
+def _actor_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--actor", metavar="NAME", help="who is acting (default: your login)")
+
+
+# Characters a terminal acts on rather than shows: C0 and C1 controls (ESC starts the
+# sequences that hide, erase or move text; CR returns to the line's start), line and paragraph
+# separators, and the bidirectional overrides that reorder what follows them.
+_UNSHOWN = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def _escaped(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_safe(text: str) -> str:
+    """Text as a terminal can only show it: each control character as its escape (\\x1b)."""
+    return _UNSHOWN.sub(_escaped, text)
+
+
+@contextmanager
+def store_errors() -> Iterator[None]:
+    """A write the store or the workflow refuses, or a database that cannot be used, as one
+    line for the user."""
+    from greenlight.store import StoreError, TransitionError
+
+    try:
+        with database_errors():
+            yield
+    except (StoreError, TransitionError) as exc:
+        raise UserError(str(exc)) from None
+
+
+def _productions_arguments(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    add = sub.add_parser("add", help="add a production", description="add a production")
+    add.add_argument("code", metavar="CODE", help="letters, digits, - and _ (e.g. LHK-S1)")
+    add.add_argument("name", metavar="NAME", help="the production's name")
+    _actor_argument(add)
+    _database_argument(add)
+    listing = sub.add_parser("list", help="list the productions", description="list them")
+    listing.add_argument("--json", action="store_true", help="print one JSON array")
+    _database_argument(listing)
+
+
+def run_productions(args: argparse.Namespace, out: TextIO) -> int:
+    store = open_store(args)
+    if args.action == "add":
+        with store_errors():
+            made = store.create_production(args.code, args.name, actor=args.actor or _login())
+        out.write(f"added production {made.code}: {terminal_safe(made.name)}\n")
+        return EXIT_OK
+    with database_errors():
+        found = store.list_productions()
+    if args.json:
+        rows = [
+            {
+                "code": p.code,
+                "name": p.name,
+                "demo": p.is_demo,
+                "created_at": p.created_at.isoformat(),
+                "created_by": p.created_by,
+            }
+            for p in found
+        ]
+        out.write(json.dumps(rows, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    for p in found:
+        out.write(f"{p.code}  {terminal_safe(p.name)}{'  (demo)' if p.is_demo else ''}\n")
+    return EXIT_OK
+
+
+def _log_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="one answers document (YAML or JSON), or - for stdin")
+    parser.add_argument("--production", metavar="CODE", required=True, help="the production")
+    parser.add_argument(
+        "--status", metavar="STATUS", default="draft", help="draft (default) or submitted"
+    )
+    parser.add_argument(
+        "--submission",
+        metavar="TOKEN",
+        help="a token of your own for this document: logging it again logs nothing",
+    )
+    parser.add_argument("--json", action="store_true", help="print the new use as JSON")
+    _actor_argument(parser)
+    parser.add_argument("--guidance", metavar="DIR", help="a guidance folder (default: guidance/)")
+    _database_argument(parser)
+
+
+def run_log(args: argparse.Namespace, out: TextIO) -> int:
+    from greenlight import workflow
+
+    if args.status not in workflow.INITIAL_STATUSES:
+        raise UserError(
+            f"--status {terminal_safe(args.status)!r}: a new use starts as "
+            f"{' or '.join(workflow.INITIAL_STATUSES)}"
+        )
+    guidance = guidance_from(args)
+    name = "stdin" if args.file == "-" else args.file
+    try:
+        answers = load_answers(read_input(args.file), guidance)
+    except AnswersError as exc:
+        raise UserError([f"{name}: {problem}" for problem in exc.problems]) from None
+    store = open_store(args)
+    with store_errors():
+        use = store.log_use(
+            args.production,
+            answers,
+            Engine(guidance),
+            actor=args.actor or _login(),
+            status=args.status,
+            note=f"logged from {name} with the command line",
+            submission=args.submission,
+        )
+    if args.json:
+        shown = {"id": use.id, "production": use.production_code, "level": use.level}
+        shown.update(status=use.status, version=use.version, reasons=list(use.rule_ids))
+        out.write(json.dumps(shown, ensure_ascii=False) + "\n")
+    else:
+        out.write(f"{use.id}\n")
+    return EXIT_OK
+
+
+def _status_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("use_id", metavar="USE_ID", help="the id of a logged use")
+    parser.add_argument("status", metavar="STATUS", help="the status to move it to")
+    parser.add_argument("--ref", metavar="REF", help="the studio's approval reference")
+    parser.add_argument("--note", metavar="NOTE", default="", help="why, for the history")
+    parser.add_argument(
+        "--version",
+        metavar="N",
+        help="the version you looked at: refused if the use has changed since",
+    )
+    _actor_argument(parser)
+    _database_argument(parser)
+
+
+def _version_of(text: str | None) -> int | None:
+    if text is None:
+        return None
+    try:
+        version = int(text)
+    except ValueError:
+        version = 0
+    if version < 1:
+        raise UserError(
+            f"--version {terminal_safe(text[:40])!r}: give the use's version as a whole number "
+            "from 1 (history and log --json show it)"
+        )
+    return version
+
+
+def run_status(args: argparse.Namespace, out: TextIO) -> int:
+    from greenlight import workflow
+
+    expected = _version_of(args.version)
+    store = open_store(args)
+    with store_errors():
+        before = store.get_use(args.use_id)
+        use = store.set_status(
+            args.use_id,
+            args.status,
+            actor=args.actor or _login(),
+            approval_ref=args.ref,
+            note=args.note,
+            expected_version=expected,
+        )
+    old, new = (workflow.status(s).label for s in (before.status, use.status))
+    out.write(f"{use.id}: {old} -> {new} (version {use.version})\n")
+    return EXIT_OK
+
+
+def _events_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print one JSON array")
+    _database_argument(parser)
+
+
+def run_events(args: argparse.Namespace, out: TextIO) -> int:
+    from greenlight.csvio import format_time
+
+    store = open_store(args)
+    with database_errors():
+        found = store.events()
+    if args.json:
+        rows = [
+            {
+                "at": format_time(e.at),
+                "actor": e.actor,
+                "action": e.action,
+                "subject": e.subject,
+                "uses": e.uses,
+                "note": e.note,
+            }
+            for e in found
+        ]
+        out.write(json.dumps(rows, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    for e in found:
+        note = f"  ({terminal_safe(e.note)})" if e.note else ""
+        out.write(
+            f"{format_time(e.at.replace(microsecond=0))}  {terminal_safe(e.actor)}  {e.action}: "
+            f"{terminal_safe(e.subject)}, {e.uses} use{'s' if e.uses != 1 else ''}{note}\n"
+        )
+    return EXIT_OK
+
+
 Command = tuple[
     str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace, TextIO], int]
 ]
@@ -396,12 +608,16 @@ COMMANDS: list[Command] = [
         _reassess_arguments,
         run_reassess,
     ),
+    ("productions", "add or list productions", _productions_arguments, run_productions),
+    ("log", "assess one answers document and log it as a new use", _log_arguments, run_log),
+    ("status", "move a logged use to another status", _status_arguments, run_status),
+    ("events", "list what happened to the log as a whole", _events_arguments, run_events),
 ]
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # argparse exits 2 too; keep its one-line form
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message}\n")
+        self.exit(EXIT_BAD_INPUT, f"error: {self.prog}: {message}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -22,7 +22,7 @@ from greenlight.policy import (
     parse_answers,
     read_yaml,
 )
-from greenlight.store import NewUse, NotFound, UseFilter
+from greenlight.store import NewUse
 
 if TYPE_CHECKING:
     from greenlight.policy import Engine, Guidance
@@ -137,27 +137,28 @@ def seed_demo(
 ) -> int:
     """Create the demo production with its uses; return how many were logged (0: already there).
 
-    Idempotent: a demo production that already holds uses (archived ones count) is left as
-    it is.
+    Idempotent and atomic: a demo production that already holds uses (archived ones count),
+    or a real production with the demo's code, is left as it is; two processes seeding one
+    empty log at once seed it once (UseCaseStore.seed_demo_production).
     """
+    demo, items = demo_uses(engine, path=path, today=today)
+    return store.seed_demo_production(
+        demo.code, demo.name, items, engine.guidance, actor=DEMO_ACTOR
+    )
+
+
+def demo_uses(
+    engine: Engine, *, path: Path | None = None, today: date | None = None
+) -> tuple[Demo, list[NewUse]]:
+    """The demo and its uses, assessed and dated, ready for seed_demo_production."""
     demo = load_demo(engine.guidance, path)
     now = datetime.now(UTC)
     if today is not None:
         now = datetime.combine(today, time(18), UTC)
-    try:
-        existing = store.get_production(demo.code)
-    except NotFound:
-        store.create_production(demo.code, demo.name, actor=DEMO_ACTOR, is_demo=True)
-    else:
-        if not existing.is_demo:
-            return 0  # a real production took the code: never mix demo uses into it
-        if store.count_uses(UseFilter(productions=(demo.code,), archived=None)):
-            return 0
-    items = [_new_use(i, use, demo, engine, now) for i, use in enumerate(demo.uses)]
-    store.insert_uses(demo.code, items, engine.guidance, actor=DEMO_ACTOR)
-    return len(items)
+    return demo, [_new_use(i, use, demo, engine, now) for i, use in enumerate(demo.uses)]
 
 
-def remove_demo(store: UseCaseStore) -> int:
-    """Remove every demo production with its uses and history; return how many uses went."""
-    return store.remove_demo_productions()
+def remove_demo(store: UseCaseStore, *, actor: str, confirm: bool = False) -> int:
+    """Remove every demo production with its uses and history, if confirmed and it holds no
+    real work; return how many uses went (a "demo removed" event records it)."""
+    return store.remove_demo_productions(actor=actor, confirm=confirm)

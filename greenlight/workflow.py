@@ -83,6 +83,12 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "withdrawn": ("draft",),
 }
 
+# The studio's decisions: each covers the use as it was when decided (its version), so any
+# later change of its answers or free text reopens it (see reopen_status).
+DECIDED_STATUSES: tuple[str, ...] = ("approved", "declined")
+# Where a decision goes back to when the use it covered changes.
+REOPENED_STATUS = "submitted"
+
 # A use at one of these levels needs the studio's written approval reference to be approved.
 APPROVAL_REF_LEVELS: tuple[str, ...] = ("approval",)
 
@@ -166,12 +172,17 @@ def allowed_targets(current: str, *, level: str, approval_ref: str = "") -> tupl
     return tuple(result)
 
 
-def reopen_status(current: str, old_rank: int, new_rank: int) -> str | None:
-    """The status an approved use falls back to when its level rises, else None.
+def reopen_status(
+    current: str, old_rank: int, new_rank: int, *, content_changed: bool = False
+) -> str | None:
+    """The status a decided use falls back to when it changes, else None.
 
-    An approval covers the use as it was assessed: if new answers or newer guidance make it
-    riskier, the studio has to decide again.
+    A decision covers the use as it was decided: if its answers or free text change, the
+    studio has to decide again, whatever the level; so it has if newer guidance makes an
+    approved use riskier.
     """
+    if current in DECIDED_STATUSES and content_changed:
+        return REOPENED_STATUS
     if current == "approved" and new_rank > old_rank:
-        return "submitted"
+        return REOPENED_STATUS
     return None

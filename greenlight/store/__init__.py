@@ -4,7 +4,11 @@
 given, checks the workflow, writes history and keeps the tallies, in one transaction.
 
     store = UseCaseStore(url)   # None: $GREENLIGHT_DATABASE_URL, secrets.toml, data/greenlight.db
-    store.log_use(code, answers, engine, actor="Sam Rivera")
+    store.log_use(code, answers, engine, actor="Sam Rivera", submission=form_token)
+    store.set_status(use_id, "approved", actor="Ana Ortiz", expected_version=record.version)
+
+A write that names the version its person was shown is refused with StaleUse when the use
+has moved on; a form token logged before is refused with AlreadyLogged.
 """
 
 from greenlight.store.database import (
@@ -15,16 +19,20 @@ from greenlight.store.database import (
     resolve_database_url,
 )
 from greenlight.store.db_errors import DatabaseTrouble, explain
+from greenlight.store.events import DEMO_REMOVED, DEMO_SEEDED
 from greenlight.store.migrations import SCHEMA_VERSION, SchemaError, ensure_schema, schema_version
 from greenlight.store.queries import ALL_USES, EXPORT_COLUMNS
 from greenlight.store.records import (
+    AlreadyLogged,
     HistoryEntry,
+    LogEvent,
     LoggedReason,
     NewUse,
     NewUses,
     NotFound,
     Production,
     ReassessResult,
+    StaleUse,
     StoreError,
     UseFilter,
     UsePage,
@@ -37,12 +45,16 @@ from greenlight.workflow import TransitionError
 
 __all__ = [
     "ALL_USES",
+    "DEMO_REMOVED",
+    "DEMO_SEEDED",
     "EXPORT_COLUMNS",
     "SCHEMA_VERSION",
     "URL_ENV",
     "USE_ID_PATTERN",
+    "AlreadyLogged",
     "Change",
     "HistoryEntry",
+    "LogEvent",
     "LoggedReason",
     "NewUse",
     "NewUses",
@@ -51,6 +63,7 @@ __all__ = [
     "Progress",
     "ReassessResult",
     "SchemaError",
+    "StaleUse",
     "StoreConfigError",
     "StoreError",
     "TransitionError",

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from greenlight import workflow
 from greenlight.policy import without_text
 from greenlight.store import shared
 from greenlight.store.database import write_transaction
@@ -23,11 +24,13 @@ from greenlight.store.tables import (
     TALLIES,
     answer_sets,
     counters,
+    log_events,
     metadata,
     outcome_principles,
     outcome_reasons,
     outcomes,
     schema_migrations,
+    use_history,
     uses,
 )
 from greenlight.store.tally import rebuild_in
@@ -85,6 +88,10 @@ def _answer_sets(conn: Connection) -> None:
     move_to_answer_sets(conn)
 
 
+def _versions(conn: Connection) -> None:
+    move_to_versions(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _initial),
     Migration(2, "roll-up tallies for the overview", _tallies),
@@ -96,6 +103,11 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         5, "answer sets shared by uses, instead of an answers document per use", _answer_sets
+    ),
+    Migration(
+        6,
+        "use versions, decisions pinned to a version, one use per form submission, log events",
+        _versions,
     ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
@@ -260,3 +272,41 @@ def _answer_sets_of(conn: Connection, batch: list[str]) -> dict[str, shared.Answ
         _uses_4.c.id >= batch[0], _uses_4.c.id <= batch[-1]
     )
     return {use_id: shared.answer_set_of(without_text(doc)) for use_id, doc in conn.execute(query)}
+
+
+# --- schema 6: versions, pinned decisions, submissions, log events --------------------------
+
+
+def _add_column(conn: Connection, column: sa.Column) -> None:
+    kind = column.type.compile(dialect=conn.dialect)
+    default = f" DEFAULT {column.server_default.arg.text}" if column.server_default else ""
+    required = " NOT NULL" if not column.nullable else ""
+    conn.exec_driver_sql(
+        f"ALTER TABLE {column.table.name} ADD COLUMN {column.name} {kind}{required}{default}"
+    )
+
+
+def move_to_versions(conn: Connection) -> None:
+    """Migration 6: every use starts at version 1 (the decision of an approved or declined
+    use covers it as it is), a unique submission token per use, the version each history
+    row was made on (unknown before), the log_events table; and
+    the data version moves on, so no cache keeps a use without its version."""
+    columns = (uses.c.version, uses.c.decided_version, uses.c.submission, use_history.c.use_version)
+    for column in columns:
+        _add_column(conn, column)
+    for index in uses.indexes:
+        if index.columns.keys() == ["submission"]:
+            index.create(conn)
+    conn.execute(
+        sa.update(uses)
+        .where(uses.c.status.in_(workflow.DECIDED_STATUSES))
+        .values(decided_version=uses.c.version)
+    )
+    log_events.create(conn)
+    value = conn.execute(
+        sa.update(counters)
+        .where(counters.c.name == DATA_COUNTER)
+        .values(value=counters.c.value + 1)
+        .returning(counters.c.value)
+    ).scalar_one()
+    conn.execute(sa.update(counters).values(value=value))

@@ -18,7 +18,6 @@ from greenlight.store.tables import (
     counters,
     production_counter,
     productions,
-    uses,
 )
 
 # A production's columns, in the order _production unpacks them.
@@ -124,32 +123,18 @@ class ProductionsMixin:
         # positionally, which is cheaper than going through row._mapping.
         return [_production(row) for row in rows]
 
-    def remove_demo_productions(self) -> int:
-        """Delete every demo production with all its uses and history; return the uses removed.
-
-        The only real deletion in the store: logged uses of real productions are archived.
-        """
-        with write_transaction(self.engine) as conn:
-            demo = conn.execute(
-                sa.select(productions.c.id, productions.c.code).where(productions.c.is_demo)
-            ).all()
-            if not demo:
-                return 0
-            ids = [row.id for row in demo]
-            removed = conn.execute(
-                sa.select(sa.func.count()).select_from(uses).where(uses.c.production_id.in_(ids))
-            ).scalar_one()
-            demo_uses = uses.c.production_id.in_(ids)
-            # Locked first, so no other writer changes a use between its count and its removal.
-            conn.execute(sa.select(uses.c.id).where(demo_uses).with_for_update())
-            tally.add_counted(conn, demo_uses, -1)
-            tally.drop_empty(conn)
-            conn.execute(sa.delete(productions).where(productions.c.id.in_(ids)))
-            self._bump(conn, [row.code for row in demo])
-        return removed
-
-    def _production_id(self, conn: Connection, code: str) -> int:
-        found = conn.execute(sa.select(productions.c.id).where(productions.c.code == code)).first()
+    def _production_id(self, conn: Connection, code: str, *, for_work: bool = False) -> int:
+        """The production's id; NotFound if there is none, and StoreError `for_work` (a new
+        use by any path) in a demo production, whose uses are removed with it."""
+        query = sa.select(productions.c.id, productions.c.is_demo).where(productions.c.code == code)
+        found = conn.execute(query).first()
         if found is None:
             raise NotFound(f"no production with code {code!r}: create it first")
+        if for_work and found.is_demo:
+            raise StoreError(
+                f"{code} is the demo production: its sample uses can be removed at any time, so "
+                "it takes no real work and nothing was logged; create your production with "
+                '"New production" in the sidebar (or python -m greenlight productions add CODE '
+                "NAME) and log the use there"
+            )
         return found.id

@@ -52,6 +52,8 @@ _UPDATED = (
     "status",
     "updated_at",
     "updated_by",
+    "version",
+    "decided_version",
 )
 
 
@@ -100,6 +102,8 @@ def _plan(
             uses.c.use_case_type,
             uses.c.matrix_row,
             uses.c.outcome_id,
+            uses.c.version,
+            uses.c.decided_version,
             productions.c.code,
         )
         .select_from(ANSWERS_OF_USES.join(productions, productions.c.id == uses.c.production_id))
@@ -129,6 +133,8 @@ def _plan(
                 "status": status,
                 "updated_at": now,
                 "updated_by": actor,
+                "version": row.version + 1,
+                "decided_version": row.decided_version if status == row.status else None,
             }
         )
         changes = [
@@ -141,9 +147,9 @@ def _plan(
             if old != new
         ]
         if status != row.status:
-            reopened = reopen_note(engine.guidance, row.level, assessment.level)
+            reopened = reopen_note(engine.guidance, row.status, row.level, assessment.level)
             changes.append(Change("status", row.status, status, reopened))
-        plan.history.extend(history_rows(row.id, now, actor, changes, note))
+        plan.history.extend(history_rows(row.id, now, actor, changes, note, row.version))
         result["checked"] += 1
         result["changed"] += assessment.level != row.level
         result["raised"] += rank > row.level_rank

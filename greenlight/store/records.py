@@ -18,6 +18,34 @@ class NotFound(StoreError, LookupError):
     """No production or use with that code or id."""
 
 
+class StaleUse(StoreError):
+    """A write that named a version of a use it has since moved past: nothing was written.
+
+    Carries who changed the use last and when, and the version it is at now."""
+
+    def __init__(self, use_id: str, expected: int, version: int, by: str, at: datetime):
+        self.use_id, self.expected, self.version, self.by, self.at = (
+            use_id,
+            expected,
+            version,
+            by,
+            utc(at),
+        )
+        when = self.at.strftime("%Y-%m-%d %H:%M UTC")
+        super().__init__(
+            f"this use was changed by {by} at {when} since you opened it: nothing was saved; "
+            "look at it again"
+        )
+
+
+class AlreadyLogged(StoreError):
+    """A form submission that was logged before: `use_id` is the use it made."""
+
+    def __init__(self, use_id: str):
+        self.use_id = use_id
+        super().__init__(f"this form was already logged as use {use_id}")
+
+
 def utc(value: datetime) -> datetime:
     """An aware UTC datetime from the naive UTC one the database stores."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -88,6 +116,8 @@ class UseRecord:
     created_by: str
     updated_by: str
     archived: bool
+    version: int  # grows by one with every change; name it as expected_version to write
+    decided_version: int | None  # the version the standing approval or decline covers
 
     @property
     def fields(self) -> dict[str, str]:
@@ -151,6 +181,21 @@ class HistoryEntry:
     field: str
     old: str | None
     new: str | None
+    note: str
+    version: int | None = None  # the version of the use it was made on (0: the creation)
+
+
+@dataclass(frozen=True)
+class LogEvent:
+    """Something that happened to the log as a whole (the demo seeded or removed): when,
+    who, what, to which productions, and how many uses."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    subject: str
+    uses: int
     note: str
 
 
@@ -216,6 +261,7 @@ class NewUse:
     # The path from draft to `status`, as (when, status, note) steps, each one a transition
     # the workflow allows; empty: the use starts in `status` (as an import does).
     steps: tuple[tuple[datetime, str, str], ...] = ()
+    submission: str | None = None  # the token of the form that logged it (AlreadyLogged)
 
 
 @dataclass(frozen=True)
@@ -238,6 +284,7 @@ class NewUses:
     updated_at: list[datetime | None]
     note: list[str]
     steps: list[tuple[tuple[datetime, str, str], ...]]
+    submission: list[str | None] | None = None  # None: no use has a form token
 
     def __len__(self) -> int:
         return len(self.assessed_of)
@@ -257,6 +304,7 @@ class NewUses:
                 index[key] = len(assessed)
                 assessed.append((item.answers, item.assessment))
             assessed_of.append(index[key])
+        submissions = [item.submission for item in items]
         text = {"title": [item.answers.title for item in items]}
         for name in FIELD_NAMES[1:]:
             text[name] = [item.answers.fields.get(name, "") for item in items]
@@ -271,4 +319,5 @@ class NewUses:
             updated_at=[item.updated_at for item in items],
             note=[item.note for item in items],
             steps=[item.steps for item in items],
+            submission=None if all(s is None for s in submissions) else submissions,
         )

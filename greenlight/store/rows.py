@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from greenlight import workflow
-from greenlight.policy import FIELD_NAMES, AnswersError, answers_part
+from greenlight.policy import FIELD_NAMES, FIELDS, AnswersError, answers_part
 from greenlight.store.records import NewUses, StoreError, to_db_time, week_of
 from greenlight.store.shared import (
     AnswerSet,
@@ -27,13 +27,14 @@ from greenlight.store.shared import (
     outcome_ids,
     outcome_of,
 )
-from greenlight.store.tables import NAME_LENGTH, use_history
+from greenlight.store.tables import NAME_LENGTH, SUBMISSION_LENGTH, use_history
 
 if TYPE_CHECKING:
     from greenlight.policy import Answers, Assessment, Engine, Guidance
 
 CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 USE_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
+SUBMISSION_PATTERN = re.compile(rf"[A-Za-z0-9_.:-]{{1,{SUBMISSION_LENGTH}}}")
 INSERT_BATCH = 5000
 
 Progress = Callable[[int, int], None]  # told (done, total) as a long write goes on
@@ -195,19 +196,23 @@ def _status_history(
     use_id: str, at: datetime, steps: Sequence, final: str, level: str, ref: str, actor: str
 ) -> list[tuple]:
     """History rows (HISTORY_COLUMNS) of a new use's path from draft: one "status" row per
-    step, each a transition the workflow allows, ending at `final`."""
+    step, each a transition the workflow allows, ending at `final`; step k is made on
+    version k (the creation made version 1)."""
     rows = []
     status = workflow.DEFAULT_STATUS
-    for when, target, note in steps:
+    for version, (when, target, note) in enumerate(steps, start=1):
         workflow.check_transition(status, target, level=level, approval_ref=ref)
-        rows.append((use_id, to_db_time(when), actor, "status", status, target, clean_note(note)))
+        when = to_db_time(when)
+        rows.append((use_id, when, actor, "status", status, target, clean_note(note), version))
         status = target
     if status != final:
         raise StoreError(f"the steps of use {use_id} end at {status!r}, not at {final!r}")
     return rows
 
 
-HISTORY_COLUMNS = ("use_id", "at", "actor", "field", "old_value", "new_value", "note")
+HISTORY_COLUMNS = (
+    "use_id", "at", "actor", "field", "old_value", "new_value", "note", "use_version",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -265,6 +270,14 @@ def new_rows(batch: NewUses, parts_of: AssessedCache, actor: str) -> NewRows:
     found["created_by"] = found["updated_by"] = [actor] * n
     for name, value in _NEW_USE_CONSTANTS.items():
         found[name] = [value] * n
+    # Version 1 is the creation, and each step of a path one more; a decision covers the
+    # version it was taken on, the one before its own step.
+    found["version"] = [1 + len(steps) for steps in batch.steps]
+    found["decided_version"] = [
+        max(len(steps), 1) if status in workflow.DECIDED_STATUSES else None
+        for status, steps in zip(batch.status, batch.steps, strict=True)
+    ]
+    found["submission"] = _submissions(batch)
     notes = {note: clean_note(note) for note in set(batch.note)}
     trail = {
         "use_id": list(ids),
@@ -277,6 +290,7 @@ def new_rows(batch: NewUses, parts_of: AssessedCache, actor: str) -> NewRows:
             for status, steps in zip(batch.status, batch.steps, strict=True)
         ],
         "note": list(map(notes.__getitem__, batch.note)),
+        "use_version": [0] * n,
     }
     for i in (i for i, steps in enumerate(batch.steps) if steps):  # the demo's paths
         rows = _status_history(
@@ -296,9 +310,10 @@ def new_rows(batch: NewUses, parts_of: AssessedCache, actor: str) -> NewRows:
 
 
 def history_rows(
-    use_id: str, at: datetime, actor: str, changes: Sequence[Change], note: str
+    use_id: str, at: datetime, actor: str, changes: Sequence[Change], note: str, version: int
 ) -> list[dict[str, Any]]:
-    """The use_history rows of a use's changes, each with its own note or the change's."""
+    """The use_history rows of a use's changes, made on `version` of the use, each with its
+    own note or the change's."""
     return [
         {
             "use_id": use_id,
@@ -308,28 +323,66 @@ def history_rows(
             "old_value": history_text(change.old),
             "new_value": history_text(change.new),
             "note": note if change.note is None else change.note,
+            "use_version": version,
         }
         for change in changes
     ]
 
 
 def write_history(
-    conn: Connection, use_id: str, at: datetime, actor: str, changes: list[Change], note: str
+    conn: Connection,
+    use_id: str,
+    at: datetime,
+    actor: str,
+    changes: list[Change],
+    note: str,
+    version: int,
 ) -> None:
-    """One history row per change of a use, in one statement."""
+    """One history row per change of a use made on `version` of it, in one statement."""
     if changes:
-        conn.execute(sa.insert(use_history), history_rows(use_id, at, actor, changes, note))
+        rows = history_rows(use_id, at, actor, changes, note, version)
+        conn.execute(sa.insert(use_history), rows)
 
 
-def reopen_note(guidance: Guidance, old_level: str, new_level: str) -> str:
-    """The history note of an approval reopened because the use's level rose, in the levels'
-    labels (an id this guidance does not know, from an older version, as it is)."""
+def reopen_note(
+    guidance: Guidance, status: str, old_level: str, new_level: str, changed: Sequence[str] = ()
+) -> str:
+    """The history note of a decision (`status`) reopened because the use changed
+    (`changed`: the labels of the fields and questions answered differently) or its level
+    rose, in the levels' labels (an id this guidance does not know, from an older version,
+    as it is)."""
     labels = {level.id: level.label for level in guidance.levels}
+    decision = "approval" if status == "approved" else "decline"
+    said = []
+    if changed:
+        said.append(f"changed since the {decision}: {', '.join(changed)}")
+    if _rank(guidance, new_level) > _rank(guidance, old_level):
+        said.append(
+            f"the level rose from {labels.get(old_level, old_level)} to "
+            f"{labels.get(new_level, new_level)}"
+        )
     return (
-        f"the level rose from {labels.get(old_level, old_level)} to "
-        f"{labels.get(new_level, new_level)}: the approval covered the use as it was, so the "
-        "studio has to decide again"
+        f"{'; '.join(said)}: the {decision} covered the use as it was, so the studio has to "
+        "decide again"
     )
+
+
+def _rank(guidance: Guidance, level_id: str) -> int:
+    level = guidance.levels_by_id.get(level_id)
+    return -1 if level is None else level.rank  # a level of an older guidance: the lowest
+
+
+def changed_labels(changes: Sequence[Change], guidance: Guidance) -> list[str]:
+    """The labels of the free-text fields and questions among these changes, in order."""
+    fields = {field.name: field.label for field in FIELDS}
+    labels = []
+    for change in changes:
+        question = guidance.questions_by_id.get(change.field)
+        if change.field in fields:
+            labels.append(fields[change.field])
+        elif question is not None:
+            labels.append(question.label)
+    return labels
 
 
 def apply_assessment(
@@ -360,9 +413,29 @@ def apply_assessment(
     ):
         values["previous_level"] = current["level"]
         values["previous_guidance_version"] = current["guidance_version"]
-    target = workflow.reopen_status(current["status"], current["level_rank"], values["level_rank"])
+    changed = changed_labels(changes, guidance)
+    target = workflow.reopen_status(
+        current["status"],
+        current["level_rank"],
+        values["level_rank"],
+        content_changed=bool(changed),
+    )
     if target is not None:
         values["status"] = target
-        note = reopen_note(guidance, current["level"], values["level"])
+        values["decided_version"] = None
+        note = reopen_note(guidance, current["status"], current["level"], values["level"], changed)
         changes.append(Change("status", current["status"], target, note))
     return values, changes
+
+
+def _submissions(batch: NewUses) -> list[str | None]:
+    """The form tokens of new uses (None where a use has none); StoreError for a bad one."""
+    if batch.submission is None:
+        return [None] * len(batch)
+    for token in batch.submission:
+        if token is not None and not SUBMISSION_PATTERN.fullmatch(token):
+            raise StoreError(
+                f"submission token {token!r}: use 1 to {SUBMISSION_LENGTH} letters, digits, "
+                "-, _, . or :"
+            )
+    return list(batch.submission)

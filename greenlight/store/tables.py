@@ -58,6 +58,7 @@ class _Json(sa.types.TypeDecorator):
 ID_LENGTH = 40
 CODE_LENGTH = 40
 NAME_LENGTH = 200
+SUBMISSION_LENGTH = 64
 
 schema_migrations = sa.Table(
     "schema_migrations",
@@ -128,6 +129,15 @@ uses = sa.Table(
     sa.Column("created_by", sa.String(NAME_LENGTH), nullable=False),
     sa.Column("updated_by", sa.String(NAME_LENGTH), nullable=False),
     sa.Column("archived", sa.Boolean, nullable=False),
+    # Grows by one with every change of the use: a write that names the version its person
+    # was shown is refused when the use has moved on (UseCaseStore's expected_version).
+    sa.Column("version", sa.Integer, nullable=False, server_default=sa.text("1")),
+    # The version an approval or a decline was decided on; None while no decision stands.
+    sa.Column("decided_version", sa.Integer, nullable=True),
+    # The token of the form that logged the use: one submission, one use, even when two
+    # processes race (the unique index below decides).
+    sa.Column("submission", sa.String(SUBMISSION_LENGTH), nullable=True),
+    sa.Index(None, "submission", unique=True),
     # The tallies answer the overview's groupings; the rows are read by production (below)
     # or by creation time (the edge days of a date range).
     sa.Index(None, "created_at"),
@@ -212,7 +222,24 @@ use_history = sa.Table(
     sa.Column("old_value", sa.Text, nullable=True),
     sa.Column("new_value", sa.Text, nullable=True),
     sa.Column("note", sa.Text, nullable=False),
+    # The version of the use the change was made on, what its author saw (0: the creation;
+    # None: written before schema 6). An approval's row names the version it approved.
+    sa.Column("use_version", sa.Integer, nullable=True),
     sa.Index(None, "use_id", "id"),
+)
+
+# What happened to the log as a whole rather than to one use (the demo seeded, the demo
+# removed): who, when, what, to which productions, and how many uses.
+log_events = sa.Table(
+    "log_events",
+    metadata,
+    sa.Column("id", _BigId, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("actor", sa.String(NAME_LENGTH), nullable=False),
+    sa.Column("action", sa.String(100), nullable=False),
+    sa.Column("subject", sa.Text, nullable=False),
+    sa.Column("uses", sa.BigInteger, nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
 )
 
 # --- roll-ups (greenlight.store_tally keeps them equal to a recount of the rows) ---------------

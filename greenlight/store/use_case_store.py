@@ -29,6 +29,8 @@ from greenlight.store.database import (
     resolve_database_url,
     write_transaction,
 )
+from greenlight.store.demo_data import DemoMixin
+from greenlight.store.guards import already_logged, check_version
 from greenlight.store.migrations import ensure_schema
 from greenlight.store.productions import ProductionsMixin
 from greenlight.store.queries import OverviewQueries
@@ -40,6 +42,7 @@ from greenlight.store.records import (
     NotFound,
     Production,
     ReassessResult,
+    StaleUse,
     StoreError,
     UseFilter,
     UsePage,
@@ -103,7 +106,7 @@ _ONE_USE = sa.select(
 ).select_from(ANSWERS_OF_USES.join(productions, productions.c.id == uses.c.production_id))
 
 
-class UseCaseStore(ProductionsMixin, OverviewQueries):
+class UseCaseStore(ProductionsMixin, DemoMixin, OverviewQueries):
     """The log of intended GenAI uses, in SQLite or PostgreSQL."""
 
     def __init__(self, url: str | None = None):
@@ -132,8 +135,13 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
         approval_ref: str = "",
         note: str = "",
         at: datetime | None = None,
+        submission: str | None = None,
     ) -> UseRecord:
-        """Assess `answers` and log them as a new use of `production`; return the record."""
+        """Assess `answers` and log them as a new use of `production`; return the record.
+
+        `submission` is the token of the form that sent them: a second call with the same
+        token logs nothing and raises AlreadyLogged, naming the use the first one made.
+        """
         if status not in workflow.INITIAL_STATUSES:
             raise TransitionError(
                 f"a new use starts as {' or '.join(workflow.INITIAL_STATUSES)}, not {status!r}"
@@ -146,6 +154,7 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
             created_at=at,
             updated_at=at,
             note=note,
+            submission=submission,
         )
         (use_id,) = self.insert_uses(production, [new], engine.guidance, actor=actor)
         return self.get_use(use_id)
@@ -165,6 +174,7 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
         that); its status must be valid at its level. History gets a "created" row for each,
         and a "status" row for each of its `steps`. A large batch comes column by column
         (NewUses, as the CSV import reads it); NewUse items are put in columns first.
+        A demo production takes no uses but its own seed (seed_demo_production).
         """
         actor = clean_actor(actor)
         batch = items if isinstance(items, NewUses) else NewUses.of(items)
@@ -173,18 +183,22 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
         counted = tally.count_new(rows.uses, rows.outcomes)
         try:
             with write_transaction(self.engine) as conn:
-                self._insert_rows(conn, production, rows, progress)
+                production_id = self._production_id(conn, production, for_work=True)
+                already_logged(conn, rows.uses.get("submission", ()))
+                self._insert_rows(conn, production_id, rows, progress)
                 tally.apply(conn, counted)
                 self._bump(conn, [production])
         except sa.exc.IntegrityError:
+            # A writer that committed the same form first (PostgreSQL lets both try).
+            with read_transaction(self.engine) as conn:
+                already_logged(conn, rows.uses.get("submission", ()))
             raise StoreError(
                 "a use with one of these ids is already logged: nothing was written"
             ) from None
         return rows.uses.get("id", [])
 
-    def _insert_rows(self, conn: Connection, production: str, rows: NewRows, progress) -> None:
+    def _insert_rows(self, conn: Connection, production_id: int, rows: NewRows, progress) -> None:
         total = len(rows.outcomes)
-        production_id = self._production_id(conn, production)
         set_ids = answer_set_ids(conn, rows.answer_sets)
         answer_set_id = [set_ids[answer_set.key] for answer_set in rows.answer_sets]
         ids = outcome_ids(conn, rows.outcomes)
@@ -201,31 +215,49 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
         if rows.history:
             insert_columns(conn, use_history, rows.history)
 
-    def _lock_use(self, conn: Connection, use_id: str) -> dict[str, Any]:
+    def _lock_use(
+        self, conn: Connection, use_id: str, expected_version: int | None = None
+    ) -> dict[str, Any]:
+        """The use's row, locked for the write; StaleUse if it is not at `expected_version`."""
+        check_version(expected_version)
         query = _ONE_USE.where(uses.c.id == use_id).with_for_update(of=uses)
         row = conn.execute(query).mappings().first()
         if row is None:
             raise NotFound(f"no logged use with id {use_id!r}")
+        if expected_version is not None and row["version"] != expected_version:
+            raise StaleUse(
+                use_id, expected_version, row["version"], row["updated_by"], row["updated_at"]
+            )
         return dict(row)
 
     def update_use(
-        self, use_id: str, answers: Answers, engine: Engine, *, actor: str, note: str = ""
+        self,
+        use_id: str,
+        answers: Answers,
+        engine: Engine,
+        *,
+        actor: str,
+        note: str = "",
+        expected_version: int | None = None,
     ) -> UseRecord:
         """Replace a use's answers and free text, re-assess it, and record what changed.
 
-        An approved use whose level rises goes back to submitted (workflow.reopen_status).
+        An approved or declined use whose answers or free text change, or an approved one
+        whose level rises, goes back to submitted (workflow.reopen_status). With
+        `expected_version`, a use that has moved on since is refused (StaleUse).
         """
         actor, note = clean_actor(actor), clean_note(note)
         assessment = engine.assess(answers)
         with write_transaction(self.engine) as conn:
-            current = self._lock_use(conn, use_id)
+            current = self._lock_use(conn, use_id, expected_version)
             with tally.recounting(conn, uses.c.id == use_id):
                 values, changes = apply_assessment(conn, current, answers, assessment, engine)
                 if changes:
                     now = now_utc()
-                    values.update(updated_at=now, updated_by=actor)
+                    version = current["version"]
+                    values.update(updated_at=now, updated_by=actor, version=version + 1)
                     conn.execute(sa.update(uses).where(uses.c.id == use_id).values(**values))
-                    write_history(conn, use_id, now, actor, changes, note)
+                    write_history(conn, use_id, now, actor, changes, note, version)
             if changes:
                 self._bump(conn, [current["production_code"]])
         return self.get_use(use_id)
@@ -259,14 +291,17 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
         approval_ref: str | None = None,
         note: str = "",
         at: datetime | None = None,
+        expected_version: int | None = None,
     ) -> UseRecord:
         """Move a use to `status` if the workflow allows it (TransitionError says why not).
 
-        `approval_ref`, when given, replaces the stored reference in the same change.
+        `approval_ref`, when given, replaces the stored reference in the same change. An
+        approval or a decline records the version it was decided on (decided_version). With
+        `expected_version`, a use that has moved on since is refused (StaleUse).
         """
         actor, note = clean_actor(actor), clean_note(note)
         with write_transaction(self.engine) as conn:
-            current = self._lock_use(conn, use_id)
+            current = self._lock_use(conn, use_id, expected_version)
             ref = current["approval_ref"] if approval_ref is None else approval_ref.strip()
             workflow.check_transition(
                 current["status"], status, level=current["level"], approval_ref=ref
@@ -274,33 +309,51 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
             changes = [Change("status", current["status"], status)]
             if ref != current["approval_ref"]:
                 changes.append(Change("approval_ref", current["approval_ref"], ref))
-            self._write(conn, current, actor, changes, note, at, status=status, approval_ref=ref)
+            decided = current["version"] if status in workflow.DECIDED_STATUSES else None
+            self._write(
+                conn, current, actor, changes, note, at,
+                status=status, approval_ref=ref, decided_version=decided,
+            )  # fmt: skip
         return self.get_use(use_id)
 
-    def set_approval_ref(self, use_id: str, approval_ref: str, *, actor: str, note: str = ""):
+    def set_approval_ref(
+        self,
+        use_id: str,
+        approval_ref: str,
+        *,
+        actor: str,
+        note: str = "",
+        expected_version: int | None = None,
+    ) -> UseRecord:
         """Record or correct the studio's approval reference without changing the status."""
         actor, note = clean_actor(actor), clean_note(note)
         ref = (approval_ref or "").strip()
         with write_transaction(self.engine) as conn:
-            current = self._lock_use(conn, use_id)
+            current = self._lock_use(conn, use_id, expected_version)
             workflow.check_state(current["status"], current["level"], ref)
             if ref != current["approval_ref"]:
                 changes = [Change("approval_ref", current["approval_ref"], ref)]
                 self._write(conn, current, actor, changes, note, None, approval_ref=ref)
         return self.get_use(use_id)
 
-    def archive_use(self, use_id: str, *, actor: str, note: str = "") -> UseRecord:
+    def archive_use(
+        self, use_id: str, *, actor: str, note: str = "", expected_version: int | None = None
+    ) -> UseRecord:
         """Take a use out of the log (nothing is deleted; restore_use brings it back)."""
-        return self._set_archived(use_id, True, actor, note)
+        return self._set_archived(use_id, True, actor, note, expected_version)
 
-    def restore_use(self, use_id: str, *, actor: str, note: str = "") -> UseRecord:
+    def restore_use(
+        self, use_id: str, *, actor: str, note: str = "", expected_version: int | None = None
+    ) -> UseRecord:
         """Bring an archived use back into the log."""
-        return self._set_archived(use_id, False, actor, note)
+        return self._set_archived(use_id, False, actor, note, expected_version)
 
-    def _set_archived(self, use_id: str, archived: bool, actor: str, note: str) -> UseRecord:
+    def _set_archived(
+        self, use_id: str, archived: bool, actor: str, note: str, expected: int | None
+    ) -> UseRecord:
         actor, note = clean_actor(actor), clean_note(note)
         with write_transaction(self.engine) as conn:
-            current = self._lock_use(conn, use_id)
+            current = self._lock_use(conn, use_id, expected)
             if bool(current["archived"]) == archived:
                 state = "archived" if archived else "in the log (not archived)"
                 raise StoreError(f"use {use_id} is already {state}")
@@ -310,17 +363,18 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
 
     def _write(self, conn, current, actor, changes, note, at, **values) -> None:
         when = to_db_time(at) if at else now_utc()
+        version = current["version"]
         update = (
             sa.update(uses)
             .where(uses.c.id == current["id"])
-            .values(**values, updated_at=when, updated_by=actor)
+            .values(**values, updated_at=when, updated_by=actor, version=version + 1)
         )
         if {"status", "archived"} & set(values):  # the columns the tallies count by
             with tally.recounting(conn, uses.c.id == current["id"]):
                 conn.execute(update)
         else:
             conn.execute(update)
-        write_history(conn, current["id"], when, actor, changes, note)
+        write_history(conn, current["id"], when, actor, changes, note, version)
         self._bump(conn, [current["production_code"]])
 
     # --- reading uses --------------------------------------------------------------------
@@ -347,6 +401,7 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
             "outcome_id",
             "created_week",
             "created_month",
+            "submission",
         ):
             del m[name]
         m["answers"] = document_of(m, m["answers"])
@@ -387,6 +442,7 @@ class UseCaseStore(ProductionsMixin, OverviewQueries):
                 old=r.old_value,
                 new=r.new_value,
                 note=r.note,
+                version=r.use_version,
             )
             for r in rows
         ]

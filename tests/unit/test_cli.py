@@ -376,7 +376,10 @@ def test_reassess_moves_the_log_and_says_what_changed(sqlite_store, tmp_path):
     [
         (["reassess", "--production", "NOPE"], "error: no production with code 'NOPE'"),
         (["reassess", "--guidance", "/no/such/dir"], "error: /no/such/dir: no such folder"),
-        (["reassess", "--batch", "3"], "python -m greenlight: unrecognized arguments: --batch 3"),
+        (
+            ["reassess", "--batch", "3"],
+            "error: python -m greenlight: unrecognized arguments: --batch 3",
+        ),
     ],
 )
 def test_reassess_refuses_bad_arguments_in_one_line(sqlite_store, argv, message, capsys):

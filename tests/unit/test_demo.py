@@ -73,7 +73,7 @@ def test_seeding_is_idempotent_and_removal_is_one_step(sqlite_url):
     assert seed_demo(store, ENGINE, today=TODAY) == 0
     assert store.data_version() == version
     assert store.count_uses(UseFilter(productions=("DEMO",))) == logged
-    assert remove_demo(store) == logged
+    assert remove_demo(store, actor="lead", confirm=True) == logged
     assert [p.code for p in store.list_productions()] == ["REAL"]
     assert store.count_uses(UseFilter(archived=None)) == 0
     assert seed_demo(store, ENGINE, today=TODAY) == logged  # it can come back
@@ -84,7 +84,7 @@ def test_a_real_production_with_the_demo_code_is_left_alone(sqlite_url):
     store.create_production("DEMO", "Our show called Demo", actor="lead")
     assert seed_demo(store, ENGINE) == 0
     assert store.count_uses() == 0
-    assert remove_demo(store) == 0
+    assert remove_demo(store, actor="lead", confirm=True) == 0
     assert store.get_production("DEMO").name == "Our show called Demo"
 
 

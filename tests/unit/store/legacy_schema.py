@@ -22,17 +22,27 @@ from greenlight.store.tables import (
 )
 
 ROWS = Path(__file__).resolve().parents[2] / "fixtures" / "schema-3" / "rows.json"
+# What schema 6 added, which schema 3 had not: columns by table, and a table.
+_LATER_COLUMNS = {
+    "uses": {"version", "decided_version", "submission"},
+    "use_history": {"use_version"},
+}
+_LATER_TABLES = {"log_events"}
+
+
+def _columns_3(table: sa.Table) -> list[sa.Column]:
+    return [c._copy() for c in table.columns if c.name not in _LATER_COLUMNS.get(table.name, ())]
 
 
 def _uses_3(old: sa.MetaData) -> sa.Table:
     """Schema 3's uses: today's, with an answers document (free text included) in place of
     answer_set_id, and no outcome_id."""
     columns = []
-    for column in uses.columns:
+    for column in _columns_3(uses):
         if column.name == "answer_set_id":
             columns.append(sa.Column("answers", answer_sets.c.answers.type, nullable=False))
         elif column.name != "outcome_id":
-            columns.append(column._copy())
+            columns.append(column)
     return sa.Table(uses.name, old, *columns)
 
 
@@ -42,14 +52,18 @@ def schema_3() -> sa.MetaData:
     old = sa.MetaData(naming_convention=metadata.naming_convention)
     gone = {answer_sets, outcomes, outcome_reasons, outcome_principles}
     for table in metadata.sorted_tables:
-        if table in gone:
+        if table in gone or table.name in _LATER_TABLES:
             continue
-        if table is not uses:
+        if table.name in _LATER_COLUMNS and table is not uses:
+            kept = sa.Table(table.name, old, *_columns_3(table))
+        elif table is not uses:
             table.to_metadata(old)
             continue
-        kept = _uses_3(old)
-        for index in uses.indexes:
-            sa.Index(index.name, *(kept.c[c.name] for c in index.columns))
+        else:
+            kept = _uses_3(old)
+        for index in table.indexes:
+            if all(c.name in kept.c for c in index.columns):
+                sa.Index(index.name, *(kept.c[c.name] for c in index.columns))
     use_id = sa.ForeignKey("uses.id", ondelete="CASCADE")
     sa.Table(
         "use_reasons",

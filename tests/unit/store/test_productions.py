@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from greenlight.store import (
+    NewUse,
     NotFound,
     StoreError,
     UseFilter,
 )
-from tests.unit.store.fixture_log import ENGINE, answers
+from tests.unit.store.fixture_log import ENGINE, GUIDANCE, answers
 
 
 def test_productions(store):
@@ -39,15 +40,17 @@ def test_productions(store):
 
 def test_only_demo_productions_can_be_removed(store):
     store.create_production("REAL", "Real", actor="lead")
-    store.create_production("DEMO", "Demo", actor="lead", is_demo=True)
+    given = answers("low")
+    seed = [NewUse(given, ENGINE.assess(given), id="demo-1")]
+    store.seed_demo_production("DEMO", "Demo", seed, GUIDANCE, actor="lead")
     store.log_use("REAL", answers("low"), ENGINE, actor="ana")
-    demo_use = store.log_use("DEMO", answers("low"), ENGINE, actor="ana")
+    demo_use = store.get_use("demo-1")
     store.set_status(demo_use.id, "submitted", actor="ana")
     demo_version = store.data_version(["DEMO"])
-    assert store.remove_demo_productions() == 1
+    assert store.remove_demo_productions(actor="ana", confirm=True) == 1
     assert [p.code for p in store.list_productions()] == ["REAL"]
     assert store.count_uses(UseFilter(archived=None)) == 1
     with pytest.raises(NotFound):
         store.history(demo_use.id)
     assert store.data_version(["DEMO"]) > demo_version  # caches of the demo see it go
-    assert store.remove_demo_productions() == 0
+    assert store.remove_demo_productions(actor="ana", confirm=True) == 0

@@ -46,10 +46,11 @@ def assert_recounted(store: UseCaseStore) -> None:
         assert dict(stored[table]) == dict(recount[table]), table.name
 
 
-def log_spread(store: UseCaseStore, code: str, count: int, seed: int) -> list[str]:
-    """`count` uses over about three months, on every weekday and across month ends."""
+def spread(count: int, seed: int) -> list[tuple]:
+    """`count` answers with their times, over about three months, on every weekday and
+    across month ends."""
     rng = random.Random(seed)
-    ids = []
+    found = []
     for n in range(count):
         doc = {
             "title": f"Use {n}",
@@ -57,17 +58,27 @@ def log_spread(store: UseCaseStore, code: str, count: int, seed: int) -> list[st
             **rng.choice(DOCS),
         }
         when = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=rng.randrange(24 * 100))
-        record = store.log_use(code, parse_answers(doc, GUIDANCE), ENGINE, actor="a", at=when)
-        ids.append(record.id)
-    return ids
+        found.append((parse_answers(doc, GUIDANCE), when))
+    return found
+
+
+def log_spread(store: UseCaseStore, code: str, count: int, seed: int) -> list[str]:
+    """`count` uses logged over about three months (see spread)."""
+    return [
+        store.log_use(code, answers, ENGINE, actor="a", at=when).id
+        for answers, when in spread(count, seed)
+    ]
 
 
 def test_tallies_stay_a_recount_after_every_kind_of_write(store, newer_engine):
     store.create_production("A", "Alpha", actor="lead")
-    store.create_production("DEMO", "Demo", actor="lead", is_demo=True)
     assert_recounted(store)
     ids = log_spread(store, "A", 12, seed=1)
-    log_spread(store, "DEMO", 5, seed=2)
+    demo = [
+        NewUse(answers, ENGINE.assess(answers), created_at=when, updated_at=when)
+        for answers, when in spread(5, seed=2)
+    ]
+    store.seed_demo_production("DEMO", "Demo", demo, GUIDANCE, actor="a")
     assert_recounted(store)
     store.update_use(
         ids[0], parse_answers({"title": "Changed", **DOCS[2]}, GUIDANCE), ENGINE, actor="b"
@@ -97,7 +108,7 @@ def test_tallies_stay_a_recount_after_every_kind_of_write(store, newer_engine):
     result = store.reassess(newer_engine, actor="admin", batch_size=7)
     assert result.checked == 12 + 5 + 12
     assert_recounted(store)
-    assert store.remove_demo_productions() == 5
+    assert store.remove_demo_productions(actor="admin", confirm=True) == 5
     assert_recounted(store)
     with store.engine.begin() as conn:
         conn.execute(sa.delete(store_tally.TALLIES[0]))

@@ -102,8 +102,9 @@ def test_update_use_records_each_change_and_reopens_a_raised_approval(store):
             "status",
             "approved",
             "submitted",
-            "the level rose from Low risk to Written approval: the approval covered the use "
-            "as it was, so the studio has to decide again",
+            "changed since the approval: Title, Department, Which kind of use is this?, It "
+            "creates a key creative element; the level rose from Low risk to Written approval: "
+            "the approval covered the use as it was, so the studio has to decide again",
         ),
     ]
     assert {h.actor for h in store.history(use.id)[3:]} == {"bob"}
