@@ -13,6 +13,7 @@ from greenlight.policy.answers import parse_answers
 from greenlight.policy.engine import Engine
 from greenlight.store import UseCaseStore, UseFilter
 from greenlight.ui import PAGES
+from greenlight.ui.text import plain
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDANCE = load_guidance()
@@ -316,7 +317,8 @@ def test_an_imported_file_shows_its_uses_and_cannot_be_imported_twice(app, db_ur
     _labelled(at.button, "Import into this production").click()
     at.run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert [s.value for s in at.success] == [
+    # The file's name is user text, shown escaped (greenlight.ui.text.as_text).
+    assert [plain(s.value) for s in at.success] == [
         "Imported 2 use(s) from two.csv; each was re-assessed."
     ]
     assert sorted(at.dataframe[0].value["Title"]) == ["Key art", "Moodboards"]
