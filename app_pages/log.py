@@ -20,7 +20,13 @@ if record is not None:
     answers = detail.readable_answers(record, guidance)
     detail.summary(guidance, record)
     if isinstance(answers, AnswersError):
-        detail.unreadable_notice(guidance, record, answers)
+        ui.unreadable_notice(
+            guidance,
+            record,
+            answers.problems,
+            "To bring it up to date, open it with Re-assess this use and answer the "
+            "questions again, then save.",
+        )
     facts, actions = st.columns([3, 2], gap="large")
     with facts:
         detail.facts_and_reasons(guidance, record)

@@ -61,21 +61,6 @@ def summary(guidance: Guidance, record) -> None:
         )
 
 
-def unreadable_notice(guidance: Guidance, record, problem: AnswersError) -> None:
-    """Why a use's answers cannot be read under this guidance, and what to do about it."""
-    st.warning(
-        as_text(
-            f"This use was assessed under guidance {record.guidance_id} "
-            f"{record.guidance_version}; the guidance in use now ({guidance.id} "
-            f"{guidance.version}) cannot read its answers, so the level and reasons shown are "
-            "the ones stored then. To bring it up to date, open it on the Self-assessment page "
-            "(Re-assess this use) and answer the questions again, then save."
-        ),
-        icon=":material/sync_problem:",
-    )
-    st.text("What this guidance cannot read:\n" + "\n".join(map(str, problem.problems)))
-
-
 def facts_and_reasons(guidance: Guidance, record) -> None:
     """The free text and workflow facts, and every stored reason with its guidance section."""
     facts = dict(row for row in field_rows(record) if row[1])

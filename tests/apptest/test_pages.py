@@ -41,6 +41,13 @@ def app(db_url):
     return at
 
 
+def form_key(at, name: str) -> str:
+    """The self-assessment widget key of `name` in the form's current generation (a load
+    or a clear starts a new one: ui.form.AssessmentForm.key)."""
+    generation = at.session_state["assess:form"]["generation"]
+    return name if generation == 0 else f"{name}@{generation}"
+
+
 def open_page(at: AppTest, url_path: str) -> AppTest:
     at.switch_page(next(spec.path for spec in PAGES if spec.url_path == url_path))
     at.run()
@@ -261,8 +268,8 @@ def test_a_use_opened_to_re_assess_is_saved_back_to_its_own_production_s_log(app
     at.query_params["use"] = use_id
     at.run()
     assert at.session_state["production"] == "OTH"
-    assert at.text_input(key="f:title").value == "Crowd replica"
-    at.text_input(key="f:department").input("Art")
+    assert at.text_input(key=form_key(at, "f:title")).value == "Crowd replica"
+    at.text_input(key=form_key(at, "f:department")).input("Art")
     at.run()
     _labelled(at.button, "Save changes to this use").click()
     at.run()
@@ -273,7 +280,7 @@ def test_a_use_opened_to_re_assess_is_saved_back_to_its_own_production_s_log(app
     assert at.title[0].value == "Use-case log"
     at = open_page(at, "assess")  # done editing: a new assessment starts afresh
     assert not [i for i in at.info if "re-assessing" in i.value]
-    assert at.text_input(key="f:title").value == ""
+    assert at.text_input(key=form_key(at, "f:title")).value == ""
 
 
 def test_a_re_assessment_that_reopens_an_approval_is_not_taken_for_a_stale_form(app, db_url):
@@ -299,7 +306,7 @@ def test_a_re_assessment_that_reopens_an_approval_is_not_taken_for_a_stale_form(
     at = open_page(at, "assess")
     at.query_params["use"] = use_id
     at.run()
-    at.checkbox(key="q:involves.key_creative_element").check()
+    at.checkbox(key=form_key(at, "q:involves.key_creative_element")).check()
     at.run()
     _labelled(at.button, "Save changes to this use").click()
     at.run()

@@ -120,6 +120,7 @@ class Session:
         """Fill the title on the Self-assessment page and press Log this use; the new id."""
         at = self.at
         at.text_input(key="f:title").input(title)
+        self.run()  # as the browser does on leaving the field: the new title enables the button
         labelled(at.button, "Log this use").click()
         self.run()
         assert not at.error, [e.value for e in at.error]
