@@ -205,8 +205,8 @@ def test_two_clicks_on_log_this_use_log_one_use(
     wait_for_app(page, initial_wait_ms=1000)
     assert_no_exception(page)
     expect(page.get_by_test_id("stAlert").filter(has_text="Logged as ")).to_have_count(1)
-    expect(button).to_be_disabled()
     assert store.count_uses(UseFilter(productions=(code,))) == 1
+    expect(button).to_be_disabled()
     console_errors.assert_none()
 
 
