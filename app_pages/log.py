@@ -4,8 +4,8 @@ import streamlit as st
 
 from greenlight import ui
 from greenlight.policy import AnswersError
-from greenlight.ui import log_detail as detail
-from greenlight.ui import log_view as view
+
+detail, view = ui.log_detail, ui.log_view
 
 guidance, engine = ui.guidance_and_engine()
 log = ui.store()
