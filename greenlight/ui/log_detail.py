@@ -120,12 +120,13 @@ def status_form(log, record) -> None:
                 success=f"Status changed to {workflow.status(target).label}",
             )
             if done:
-                st.session_state[LOG_STATUS_DRAWN_KEY] = (
-                    done.id,
-                    done.status,
-                    writes.shown_version(done),
-                )
-                st.rerun()
+                _changed_here(done)
+
+
+def _changed_here(done) -> None:
+    """This session's own change: the next draw shows it with no warning of a stale form."""
+    st.session_state[LOG_STATUS_DRAWN_KEY] = (done.id, done.status, writes.shown_version(done))
+    st.rerun()
 
 
 def archive_restore(log, record) -> None:
@@ -139,10 +140,11 @@ def archive_restore(log, record) -> None:
     label = "Restore" if record.archived else "Archive"
     if st.button(label, icon=":material/inventory_2:", key=f"archive-{record.id}"):
         who = require_actor()
-        if who and guarded(
+        done = who and guarded(
             lambda: writes.archive_or_restore(log, record, actor=who), success=f"{label}d"
-        ):
-            st.rerun()  # the selection stays on this use, archived or restored
+        )
+        if done:
+            _changed_here(done)  # the selection stays on this use, archived or restored
 
 
 def answers_and_history(log, guidance: Guidance, record, answers) -> None:
