@@ -24,6 +24,7 @@ IMPORTED_KEY = "log-imported"  # what the last import did, said once on the next
 REASSESSED_KEY = "log-reassessed"  # what the last re-assessment did, said once
 FILTER_KEYS = ("log-levels", "log-statuses", "log-departments", "log-types", "log-text")
 ARCHIVED_KEY = "log-archived"
+PAGE_KEY = "log-page"
 
 
 def production(log, code: str | None):
@@ -114,7 +115,9 @@ def use_table(log, guidance: Guidance, shown: UseFilter) -> None:
         _no_uses(log, shown)
         return
     pages = max(1, -(-total // PAGE_SIZE))
-    number = st.number_input(f"Page (of {pages})", 1, pages, 1, key="log-page") if pages > 1 else 1
+    if st.session_state.get(PAGE_KEY, 1) > pages:  # fewer pages under a narrower filter
+        st.session_state[PAGE_KEY] = pages
+    number = st.number_input(f"Page (of {pages})", 1, pages, key=PAGE_KEY) if pages > 1 else 1
     listing = log.list_uses(shown, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     frame = log_table(guidance, listing.to_frame())
     ids = tuple(frame["id"])
