@@ -25,6 +25,7 @@ REASSESSED_KEY = "log-reassessed"  # what the last re-assessment did, said once
 FILTER_KEYS = ("log-levels", "log-statuses", "log-departments", "log-types", "log-text")
 ARCHIVED_KEY = "log-archived"
 PAGE_KEY = "log-page"
+PICKED_KEY = "log-picked"  # (the table's key, whether a row of it was picked) on the last run
 
 
 def production(log, code: str | None):
@@ -126,18 +127,23 @@ def use_table(log, guidance: Guidance, shown: UseFilter) -> None:
     # same key a new filter, page or archive would leave the pick on a row number that now
     # holds another use (or none: the last row archived).
     digest = hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16]
+    key = f"log-table-{digest}"
+    drawn_before = key in st.session_state  # on the last run, not just now after a visit away
     picked = st.dataframe(
         style_log(guidance, frame),
         hide_index=True,
         width="stretch",
         on_select="rerun",
         selection_mode="single-row",
-        key=f"log-table-{digest}",
+        key=key,
         column_config={"id": st.column_config.TextColumn("Id", width="small")},
     )
     rows = picked.selection.rows if picked is not None else []
     if rows and 0 <= rows[0] < len(ids):
         select(ids[rows[0]])
+    elif drawn_before and st.session_state.get(PICKED_KEY) == (key, True):
+        select(None)  # the row picked in this very table was unpicked
+    st.session_state[PICKED_KEY] = (key, bool(rows))
 
 
 def _no_uses(log, shown: UseFilter) -> None:

@@ -92,6 +92,23 @@ def test_a_selected_use_stays_selected_when_a_search_is_typed(
     console_errors.assert_none()
 
 
+def test_unpicking_the_picked_row_shows_no_use(
+    page, store, open_app, wait_for_app, choose, go_to, assert_no_exception, console_errors
+):
+    titles = ("India plate", "Juliet banner")
+    code, name, _ = production_with(store, *titles)
+    open_as(page, open_app, wait_for_app, choose, go_to, name, code, "Use-case log")
+    select_row(page, 1)
+    wait_for_app(page)
+    expect(shown_title(page, titles)).to_have_count(1)
+    select_row(page, 1)  # the same row's marker again: unpicked
+    wait_for_app(page)
+    assert_no_exception(page)
+    expect(page.get_by_role("heading", name="Selected use")).to_have_count(0)
+    expect(shown_title(page, titles)).to_have_count(0)
+    console_errors.assert_none()
+
+
 def test_archiving_the_selected_last_row_keeps_it_selected(
     page, store, open_app, wait_for_app, choose, go_to, assert_no_exception, console_errors
 ):
