@@ -17,12 +17,20 @@ log = ui.store()
 form = ui.AssessmentForm(guidance, engine)
 
 # A logged use opened again from the log (?use=ID): load its answers once, in its production
-# (the log it goes back to on saving is that production's).
+# (the log it goes back to on saving is that production's). Answers this guidance cannot
+# read leave the form with the use's free text, and a notice on the stored assessment.
 use_id = st.query_params.get("use")
 if use_id and form.editing != use_id:
     record = ui.guarded(lambda: log.get_use(use_id))
     if record is not None:
-        form.load(parse_answers(record.answers, guidance), editing=use_id)
+        try:
+            form.load(
+                parse_answers(record.answers, guidance),
+                editing=use_id,
+                version=ui.writes.shown_version(record),
+            )
+        except AnswersError as exc:
+            form.load_unreadable(record, [str(problem) for problem in exc.problems])
         ui.select_production(record.production_code)
         st.rerun()
 
@@ -33,6 +41,17 @@ if form.editing:
         "old level and every change in the use's history.",
         icon=":material/edit:",
     )
+if form.unreadable and form.unreadable[0] == form.editing:
+    stored = ui.guarded(lambda: log.get_use(form.editing))
+    if stored is not None:
+        ui.unreadable_notice(
+            guidance,
+            stored,
+            form.unreadable[1],
+            "Answer the questions below again (the free text is kept), then save: the "
+            "stored level stays in the use's history.",
+        )
+        ui.stored_assessment(guidance, stored)
 st.caption(
     "Answer what you know; anything left open counts as the riskier answer and is listed on "
     "the outcome. The outcome updates as you answer."
@@ -59,13 +78,23 @@ with outcome:
     code = ui.current_production()
     if form.editing:
         note = st.text_input(
-            "Note for the history (optional)", max_chars=workflow.MAX_NOTE, key="assess-note"
+            "Note for the history (optional)",
+            max_chars=workflow.MAX_NOTE,
+            key=form.key("assess-note"),
         )
         if st.button("Save changes to this use", type="primary", icon=":material/save:"):
             who = ui.require_actor()
             if who and ui.form_is_complete(fields):
                 saved = ui.guarded(
-                    lambda: log.update_use(form.editing, preview, engine, actor=who, note=note),
+                    lambda: ui.writes.update_use(
+                        log,
+                        form.editing,
+                        preview,
+                        engine,
+                        actor=who,
+                        note=note,
+                        version=form.version,
+                    ),
                     success="Use re-assessed and saved",
                 )
                 if saved is not None:  # done editing: the next assessment starts afresh
@@ -88,20 +117,7 @@ with outcome:
             key="assess-log-status",
             help="Draft keeps it to yourself; submitted means you have shared it with the studio contact.",
         )
-        if st.button("Log this use", type="primary", icon=":material/playlist_add:"):
-            who = ui.require_actor()
-            if who and ui.form_is_complete(fields):
-                logged = ui.guarded(
-                    lambda: log.log_use(
-                        code, preview, engine, actor=who, status=start or workflow.DEFAULT_STATUS
-                    ),
-                    success="Use logged",
-                )
-                if logged is not None:
-                    st.success(f"Logged as {logged.id} in {code}.", icon=":material/check_circle:")
-                    st.page_link(
-                        ui.page("log"), label="Open the use-case log", icon=":material/table_view:"
-                    )
+        ui.log_this_use(log, engine, code, preview, fields, start or workflow.DEFAULT_STATUS)
 
     slug = file_slug(fields["title"])
     requested_by = fields.get("requested_by") or ui.actor()
@@ -133,7 +149,7 @@ with outcome:
     st.file_uploader(
         "Load answers (YAML or JSON) to resume or reuse an assessment",
         type=["yaml", "yml", "json"],
-        key="assess-upload",
+        key=form.upload_key,
         on_change=form.load_upload,
         args=(load_answers, AnswersError),
         max_upload_size=1,

@@ -134,9 +134,10 @@ def check_state(status_id: str, level: str, approval_ref: str) -> None:
     if status_id not in _BY_ID:
         raise TransitionError(f"unknown status {status_id!r}: use one of {', '.join(status_ids())}")
     if status_id == "approved" and level in APPROVAL_REF_LEVELS and not approval_ref.strip():
+        # In words, not ids: the person reads this beside the status form.
         raise TransitionError(
-            f"a use at level {level!r} needs written approval: enter the studio's approval "
-            "reference before marking it Approved"
+            "a written-approval use needs written approval from the studio: enter the "
+            "studio's approval reference before marking it Approved"
         )
     if len(approval_ref) > MAX_APPROVAL_REF:
         raise TransitionError(

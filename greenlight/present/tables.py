@@ -25,8 +25,12 @@ LOG_COLUMNS = {
 
 
 def level_label(guidance: Guidance, level_id: str) -> str:
-    """A level as the app writes it: its emoji and label."""
-    level = guidance.level(level_id)
+    """A level as the app writes it: its emoji and label (a level another guidance set
+    gave a use, which this one does not have, as its id and a word on where it is from)."""
+    try:
+        level = guidance.level(level_id)
+    except KeyError:
+        return f"{level_id} (from another guidance version)"
     return f"{level.emoji} {level.label}"
 
 

@@ -1,7 +1,7 @@
 """The one Streamlit-aware package (shell, widgets, form, cached reads): pages import from
 here and from greenlight's other faces; nothing else in greenlight/ imports streamlit."""
 
-from greenlight.ui import state
+from greenlight.ui import log_detail, log_view, state, writes
 from greenlight.ui.data import (
     departments,
     overview_charts,
@@ -9,7 +9,7 @@ from greenlight.ui.data import (
     production_list,
     style_log,
 )
-from greenlight.ui.form import AssessmentForm, form_is_complete
+from greenlight.ui.form import AssessmentForm, form_is_complete, log_this_use
 from greenlight.ui.shell import (
     PAGES,
     actor,
@@ -27,6 +27,7 @@ from greenlight.ui.shell import (
     store,
 )
 from greenlight.ui.state import keep
+from greenlight.ui.text import as_text
 from greenlight.ui.widgets import (
     changelog,
     level_badge,
@@ -34,14 +35,18 @@ from greenlight.ui.widgets import (
     outcome_card,
     section_link,
     status_badge,
+    stored_assessment,
+    unreadable_notice,
 )
 
 # fmt: off
 __all__ = [
-    "PAGES", "AssessmentForm", "actor", "changelog", "current_production", "database_errors", "departments",
-    "form_is_complete", "guarded", "guidance_and_engine", "keep", "level_badge", "level_icon",
-    "navigation", "outcome_card", "overview_charts", "overview_data", "page", "production_list", "require_actor",
-    "section_link", "select_production", "show_flash", "show_in_log", "sidebar", "state",
-    "status_badge", "store", "style_log",
+    "PAGES", "AssessmentForm", "actor", "as_text", "changelog", "current_production", "database_errors",
+    "departments", "form_is_complete", "guarded", "guidance_and_engine", "keep", "level_badge",
+    "level_icon", "log_detail", "log_this_use", "log_view", "navigation",
+    "outcome_card", "overview_charts", "overview_data", "page", "production_list",
+    "require_actor", "section_link", "select_production", "show_flash", "show_in_log", "sidebar",
+    "state", "status_badge", "store", "stored_assessment", "style_log", "unreadable_notice",
+    "writes",
 ]
 # fmt: on

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 
-from greenlight.policy import Engine, Guidance
-from greenlight.ui.state import recall, remember
+from greenlight.policy import Engine, Guidance, dump_answers
+from greenlight.ui import writes
+from greenlight.ui.shell import guarded, page, require_actor
+from greenlight.ui.state import kept_key, remember
+from greenlight.ui.text import as_text
 
-FORM_KEY = "assess:form"  # the use being re-assessed and the last upload's problems
+# The use being re-assessed (and its version as loaded), the last upload's problems, a note
+# on answers the guidance could not read, and the form's generation.
+FORM_KEY = "assess:form"
+# The submission token of "Log this use", drawn with the form and renewed once it has logged
+# a use; and (answers' fingerprint, use id, production) of the use it logged last.
+TOKEN_KEY = "assess:token"
+LOGGED_KEY = "assess:logged"
 
 
 def form_is_complete(fields: dict[str, str]) -> bool:
@@ -18,18 +29,85 @@ def form_is_complete(fields: dict[str, str]) -> bool:
     return True
 
 
+def log_this_use(log, engine: Engine, code: str, answers, fields: dict, status: str) -> None:
+    """The "Log this use" button: one submission, one use. Once the answers are logged the
+    button is off until they change, and a click that was already on its way is told so."""
+    token = st.session_state.setdefault(TOKEN_KEY, writes.new_token())
+    text = f"{code}\n{dump_answers(answers, engine.guidance)}"
+    fingerprint = hashlib.sha256(text.encode()).hexdigest()
+    last = st.session_state.get(LOGGED_KEY)
+    logged_already = last is not None and last[0] == fingerprint
+    if logged_already:
+        st.success(as_text(f"Logged as {last[1]} in {last[2]}."), icon=":material/check_circle:")
+        st.page_link(page("log"), label="Open the use-case log", icon=":material/table_view:")
+    clicked = st.button(
+        "Log this use",
+        type="primary",
+        icon=":material/playlist_add:",
+        disabled=logged_already,
+        help="Logged: change an answer to log another use." if logged_already else None,
+    )
+    if not clicked or logged_already:
+        return
+    who = require_actor()
+    if not who or not form_is_complete(fields):
+        return
+    logged = guarded(
+        lambda: writes.log_use(log, code, answers, engine, actor=who, status=status, token=token),
+        success="Use logged",
+    )
+    if logged is not None:
+        # Recorded before anything is drawn: a second click's run, which may stop this one
+        # at its next drawing call, finds the answers logged.
+        st.session_state[LOGGED_KEY] = (fingerprint, logged.id, code)
+        st.session_state[TOKEN_KEY] = writes.new_token()
+        st.rerun()
+
+
 class AssessmentForm:
     """The questions as widgets, with answers kept across pages and loads in session state.
 
-    Widget values live under `q:<question id>` and `f:<field>`, each kept (ui.state.remember)
-    so that it outlives a visit to another page; *Load answers* and *re-assess* fill the form
-    by setting the kept values.
+    Each answer is kept under `q:<question id>` and `f:<field>` (ui.state.remember), so that
+    it outlives a visit to another page; *Load answers* and *re-assess* fill the form by
+    setting the kept values. The widgets' own keys add the form's generation (`key()`), which
+    clearing or loading the form bumps: the browser keeps a widget's last value for as long
+    as its key lives, and would bring an old answer back at the next click.
     """
 
     def __init__(self, guidance: Guidance, engine: Engine):
         self.guidance = guidance
         self.engine = engine
-        self.state = st.session_state.setdefault(FORM_KEY, {"editing": None, "errors": []})
+        self.state = st.session_state.setdefault(FORM_KEY, {})
+        for name, empty in (
+            ("editing", None),
+            ("version", None),
+            ("errors", []),
+            ("unreadable", None),
+            ("generation", 0),
+            ("resets", 0),
+        ):
+            self.state.setdefault(name, empty)
+
+    def key(self, name: str) -> str:
+        """The widget key of `name` in this generation of the form (the first keeps `name`)."""
+        generation = self.state["generation"]
+        return name if generation == 0 else f"{name}@{generation}"
+
+    @property
+    def upload_key(self) -> str:
+        """The uploader's key: a new, empty uploader after each clear (not after a load)."""
+        return f"assess-upload-{self.state['resets']}"
+
+    @property
+    def version(self):
+        """The version of the use being re-assessed, as it was loaded (None: not known)."""
+        return self.state["version"]
+
+    @property
+    def unreadable(self) -> tuple[str, list[str]] | None:
+        """(use id, problems) when the use being re-assessed has answers this guidance
+        cannot read: the form then holds its free text only."""
+        return self.state["unreadable"]
 
     @property
     def editing(self) -> str | None:
@@ -40,27 +118,44 @@ class AssessmentForm:
         return self.state["errors"]
 
     def _clear_widgets(self) -> None:
-        # The widgets' own keys and their kept copies (q:x:kept) alike.
+        # The widgets' own keys (of every generation) and their kept copies alike; the
+        # next generation's widgets start from what is kept, or empty.
         for key in list(st.session_state):
-            if isinstance(key, str) and key.startswith(("q:", "f:")):
+            if isinstance(key, str) and key.startswith(("q:", "f:", "assess-note")):
                 del st.session_state[key]
+        self.state["generation"] += 1
 
     def reset(self) -> None:
+        """Clear every answer, the free text and the note; stop re-assessing a use."""
         self._clear_widgets()
-        self.state.update(editing=None, errors=[])
+        self.state.update(editing=None, version=None, errors=[], unreadable=None)
+        self.state["resets"] += 1
+        st.session_state.pop(LOGGED_KEY, None)  # a cleared form is a new submission
 
-    def load(self, answers, editing: str | None = None) -> None:
+    def load(self, answers, editing: str | None = None, version=None) -> None:
         """Fill the form from parsed answers (only the answers actually given)."""
         self._clear_widgets()
         for name, value in {"title": answers.title, **answers.fields}.items():
             remember(f"f:{name}", value)
         for qid in answers.provided:
             remember(f"q:{qid}", answers.values[qid])
-        self.state.update(editing=editing, errors=[])
+        self.state.update(editing=editing, version=version, errors=[], unreadable=None)
+
+    def load_unreadable(self, record, problems: list[str]) -> None:
+        """Re-assess a use whose answers this guidance cannot read: its free text only."""
+        self._clear_widgets()
+        for name, value in record.fields.items():
+            remember(f"f:{name}", value)
+        self.state.update(
+            editing=record.id,
+            version=getattr(record, "version", None),
+            errors=[],
+            unreadable=(record.id, problems),
+        )
 
     def load_upload(self, loader, error_type) -> None:
         """on_change of the uploader: load the file, or keep the form and list the problems."""
-        upload = st.session_state.get("assess-upload")
+        upload = st.session_state.get(self.upload_key)
         if upload is None:
             return
         try:
@@ -68,7 +163,7 @@ class AssessmentForm:
         except error_type as exc:
             self.state["errors"] = [str(problem) for problem in exc.problems]
             return
-        self.load(answers, editing=self.editing)
+        self.load(answers, editing=self.editing, version=self.version)
 
     def render(self) -> tuple[dict[str, str], dict[str, str | bool]]:
         """Draw every field and every question that matters; return (fields, given answers)."""
@@ -85,9 +180,9 @@ class AssessmentForm:
         places.update({s.name: st.container() for s in FIELDS if s.multiline and not s.required})
         ordered = sorted(FIELDS, key=lambda spec: list(places).index(spec.name))
         for spec in ordered:
-            key = f"f:{spec.name}"
+            name, key = f"f:{spec.name}", self.key(f"f:{spec.name}")
             if key not in st.session_state:
-                st.session_state[key] = recall(key, "")
+                st.session_state[key] = st.session_state.get(kept_key(name), "")
             where = places[spec.name]
             widget = where.text_area if spec.multiline else where.text_input
             fields[spec.name] = widget(
@@ -95,7 +190,7 @@ class AssessmentForm:
                 key=key,
                 max_chars=spec.max_length,
             )
-            remember(key, fields[spec.name])
+            remember(name, fields[spec.name])
 
         values = {q.id: q.default for q in self.guidance.questions}
         given: dict[str, str | bool] = {}
@@ -122,8 +217,8 @@ class AssessmentForm:
         return fields, given
 
     def _widget(self, q):
-        key = f"q:{q.id}"
-        remembered = recall(key)
+        key = self.key(f"q:{q.id}")
+        remembered = st.session_state.get(kept_key(f"q:{q.id}"))
         if key not in st.session_state and remembered is not None:
             st.session_state[key] = remembered
         label = f"{q.number}. {q.label}" if q.number else q.label

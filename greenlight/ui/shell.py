@@ -3,6 +3,7 @@ guarded writes, the flash message, and the shared sidebar (production and name).
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,8 +24,13 @@ from greenlight.ui.state import (
     recall,
     remember,
 )
+from greenlight.ui.text import as_text
 
 T = TypeVar("T")
+
+# The server's log: what the database error page keeps from visitors (paths, hosts, the
+# driver's words) goes here, for whoever runs the app.
+log = logging.getLogger("greenlight")
 
 
 @dataclass(frozen=True)
@@ -113,17 +119,30 @@ def _database_url() -> str:
     return resolve_database_url()
 
 
-def database_error_page(exc: BaseException, heading: str) -> None:
-    """The page shown instead of a traceback when the database cannot be used; stops the run."""
+# What a visitor reads when the database fails: where the reason is, not the reason.
+SERVER_LOG_SAYS_WHY = (
+    "The server's log says why: ask whoever runs Greenlight to look there, "
+    "and reload the page once they have fixed it."
+)
+
+
+def log_database_trouble(exc: BaseException, heading: str) -> None:
+    """Write what went wrong with the database, and what to do, to the server's log."""
     from greenlight.store import explain
 
-    trouble = explain(exc, _database_url())
+    trouble = explain(exc)  # resolves the URL itself, and survives a URL that is wrong
+    log.error("%s %s What to do: %s (%s)", heading, trouble.what, trouble.to_do, trouble.detail)
+
+
+def database_error_page(exc: BaseException, heading: str) -> None:
+    """The page shown instead of a traceback when the database cannot be used; stops the run.
+
+    A visitor learns that the log cannot be used and where the reason is; the reason itself
+    (a file's path, a server's host, the driver's error) goes only to the server's log.
+    """
+    log_database_trouble(exc, heading)
     st.error(heading, icon=":material/database_off:")
-    st.text(trouble.what)
-    st.markdown("**What to do**")
-    st.text(trouble.to_do)
-    st.caption("The error, for whoever looks after the database:")
-    st.code(trouble.detail, language=None)
+    st.text(SERVER_LOG_SAYS_WHY)
     st.stop()
 
 
@@ -151,17 +170,18 @@ def guarded(action: Callable[[], T], *, success: str | None = None) -> T | None:
     """Run a write; show its error (a person can act on it) instead of a traceback."""
     import sqlalchemy as sa
 
-    from greenlight.store import StoreError, TransitionError, explain
+    from greenlight.store import StoreError, TransitionError
 
     try:
         result = action()
     except (StoreError, TransitionError, ValueError) as exc:
-        st.error(str(exc), icon=":material/error:")
+        # The message may echo what was typed or a URL's ?use=: shown as text, never Markdown.
+        st.error(as_text(exc), icon=":material/error:")
         return None
     except sa.exc.SQLAlchemyError as exc:  # rolled back: the write left nothing behind
-        trouble = explain(exc, _database_url())
+        log_database_trouble(exc, "A change was not saved.")
         st.error("Nothing was saved: the database refused the change.", icon=":material/error:")
-        st.text(f"{trouble.what}\n{trouble.to_do}")
+        st.text(SERVER_LOG_SAYS_WHY)
         return None
     if success:
         st.session_state[FLASH_KEY] = success  # shown by sidebar() on this run or the next
@@ -172,7 +192,7 @@ def show_flash() -> None:
     """Toast the message a write left (app.py calls this after the page; sidebar() on a rerun)."""
     message = st.session_state.pop(FLASH_KEY, None)
     if message:
-        st.toast(message, icon=":material/check_circle:")
+        st.toast(as_text(message), icon=":material/check_circle:")
 
 
 # --- session: who and which production --------------------------------------------------------

@@ -9,6 +9,7 @@ from greenlight import workflow
 from greenlight.policy import Assessment, Guidance
 from greenlight.present import row_contradiction
 from greenlight.ui.shell import page
+from greenlight.ui.text import as_text
 
 # Streamlit's named colours and their hues, for the nearest match to a declared hex colour.
 _HUES = {"red": 0, "orange": 30, "yellow": 50, "green": 140, "blue": 210, "violet": 270}
@@ -52,7 +53,7 @@ def status_badge(status_id: str, container=st) -> None:
 def section_link(guidance: Guidance, section_id: str, container=st) -> None:
     """A link to a guidance section (?section=ID); a note if this guidance has no such section."""
     if section_id not in {s.id for s in guidance.sections}:
-        container.caption(f"Guidance section {section_id} (not in the current guidance)")
+        container.caption(as_text(f"Guidance section {section_id} (not in the current guidance)"))
         return
     section = guidance.section(section_id)
     container.page_link(
@@ -127,3 +128,34 @@ def changelog(guidance: Guidance) -> None:
                 if change.version == version:
                     st.markdown(f"- {change.change}")
                     st.caption(f"Follows the source: {change.follows}")
+
+
+def unreadable_notice(guidance: Guidance, record, problems, to_do: str) -> None:
+    """Why this guidance cannot read a logged use's answers, and what to do about it."""
+    st.warning(
+        as_text(
+            f"This use was assessed under guidance {record.guidance_id} "
+            f"{record.guidance_version}; the guidance in use now ({guidance.id} "
+            f"{guidance.version}) cannot read its answers, so the level and reasons shown are "
+            f"the ones stored then. {to_do}"
+        ),
+        icon=":material/sync_problem:",
+    )
+    st.text("What this guidance cannot read:\n" + "\n".join(map(str, problems)))
+
+
+def stored_assessment(guidance: Guidance, record) -> None:
+    """A logged use's level and reasons as stored, whatever guidance is in use now."""
+    from greenlight.present import level_label, reason_text
+
+    known = {level.id for level in guidance.levels}
+    with st.container(border=True, key="stored-assessment"):
+        st.markdown("**Stored assessment**")
+        if record.level in known:
+            level_badge(guidance, record.level)
+        else:
+            st.badge(level_label(guidance, record.level), color="gray")
+        for reason in record.reasons:
+            icon = level_icon(guidance, reason.level) if reason.level in known else ""
+            st.markdown(f"{icon} {as_text(reason_text(guidance, reason.rule))}")
+            section_link(guidance, reason.section)

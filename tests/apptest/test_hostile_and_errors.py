@@ -29,6 +29,13 @@ HOSTILE = {
 }
 
 
+def form_key(at, name: str) -> str:
+    """The self-assessment widget key of `name` in the form's current generation (a load
+    or a clear starts a new one: ui.form.AssessmentForm.key)."""
+    generation = at.session_state["assess:form"]["generation"]
+    return name if generation == 0 else f"{name}@{generation}"
+
+
 def _all_markdown(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
     parts += (
@@ -96,8 +103,8 @@ def test_reopening_a_hostile_use_fills_the_form_with_the_exact_text(hostile_app)
     at.run()
     at.run()
     assert not at.exception
-    assert at.text_input(key="f:title").value == HOSTILE["title"]
-    assert at.text_area(key="f:description").value == HOSTILE["description"]
+    assert at.text_input(key=form_key(at, "f:title")).value == HOSTILE["title"]
+    assert at.text_area(key=form_key(at, "f:description")).value == HOSTILE["description"]
 
 
 @pytest.mark.parametrize(

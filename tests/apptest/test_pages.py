@@ -13,6 +13,7 @@ from greenlight.policy.answers import parse_answers
 from greenlight.policy.engine import Engine
 from greenlight.store import UseCaseStore, UseFilter
 from greenlight.ui import PAGES
+from greenlight.ui.text import plain
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDANCE = load_guidance()
@@ -38,6 +39,13 @@ def app(db_url):
     at.run()
     assert not at.exception
     return at
+
+
+def form_key(at, name: str) -> str:
+    """The self-assessment widget key of `name` in the form's current generation (a load
+    or a clear starts a new one: ui.form.AssessmentForm.key)."""
+    generation = at.session_state["assess:form"]["generation"]
+    return name if generation == 0 else f"{name}@{generation}"
 
 
 def open_page(at: AppTest, url_path: str) -> AppTest:
@@ -314,8 +322,8 @@ def test_a_use_opened_to_re_assess_is_saved_back_to_its_own_production_s_log(app
     at.query_params["use"] = use_id
     at.run()
     assert at.session_state["production"] == "OTH"
-    assert at.text_input(key="f:title").value == "Crowd replica"
-    at.text_input(key="f:department").input("Art")
+    assert at.text_input(key=form_key(at, "f:title")).value == "Crowd replica"
+    at.text_input(key=form_key(at, "f:department")).input("Art")
     at.run()
     _labelled(at.button, "Save changes to this use").click()
     at.run()
@@ -326,7 +334,7 @@ def test_a_use_opened_to_re_assess_is_saved_back_to_its_own_production_s_log(app
     assert at.title[0].value == "Use-case log"
     at = open_page(at, "assess")  # done editing: a new assessment starts afresh
     assert not [i for i in at.info if "re-assessing" in i.value]
-    assert at.text_input(key="f:title").value == ""
+    assert at.text_input(key=form_key(at, "f:title")).value == ""
 
 
 def test_a_re_assessment_that_reopens_an_approval_is_not_taken_for_a_stale_form(app, db_url):
@@ -352,7 +360,7 @@ def test_a_re_assessment_that_reopens_an_approval_is_not_taken_for_a_stale_form(
     at = open_page(at, "assess")
     at.query_params["use"] = use_id
     at.run()
-    at.checkbox(key="q:involves.key_creative_element").check()
+    at.checkbox(key=form_key(at, "q:involves.key_creative_element")).check()
     at.run()
     _labelled(at.button, "Save changes to this use").click()
     at.run()
@@ -370,7 +378,8 @@ def test_an_imported_file_shows_its_uses_and_cannot_be_imported_twice(app, db_ur
     _labelled(at.button, "Import into this production").click()
     at.run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert [s.value for s in at.success] == [
+    # The file's name is user text, shown escaped (greenlight.ui.text.as_text).
+    assert [plain(s.value) for s in at.success] == [
         "Imported 2 use(s) from two.csv; each was re-assessed."
     ]
     assert sorted(at.dataframe[0].value["Title"]) == ["Key art", "Moodboards"]

@@ -2,8 +2,10 @@
 
 The app (AppTest of app.py) is pointed at a damaged database file, an unreadable one, a data
 folder it may not write, a database file it may only read, and a PostgreSQL server that is
-not there or goes away while the app runs. Each time the page must explain the failure in
-words (ui.database_error_page, greenlight.db_errors) and leave the storage exactly as it was.
+not there or goes away while the app runs. Each time the page must say that the log cannot
+be used and that the server's log says why, without a path, host or driver error; the server's
+log (the "greenlight" logger) must explain the failure in words (ui.database_error_page,
+store.db_errors); and the storage must be left exactly as it was.
 
 File permissions do not stop root, and CI runs as root: there the app runs in a child process
 that keeps root's user id but drops the two capabilities that override file permissions
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import random
 import shutil
@@ -33,6 +36,7 @@ from greenlight.policy.engine import Engine
 from greenlight.store import UseCaseStore
 from greenlight.store.database import dispose_engines
 from greenlight.store.tables import metadata
+from greenlight.ui.shell import SERVER_LOG_SAYS_WHY
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDANCE = load_guidance()
@@ -45,17 +49,28 @@ NOT_SAVED = "Nothing was saved: the database refused the change."
 
 # Runs in the child: the app once (and with "log", logs a use), then prints what it showed.
 PROBE = r"""
-import json, sys
+import json, logging, sys
 from streamlit.testing.v1 import AppTest
 
+class Collect(logging.Handler):
+    def emit(self, record):
+        logged.append(record.getMessage())
+
 def shown(at):
-    return {
+    page = {
         "exception": [str(e.value)[:300] for e in at.exception],
         "error": [e.value for e in at.error],
         "text": [t.value for t in at.text],
         "code": [c.value for c in at.code],
         "success": [s.value for s in at.success],
+        "everything": [str(getattr(e, "proto", "")) for e in [*at.main, *at.sidebar]],
+        "logged": list(logged),
     }
+    logged.clear()
+    return page
+
+logged = []
+logging.getLogger("greenlight").addHandler(Collect())
 
 at = AppTest.from_file(sys.argv[1], default_timeout=60)
 at.session_state["actor"] = "Tester"
@@ -80,23 +95,47 @@ def _close_engines():
     dispose_engines()
 
 
-def shown(at: AppTest) -> dict[str, list[str]]:
-    return {
+class ServerLog(logging.Handler):
+    """What the app writes to the server's log (the "greenlight" logger) while it is added."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+@pytest.fixture
+def server_log():
+    handler = ServerLog()
+    logging.getLogger("greenlight").addHandler(handler)
+    yield handler
+    logging.getLogger("greenlight").removeHandler(handler)
+
+
+def shown(at: AppTest, logged: list[str]) -> dict[str, list[str]]:
+    page = {
         "exception": [str(e.value)[:300] for e in at.exception],
         "error": [e.value for e in at.error],
         "text": [t.value for t in at.text],
         "code": [c.value for c in at.code],
         "success": [s.value for s in at.success],
+        # Every element drawn, to check that no path or host is among them.
+        "everything": [str(getattr(e, "proto", "")) for e in [*at.main, *at.sidebar]],
+        "logged": list(logged),
     }
+    logged.clear()
+    return page
 
 
-def run_app(url: str, monkeypatch) -> dict[str, list[str]]:
+def run_app(url: str, monkeypatch, server_log: ServerLog) -> dict[str, list[str]]:
     """The app's first page, in this process, on the database at `url`."""
     monkeypatch.setenv("GREENLIGHT_DATABASE_URL", url)
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.session_state["actor"] = "Tester"
     at.run()
-    return shown(at)
+    return shown(at, server_log.lines)
 
 
 def run_app_unprivileged(url: str, then: str = "") -> dict[str, dict[str, list[str]]]:
@@ -159,15 +198,21 @@ def dump(url: str) -> dict[str, list[str]]:
         engine.dispose()
 
 
-def assert_explained(page: dict[str, list[str]], what: str, *to_do: str) -> None:
-    """The open-failed page: the heading, what happened, what to do, and no traceback."""
+def assert_explained(
+    page: dict[str, list[str]], what: str, *to_do: str, hidden: tuple[str, ...]
+) -> None:
+    """The open-failed page: the heading and where the reason is, no traceback, none of
+    `hidden` (paths, hosts); the server's log: what happened, what to do, the driver's words."""
     assert page["exception"] == [], page["exception"]
     assert page["error"] == [OPEN_FAILED], page
-    happened, advice = page["text"]
-    assert what in happened, happened
+    assert page["text"] == [SERVER_LOG_SAYS_WHY] and page["code"] == [], page
+    for secret in hidden:
+        assert not [e for e in page["everything"] if secret in e], (secret, page["everything"])
+    [logged] = page["logged"]
+    assert logged.startswith(OPEN_FAILED + " " + what), logged
     for words in to_do:
-        assert words in advice, advice
-    assert len(page["code"]) == 1 and ":" in page["code"][0]  # the driver's own words
+        assert words in logged.split("What to do:")[1], logged
+    assert logged.endswith(")") and ": " in logged.rsplit("(", 1)[1]  # the driver's own words
 
 
 # --- a damaged file -------------------------------------------------------------------------------
@@ -190,18 +235,21 @@ def _pages_overwritten(data: bytes) -> bytes:
 
 
 @pytest.mark.parametrize("damage", [_garbage, _truncated, _pages_overwritten])
-def test_a_damaged_database_file_is_explained_and_left_alone(tmp_path, monkeypatch, damage):
+def test_a_damaged_database_file_is_explained_and_left_alone(
+    tmp_path, monkeypatch, server_log, damage
+):
     path = tmp_path / "greenlight.db"
     make_database(path)
     path.write_bytes(damage(path.read_bytes()))
     before = fingerprint(tmp_path)
-    page = run_app(f"sqlite:///{path}", monkeypatch)
+    page = run_app(f"sqlite:///{path}", monkeypatch, server_log)
     assert_explained(
         page,
         f"The database file {path} is damaged, or is not a Greenlight database.",
         "move the file aside",
         "backup copy",
         "import your last CSV export",
+        hidden=(str(tmp_path),),
     )
     assert fingerprint(tmp_path) == before  # nothing "repaired", nothing written
 
@@ -222,6 +270,7 @@ def test_an_unreadable_database_file_is_explained(tmp_path):
         f"The database file {path} cannot be opened: the app may not read it (Permission denied).",
         f"Check that the folder {path.parent} exists",
         "may read and write both the folder and the database file",
+        hidden=(str(tmp_path),),
     )
     assert fingerprint(path.parent) == before
 
@@ -238,6 +287,7 @@ def test_a_read_only_data_folder_without_a_database_is_explained(tmp_path):
         f"The database file {path} cannot be opened: it does not exist, and the app may not "
         "create it in its folder.",
         f"Check that the folder {folder} exists",
+        hidden=(str(tmp_path),),
     )
     assert list(folder.iterdir()) == []
 
@@ -256,6 +306,7 @@ def test_a_read_only_data_folder_with_a_database_is_explained_and_left_alone(tmp
         f"The database file {folder / 'greenlight.db'} is read-only for this app, so nothing "
         "can be saved (and nothing was).",
         f"write to the file and to its folder {folder}",
+        hidden=(str(tmp_path),),
     )
     assert fingerprint(folder) == before
 
@@ -276,10 +327,10 @@ def test_a_write_refused_by_a_read_only_database_is_explained_and_changes_nothin
     refused = pages["log"]
     assert refused["exception"] == [], refused["exception"]
     assert refused["error"] == [NOT_SAVED] and refused["success"] == []
-    assert (
-        f"The database file {path} is read-only for this app, so nothing can be saved"
-        in refused["text"][-1]
-    )
+    assert refused["text"][-1] == SERVER_LOG_SAYS_WHY
+    assert not [e for e in refused["everything"] if str(tmp_path) in e]
+    [logged] = refused["logged"]
+    assert f"The database file {path} is read-only for this app, so nothing can be saved" in logged
     assert path.read_bytes() == before_bytes
     path.chmod(0o644)
     assert dump(url) == before
@@ -295,20 +346,22 @@ def closed_port() -> int:
         return s.getsockname()[1]
 
 
-def test_an_unreachable_postgresql_server_is_explained(monkeypatch):
+def test_an_unreachable_postgresql_server_is_explained(monkeypatch, server_log):
     port = closed_port()
-    page = run_app(f"postgresql+psycopg://greenlight@127.0.0.1:{port}/greenlight", monkeypatch)
+    url = f"postgresql+psycopg://greenlight@127.0.0.1:{port}/greenlight"
+    page = run_app(url, monkeypatch, server_log)
     assert_explained(
         page,
         f"The PostgreSQL server at 127.0.0.1:{port} cannot be reached.",
         "Check that the server is running",
         "GREENLIGHT_DATABASE_URL names the right host, port and database",
+        hidden=("127.0.0.1", str(port), "Connection refused"),
     )
-    assert "Connection refused" in page["code"][0]
+    assert "Connection refused" in page["logged"][0]
 
 
 def test_a_postgresql_database_that_goes_away_while_the_app_runs(
-    postgres_url, postgres_server, monkeypatch
+    postgres_url, postgres_server, monkeypatch, server_log
 ):
     if postgres_server.version_num < 130000:
         pytest.skip("dropping a database that has connections needs PostgreSQL 13 or newer")
@@ -326,9 +379,11 @@ def test_a_postgresql_database_that_goes_away_while_the_app_runs(
     again = AppTest.from_file(APP, default_timeout=TIMEOUT)
     again.session_state["actor"] = "Tester"
     again.run()
-    page = shown(again)
+    page = shown(again, server_log.lines)
     assert page["exception"] == [], page["exception"]
     assert page["error"] == ["The use-case log could not be used."], page
-    assert page["text"][0].startswith("The PostgreSQL server at 127.0.0.1:")
-    assert page["text"][0].endswith("has no such database."), page["text"]
-    assert "Create the database" in page["text"][1]
+    assert page["text"] == [SERVER_LOG_SAYS_WHY], page["text"]
+    assert not [e for e in page["everything"] if "127.0.0.1" in e or name in e]
+    [logged] = page["logged"]
+    assert logged.startswith("The use-case log could not be used. The PostgreSQL server at ")
+    assert "has no such database. What to do: Create the database" in logged, logged

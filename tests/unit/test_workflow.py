@@ -81,8 +81,8 @@ def test_approval_without_reference_says_what_to_do():
     with pytest.raises(TransitionError) as caught:
         workflow.check_transition("escalated", "approved", level="approval")
     assert str(caught.value) == (
-        "a use at level 'approval' needs written approval: enter the studio's approval "
-        "reference before marking it Approved"
+        "a written-approval use needs written approval from the studio: enter the "
+        "studio's approval reference before marking it Approved"
     )
 
 

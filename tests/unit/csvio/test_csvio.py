@@ -417,8 +417,8 @@ BAD_FILES = [
     pytest.param(
         full_row(status="approved", use_case_type="key_visual").encode(),
         [
-            "row 2, column status: a use at level 'approval' needs written approval: enter the "
-            "studio's approval reference before marking it Approved"
+            "row 2, column status: a written-approval use needs written approval from the "
+            "studio: enter the studio's approval reference before marking it Approved"
         ],
         id="approved-without-reference",
     ),

@@ -1,0 +1,95 @@
+"""The log page's status form, as a person uses it: a refused change keeps the choice and
+what was typed, says why in words, and the corrected change records what was meant."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from greenlight.policy import load_guidance, parse_answers
+from greenlight.policy.engine import Engine
+from greenlight.store import UseCaseStore
+from greenlight.ui import PAGES
+from greenlight.ui.text import plain
+
+ROOT = Path(__file__).resolve().parents[2]
+GUIDANCE = load_guidance()
+ENGINE = Engine(GUIDANCE)
+REFUSED = (
+    "a written-approval use needs written approval from the studio: enter the studio's "
+    "approval reference before marking it Approved"
+)
+
+
+@pytest.fixture
+def log_page(tmp_path, monkeypatch):
+    """The log page with one submitted written-approval use selected: (AppTest, store, id)."""
+    url = f"sqlite:///{tmp_path / 'greenlight.db'}"
+    monkeypatch.setenv("GREENLIGHT_DATABASE_URL", url)
+    store = UseCaseStore(url)
+    store.create_production("TST", "Test production", actor="fixture")
+    answers = parse_answers({"title": "Replica", "involves": {"digital_replica": True}}, GUIDANCE)
+    use = store.log_use("TST", answers, ENGINE, actor="fixture", status="submitted")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["actor"] = "Avery Tester"
+    at.session_state["production"] = "TST"
+    at.session_state["log-selected"] = use.id
+    at.run()
+    at.switch_page(next(spec.path for spec in PAGES if spec.url_path == "log"))
+    at.run()
+    assert not at.exception
+    return at, store, use.id
+
+
+def _one(elements, label: str):
+    (element,) = [e for e in elements if e.label == label]
+    return element
+
+
+def _apply(at: AppTest) -> None:
+    _one(at.get("form_submit_button"), "Apply").click()
+    at.run()
+    assert not at.exception, at.exception
+
+
+def test_a_refused_approval_keeps_the_choice_and_the_corrected_one_records_approved(log_page):
+    at, store, use_id = log_page
+    _one(at.selectbox, "New status").set_value("approved")
+    _one(at.text_area, "Note").input("Approved by studio legal")
+    _apply(at)
+    assert [plain(e.value) for e in at.error] == [REFUSED]
+    assert store.get_use(use_id).status == "submitted"
+    # The form still holds what the person chose and typed.
+    assert _one(at.selectbox, "New status").value == "approved"
+    assert _one(at.text_area, "Note").value == "Approved by studio legal"
+
+    _one(at.text_input, "Approval reference").input("WA-2026-117")
+    _apply(at)
+    assert not at.error, [e.value for e in at.error]
+    record = store.get_use(use_id)
+    assert (record.status, record.approval_ref) == ("approved", "WA-2026-117")
+    last = store.history(use_id)[-2:]
+    assert [(e.field, e.new, e.note) for e in last] == [
+        ("status", "approved", "Approved by studio legal"),
+        ("approval_ref", "WA-2026-117", "Approved by studio legal"),
+    ]
+    # A new form for the use as it is now: from Approved, nothing is pre-chosen from before.
+    assert _one(at.selectbox, "New status").options == ["Submitted", "Withdrawn"]
+    assert _one(at.text_area, "Note").value == ""
+
+
+def test_the_form_of_one_use_never_shows_under_another(log_page):
+    at, store, first = log_page
+    answers = parse_answers({"title": "Second"}, GUIDANCE)
+    second = store.log_use("TST", answers, ENGINE, actor="fixture", status="submitted").id
+    _one(at.selectbox, "New status").set_value("declined")
+    _one(at.text_area, "Note").input("Not for the first one")
+    at.run()
+    at.session_state["log-selected"] = second
+    at.run()
+    assert [t.value for t in at.text if t.value in ("Replica", "Second")] == ["Second"]
+    assert _one(at.selectbox, "New status").value != "declined"
+    assert _one(at.text_area, "Note").value == ""
+    assert store.get_use(first).status == "submitted"
