@@ -193,8 +193,15 @@ def path_part(key: Any) -> str:
     """A key as it appears in an error path: plain words as they are, anything else quoted."""
     if isinstance(key, str) and _PLAIN_KEY.fullmatch(key):
         return key
-    text = repr(key)
+    text = _repr(key)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _repr(value: Any) -> str:
+    try:
+        return repr(value)
+    except ValueError:  # an integer past Python's limit on digits converted to text
+        return "a number too long to read"
 
 
 def _show(value: Any) -> str:
@@ -204,7 +211,7 @@ def _show(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
-    text = repr(value)
+    text = _repr(value)
     return text if len(text) <= 60 else text[:57] + "...'"
 
 
@@ -212,7 +219,11 @@ def _text(name: str, raw: Any, spec: Field, problems: list[Problem]) -> str:
     if raw is None:
         raw = ""
     elif isinstance(raw, int) and not isinstance(raw, bool):
-        raw = str(raw)  # an unquoted scene number such as 12
+        try:
+            raw = str(raw)  # an unquoted scene number such as 12
+        except ValueError:  # past Python's limit on digits converted to text
+            problems.append(Problem(name, "is a number too long to read; quote it as text"))
+            return ""
     if not isinstance(raw, str):
         problems.append(Problem(name, f"expected text, not {_show(raw)}"))
         return ""
@@ -432,6 +443,10 @@ def load_answers(source: str | bytes, guidance: Guidance) -> Answers:
             ) from None
         except RecursionError:
             raise AnswersError([Problem("", "the JSON is nested too deeply")]) from None
+        except ValueError:  # an integer past Python's limit on digits converted from text
+            raise AnswersError(
+                [Problem("", "the JSON holds a number too long to read; quote it as text")]
+            ) from None
     else:
         try:
             document = read_yaml(text, max_aliases=MAX_ALIASES)
