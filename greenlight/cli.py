@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -253,17 +254,44 @@ def run_history(args: argparse.Namespace, out: TextIO) -> int:
             entries = store.history(args.use_id)
     except NotFound as exc:
         raise UserError(str(exc)) from None
-    out.write(f"{use.id}  {use.title}  ({use.production_code}, {use.level}, {use.status})\n")
+    head = f"{use.id}  {use.title}  ({use.production_code}, {use.level}, {use.status})"
+    out.write(terminal_safe(head) + "\n")
     for entry in entries:
         if entry.field == "created":
             change = f"created as {entry.new}"
         else:
             change = f"{entry.field}: {_shown(entry.old)} -> {_shown(entry.new)}"
-        note = f"  ({entry.note})" if entry.note else ""
-        out.write(
-            f"{format_time(entry.at.replace(microsecond=0))}  {entry.actor}  {change}{note}\n"
-        )
+        when = format_time(entry.at.replace(microsecond=0))
+        line = terminal_safe(f"{when}  {entry.actor}  {change}")
+        note = f"  ({note_lines(entry.note)})" if entry.note else ""
+        out.write(f"{line}{note}\n")
     return EXIT_OK
+
+
+# Characters a terminal acts on rather than shows: C0 and C1 controls (ESC starts the
+# sequences that hide, erase or move text; CR returns to the line's start), line and paragraph
+# separators, and the bidirectional overrides that reorder what follows them.
+_UNSHOWN = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]"
+)
+NOTE_INDENT = " " * 6
+
+
+def _escaped(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_safe(text: str) -> str:
+    """Text as a terminal can only show it: each control character as its escape (\\x1b)."""
+    return _UNSHOWN.sub(_escaped, text)
+
+
+def note_lines(note: str) -> str:
+    """A note made terminal-safe, each line after its first indented under the entry, so no
+    line of a note can pass for an entry of its own."""
+    lines = re.split("\r\n|\n", note)
+    return f"\n{NOTE_INDENT}".join(terminal_safe(line) for line in lines)
 
 
 def _shown(value: str | None) -> str:
