@@ -157,6 +157,9 @@ def _export_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         help="a production to export (repeat for several; default: all)",
     )
+    parser.add_argument(
+        "--archived", action="store_true", help="include archived uses (archived: true)"
+    )
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     parser.add_argument("--guidance", metavar="DIR", help="a guidance folder (default: guidance/)")
     _database_argument(parser)
@@ -173,7 +176,10 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
             store.get_production(code)
         except NotFound as exc:
             raise UserError(str(exc)) from None
-    chunks = iter_csv(store, guidance, UseFilter(productions=tuple(args.production)))
+    archived = None if args.archived else False  # None: archived uses and the others
+    chunks = iter_csv(
+        store, guidance, UseFilter(productions=tuple(args.production), archived=archived)
+    )
     with database_errors():
         if not args.output:
             for chunk in chunks:
@@ -192,6 +198,17 @@ def _import_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="a CSV file in Greenlight's export format, or - for stdin")
     parser.add_argument("--production", metavar="CODE", required=True, help="the production")
     parser.add_argument("--actor", metavar="NAME", help="who is importing (default: your login)")
+    parser.add_argument(
+        "--status",
+        choices=("draft", "submitted"),
+        default="draft",
+        help="the status every imported use starts in (default: draft)",
+    )
+    parser.add_argument(
+        "--again",
+        action="store_true",
+        help="import a file that was imported into this production before, once more",
+    )
     parser.add_argument("--guidance", metavar="DIR", help="a guidance folder (default: guidance/)")
     _database_argument(parser)
 
@@ -224,17 +241,27 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
                 Engine(guidance),
                 actor=args.actor or _login(),
                 source_name=name,
+                status=args.status,
+                allow_repeat=args.again,
             )
     except CsvImportError as exc:
-        lines = [f"{name}: {problem}" for problem in exc.problems[:MAX_PROBLEMS_SHOWN]]
+        shown = [terminal_safe(str(problem)) for problem in exc.problems[:MAX_PROBLEMS_SHOWN]]
+        lines = [f"{terminal_safe(name)}: {line}" for line in shown]
         if len(exc.problems) > MAX_PROBLEMS_SHOWN:
             lines.append(f"{name}: ... and {len(exc.problems) - MAX_PROBLEMS_SHOWN} more problems")
+        if exc.repeat is not None:
+            lines.append(f"{name}: to log its uses once more, run the import again with --again")
         raise UserError([*lines, f"{name}: nothing was imported"]) from None
     note = f"; {result.relevelled} had a different level in the file" if result.relevelled else ""
     out.write(
-        f"imported {result.imported} uses into {result.production}, each assessed under "
-        f"guidance {guidance.id} {guidance.version}{note}\n"
+        f"imported {result.imported} uses into {result.production} as {result.status}, each "
+        f"assessed under guidance {guidance.id} {guidance.version}{note}\n"
     )
+    if result.ignored:
+        out.write(
+            f"ignored the file's {', '.join(result.ignored)}: an import starts every use as "
+            f"{result.status}, by you, now (a backup restores a log as it was)\n"
+        )
     return EXIT_OK
 
 
@@ -342,6 +369,44 @@ def run_upgrade(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _backup_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-o", "--output", metavar="FILE", required=True, help="the backup file")
+    _database_argument(parser)
+
+
+def run_backup(args: argparse.Namespace, out: TextIO) -> int:
+    """Write the whole log to FILE (gzip-compressed JSON lines, every table)."""
+    store = open_store(args)
+    try:
+        with database_errors(), open(args.output, "wb") as handle:
+            rows = store.backup(handle)
+    except OSError as exc:
+        raise UserError(f"{args.output}: cannot write the file: {exc.strerror}") from None
+    out.write(f"backed up the log to {args.output}: {rows} rows\n")
+    return EXIT_OK
+
+
+def _restore_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="a backup made by python -m greenlight backup")
+    _database_argument(parser)
+
+
+def run_restore(args: argparse.Namespace, out: TextIO) -> int:
+    """Restore a backup into an empty log."""
+    from greenlight.store import StoreError
+
+    store = open_store(args)
+    try:
+        with database_errors(), open(args.file, "rb") as handle:
+            rows = store.restore(handle)
+    except OSError as exc:
+        raise UserError(f"{args.file}: cannot read the file: {exc.strerror}") from None
+    except StoreError as exc:
+        raise UserError(f"{args.file}: {exc}") from None
+    out.write(f"restored {rows} rows from {args.file}\n")
+    return EXIT_OK
+
+
 Command = tuple[
     str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace, TextIO], int]
 ]
@@ -353,6 +418,8 @@ COMMANDS: list[Command] = [
     ("import", "log the uses in a CSV file (all or nothing)", _import_arguments, run_import),
     ("history", "list every recorded change of a logged use", _history_arguments, run_history),
     ("upgrade", "upgrade a log's schema to this version", _upgrade_arguments, run_upgrade),
+    ("backup", "write the whole log to a file", _backup_arguments, run_backup),
+    ("restore", "restore a backup into an empty log", _restore_arguments, run_restore),
 ]
 
 

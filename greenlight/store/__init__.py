@@ -16,15 +16,19 @@ from greenlight.store.database import (
 )
 from greenlight.store.db_errors import DatabaseTrouble, explain
 from greenlight.store.migrations import SCHEMA_VERSION, SchemaError, ensure_schema, schema_version
-from greenlight.store.queries import ALL_USES, EXPORT_COLUMNS
+from greenlight.store.queries import ALL_USES, EXPORT_EXTRAS
 from greenlight.store.records import (
+    FileImport,
     HistoryEntry,
+    ImportedFile,
     LoggedReason,
     NewUse,
     NewUses,
     NotFound,
     Production,
     ReassessResult,
+    RepeatedImport,
+    StoreBusy,
     StoreError,
     UseFilter,
     UsePage,
@@ -37,11 +41,13 @@ from greenlight.workflow import TransitionError
 
 __all__ = [
     "ALL_USES",
-    "EXPORT_COLUMNS",
+    "EXPORT_EXTRAS",
     "SCHEMA_VERSION",
     "URL_ENV",
     "USE_ID_PATTERN",
     "Change",
+    "FileImport",
+    "ImportedFile",
     "HistoryEntry",
     "LoggedReason",
     "NewUse",
@@ -50,7 +56,9 @@ __all__ = [
     "Production",
     "Progress",
     "ReassessResult",
+    "RepeatedImport",
     "SchemaError",
+    "StoreBusy",
     "StoreConfigError",
     "StoreError",
     "TransitionError",

@@ -30,6 +30,7 @@ from greenlight.store.tables import (
     TALLIES,
     answer_sets,
     counters,
+    imported_files,
     metadata,
     outcome_principles,
     outcome_reasons,
@@ -92,6 +93,10 @@ def _answer_sets(conn: Connection) -> None:
     move_to_answer_sets(conn)
 
 
+def _imported_files(conn: Connection) -> None:
+    imported_files.create(conn, checkfirst=True)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _initial),
     Migration(2, "roll-up tallies for the overview", _tallies),
@@ -104,6 +109,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         5, "answer sets shared by uses, instead of an answers document per use", _answer_sets
     ),
+    Migration(6, "imported files by their SHA-256, so none is imported twice", _imported_files),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 # An arbitrary constant: the PostgreSQL advisory lock that serialises schema upgrades.

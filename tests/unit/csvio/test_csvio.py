@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from greenlight import csvio
-from greenlight.csvio import CsvImportError, export_columns, import_csv, iter_csv
+from greenlight.csvio import IGNORED_COLUMNS, CsvImportError, export_columns, import_csv, iter_csv
 from greenlight.demo import seed_demo
 from greenlight.policy import load_guidance
 from greenlight.policy.answers import parse_answers
@@ -26,7 +26,7 @@ GUIDANCE = load_guidance()
 ENGINE = Engine(GUIDANCE)
 
 HEADER = (
-    "id,production,title,description,department,tool,vendor,requested_by,scene,use_case_type,"
+    "id,production,production_name,title,description,department,tool,vendor,requested_by,scene,use_case_type,"
     "principles.outputs_original,principles.no_training_on_inputs,"
     "principles.enterprise_environment,principles.temporary_only,"
     "principles.no_performance_replacement,involves.proprietary_material_input,"
@@ -35,26 +35,27 @@ HEADER = (
     "involves.performance_alteration,involves.misleading_content,involves.union_work_impact,"
     "context.final_deliverable,context.on_screen,context.tool_tier,context.talent_consent,"
     "context.replica_exception,context.customary_alteration,context.vendor_pipeline,level,"
-    "reasons,matrix_row,status,approval_ref,guidance_id,guidance_version,created_at,updated_at"
+    "reasons,matrix_row,status,approval_ref,archived,guidance_id,guidance_version,created_at,created_by,"
+    "updated_at,updated_by"
 )
 EXPECTED_CSV = "\r\n".join(
     [
         HEADER,
-        "u1,SM,Moodboards for the cottage,,Art,Studio image tool,,,,ideation,yes,yes,yes,yes,yes,"
-        ",,,,,,,,,,false,,enterprise,,,,,low,,ideation,approved,,netflix-genai-production,"
-        "2026.11,2026-01-05T09:30:00Z,2026-01-05T09:30:00Z",
-        'u2,SM,"\'=HYPERLINK(""http://x"")","Line one\nline two, with ""quotes""",VFX,,'
+        "u1,SM,Saltmarsh,Moodboards for the cottage,,Art,Studio image tool,,,,ideation,yes,yes,yes,yes,yes,"
+        ",,,,,,,,,,false,,enterprise,,,,,low,,ideation,approved,,false,netflix-genai-production,"
+        "2026.11,2026-01-05T09:30:00Z,ana,2026-01-05T09:30:00Z,ana",
+        'u2,SM,Saltmarsh,"\'=HYPERLINK(""http://x"")","Line one\nline two, with ""quotes""",VFX,,'
         "Nørthlight,,'-12,key_visual,,,,,,,,,true,,,,,,,,,,,,,,approval,"
         "key-creative-element;matrix-key-visual;principle-1-original-output;"
         "principle-2-no-training;principle-3-enterprise;principle-4-temporary;"
         "principle-5-performance;tool-terms-unknown,key_visual,approved,"
-        "WA-2026-01,netflix-genai-production,2026.11,2026-01-06T14:00:00.123456Z,"
-        "2026-01-06T14:00:00.123456Z",
-        "u3,SM,''Til dawn,,,,,'@editor,,talent_replication,yes,yes,yes,yes,unsure,,,,,,,true,,,,"
+        "WA-2026-01,false,netflix-genai-production,2026.11,2026-01-06T14:00:00.123456Z,ana,"
+        "2026-01-06T14:00:00.123456Z,ana",
+        "u3,SM,Saltmarsh,''Til dawn,,,,,'@editor,,talent_replication,yes,yes,yes,yes,unsure,,,,,,,true,,,,"
         "true,story_relevant,,true,as_scripted,,,approval,digital-replica;final-story-relevant;"
         "matrix-talent-replication;principle-5-performance;final-deliverable;tool-terms-unknown,"
-        "talent_replication,submitted,,netflix-genai-production,2026.11,"
-        "2026-01-07T08:00:00Z,2026-01-07T08:00:00Z",
+        "talent_replication,submitted,,false,netflix-genai-production,2026.11,"
+        "2026-01-07T08:00:00Z,ana,2026-01-07T08:00:00Z,ana",
         "",
     ]
 )
@@ -225,19 +226,26 @@ def test_export_then_import_is_lossless_field_by_field(store, sqlite_url):
     target.create_production("SM", "Saltmarsh", actor="lead")
     target.create_production("DEMO", "Demo", actor="lead")
     originals = store.list_uses(limit=1000).rows
+    started = datetime.now(UTC).replace(microsecond=0)
     for code in ("SM", "DEMO"):
         part = export(store, UseFilter(productions=(code,)))
         result = import_csv(target, part.encode(), code, ENGINE, actor="importer")
-        assert result.relevelled == 0
-    assert export(target) == text
-    skip = {"production_name", "created_by", "updated_by"}
+        assert result.relevelled == 0 and result.status == "draft"
+        assert result.ignored == IGNORED_COLUMNS
+    assert len(export(target).splitlines()) == len(text.splitlines())
+    # A report that imports back: what was assessed, and when the use was made; its place in
+    # the workflow starts afresh, by the importer, now (a backup keeps those).
+    afresh = {"production_name", "status", "approval_ref", "created_by", "updated_at", "updated_by"}
     for summary in originals:
         before, after = store.get_use(summary.id), target.get_use(summary.id)
         for field in dataclasses.fields(before):
-            if field.name not in skip:
+            if field.name not in afresh:
                 assert getattr(after, field.name) == getattr(before, field.name), field.name
+        assert (after.status, after.approval_ref, after.created_by) == ("draft", "", "importer")
+        assert after.updated_at >= started
         [created] = target.history(summary.id)
-        assert (created.field, created.new, created.actor) == ("created", before.status, "importer")
+        assert (created.field, created.new, created.actor) == ("created", "draft", "importer")
+        assert created.at >= started  # the time of the import, never the file's created_at
         assert created.note.startswith("imported from a CSV file on ")
 
 
@@ -402,18 +410,8 @@ BAD_FILES = [
             "row 2, column production: this row belongs to production 'OTHER', not 'SM'; "
             "import it there or clear the cell",
             "row 2, column created_at: 'yesterday' is not a time like 2026-01-31T09:30:00Z",
-            "row 2, column status: 'finished' is not one of draft, submitted, escalated, "
-            "approved, declined, withdrawn",
         ],
         id="bad-full-row",
-    ),
-    pytest.param(
-        full_row(status="approved", use_case_type="key_visual").encode(),
-        [
-            "row 2, column status: a use at level 'approval' needs written approval: enter the "
-            "studio's approval reference before marking it Approved"
-        ],
-        id="approved-without-reference",
     ),
     pytest.param(
         b"title,use_case_type,unknown\r\n,hologram,1\r\n",
