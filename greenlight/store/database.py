@@ -14,7 +14,7 @@ import os
 import threading
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from datetime import datetime
 from operator import itemgetter
 from pathlib import Path
@@ -24,12 +24,17 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Dialect, Engine
 
+from greenlight.store.records import StoreBusy
+
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SQLITE_PATH = ROOT / "data" / "greenlight.db"
 URL_ENV = "GREENLIGHT_DATABASE_URL"
 SECRETS_SECTION = ("connections", "greenlight")
-# Writers on SQLite wait this long for the lock before giving up.
-SQLITE_BUSY_TIMEOUT_MS = 30_000
+# How long a writer waits for another's lock (SQLite's write lock, a PostgreSQL row) before
+# it gives up and says the log is busy: $GREENLIGHT_WRITE_WAIT_SECONDS, else this.
+WRITE_WAIT_ENV = "GREENLIGHT_WRITE_WAIT_SECONDS"
+DEFAULT_WRITE_WAIT_SECONDS = 15.0
+BUSY_MESSAGE = "the log is busy with another change; try again in a moment (nothing was written)"
 
 _WRITE_OPTION = "greenlight_write"
 _engines: dict[str, Engine] = {}
@@ -38,6 +43,20 @@ _engines_lock = threading.Lock()
 
 class StoreConfigError(RuntimeError):
     """The database location is misconfigured; str() says where and how to fix it."""
+
+
+def write_wait_seconds() -> float:
+    """How long a writer waits for a lock: $GREENLIGHT_WRITE_WAIT_SECONDS or the default."""
+    text = os.environ.get(WRITE_WAIT_ENV, "").strip()
+    if not text:
+        return DEFAULT_WRITE_WAIT_SECONDS
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 3600:
+        raise StoreConfigError(f"{WRITE_WAIT_ENV} is {text[:40]!r}: give 0.1 to 3600 seconds")
+    return seconds
 
 
 def _secrets_paths() -> list[Path]:
@@ -98,7 +117,7 @@ def _on_sqlite_connect(dbapi_connection, _record) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute("PRAGMA busy_timeout = 30000")  # = SQLITE_BUSY_TIMEOUT_MS
+        cursor.execute(f"PRAGMA busy_timeout = {int(write_wait_seconds() * 1000)}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA foreign_keys = ON")
         # Safe with WAL: a crash of the process loses nothing committed.
@@ -128,7 +147,7 @@ def create_store_engine(url: str) -> Engine:
         _prepare_sqlite_file(parsed)
         engine = sa.create_engine(
             parsed,
-            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            connect_args={"timeout": write_wait_seconds(), "check_same_thread": False},
             json_serializer=to_json,
         )
         event.listen(engine, "connect", _on_sqlite_connect)
@@ -137,8 +156,14 @@ def create_store_engine(url: str) -> Engine:
     if backend == "postgresql":
         if parsed.drivername != "postgresql+psycopg":
             parsed = parsed.set(drivername="postgresql+psycopg")
+        wait = int(write_wait_seconds() * 1000)
         return sa.create_engine(
-            parsed, pool_pre_ping=True, pool_size=5, max_overflow=10, json_serializer=to_json
+            parsed,
+            pool_pre_ping=True,
+            pool_size=5,
+            max_overflow=10,
+            json_serializer=to_json,
+            connect_args={"options": f"-c lock_timeout={wait}"},
         )
     raise StoreConfigError(
         f"unsupported database {backend!r} in {parsed.render_as_string(hide_password=True)}: "
@@ -180,17 +205,44 @@ def _write_lock(engine: Engine):
     busy_timeout.
     """
     if engine.dialect.name != "sqlite":
-        return nullcontext()
+        return None
     return _WRITE_LOCKS.setdefault(id(engine), threading.RLock())
 
 
 @contextmanager
+def _queued(engine: Engine) -> Iterator[None]:
+    lock = _write_lock(engine)
+    if lock is None:
+        yield
+        return
+    if not lock.acquire(timeout=write_wait_seconds()):
+        raise StoreBusy(BUSY_MESSAGE)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _busy(exc: sa.exc.OperationalError) -> bool:
+    """Whether a driver's error is a lock waited on too long (SQLite busy, PostgreSQL's
+    lock_timeout)."""
+    cause = exc.orig
+    return "database is locked" in str(cause) or getattr(cause, "sqlstate", None) == "55P03"
+
+
+@contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """A connection in a write transaction, committed on success, rolled back on error."""
-    with _write_lock(engine), engine.connect() as conn:
-        conn.execution_options(**{_WRITE_OPTION: True})
-        with conn.begin():
-            yield conn
+    """A connection in a write transaction, committed on success, rolled back on error;
+    StoreBusy when another writer holds the log longer than write_wait_seconds()."""
+    try:
+        with _queued(engine), engine.connect() as conn:
+            conn.execution_options(**{_WRITE_OPTION: True})
+            with conn.begin():
+                yield conn
+    except sa.exc.OperationalError as exc:
+        if _busy(exc):
+            raise StoreBusy(BUSY_MESSAGE) from None
+        raise
 
 
 @contextmanager
