@@ -24,39 +24,16 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Dialect, Engine
 
-from greenlight.store.records import StoreBusy
+from greenlight.store.records import StoreBusy, StoreConfigError
+from greenlight.store.write_wait import BUSY_MESSAGE, is_busy, queued, write_wait_seconds
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SQLITE_PATH = ROOT / "data" / "greenlight.db"
 URL_ENV = "GREENLIGHT_DATABASE_URL"
 SECRETS_SECTION = ("connections", "greenlight")
-# How long a writer waits for another's lock (SQLite's write lock, a PostgreSQL row) before
-# it gives up and says the log is busy: $GREENLIGHT_WRITE_WAIT_SECONDS, else this.
-WRITE_WAIT_ENV = "GREENLIGHT_WRITE_WAIT_SECONDS"
-DEFAULT_WRITE_WAIT_SECONDS = 15.0
-BUSY_MESSAGE = "the log is busy with another change; try again in a moment (nothing was written)"
-
 _WRITE_OPTION = "greenlight_write"
 _engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()
-
-
-class StoreConfigError(RuntimeError):
-    """The database location is misconfigured; str() says where and how to fix it."""
-
-
-def write_wait_seconds() -> float:
-    """How long a writer waits for a lock: $GREENLIGHT_WRITE_WAIT_SECONDS or the default."""
-    text = os.environ.get(WRITE_WAIT_ENV, "").strip()
-    if not text:
-        return DEFAULT_WRITE_WAIT_SECONDS
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = -1.0
-    if not 0 < seconds <= 3600:
-        raise StoreConfigError(f"{WRITE_WAIT_ENV} is {text[:40]!r}: give 0.1 to 3600 seconds")
-    return seconds
 
 
 def _secrets_paths() -> list[Path]:
@@ -193,54 +170,17 @@ def dispose_engines() -> None:
         _engines.clear()
 
 
-_WRITE_LOCKS: dict[int, threading.RLock] = {}
-
-
-def _write_lock(engine: Engine):
-    """The in-process queue for SQLite writers (PostgreSQL needs none: it locks rows).
-
-    SQLite lets one writer in at a time; a writer that finds the lock taken sleeps and polls
-    under busy_timeout, with back-off sleeps of up to 100 ms. Threads of this process queue on
-    a lock instead and go in the moment the last writer commits; other processes still wait on
-    busy_timeout.
-    """
-    if engine.dialect.name != "sqlite":
-        return None
-    return _WRITE_LOCKS.setdefault(id(engine), threading.RLock())
-
-
-@contextmanager
-def _queued(engine: Engine) -> Iterator[None]:
-    lock = _write_lock(engine)
-    if lock is None:
-        yield
-        return
-    if not lock.acquire(timeout=write_wait_seconds()):
-        raise StoreBusy(BUSY_MESSAGE)
-    try:
-        yield
-    finally:
-        lock.release()
-
-
-def _busy(exc: sa.exc.OperationalError) -> bool:
-    """Whether a driver's error is a lock waited on too long (SQLite busy, PostgreSQL's
-    lock_timeout)."""
-    cause = exc.orig
-    return "database is locked" in str(cause) or getattr(cause, "sqlstate", None) == "55P03"
-
-
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
     """A connection in a write transaction, committed on success, rolled back on error;
     StoreBusy when another writer holds the log longer than write_wait_seconds()."""
     try:
-        with _queued(engine), engine.connect() as conn:
+        with queued(engine), engine.connect() as conn:
             conn.execution_options(**{_WRITE_OPTION: True})
             with conn.begin():
                 yield conn
     except sa.exc.OperationalError as exc:
-        if _busy(exc):
+        if is_busy(exc):
             raise StoreBusy(BUSY_MESSAGE) from None
         raise
 

@@ -10,6 +10,10 @@ from typing import Any
 from greenlight.policy import FIELD_NAMES
 
 
+class StoreConfigError(RuntimeError):
+    """The database location is misconfigured; str() says where and how to fix it."""
+
+
 class StoreError(ValueError):
     """A request the store refuses; str() says what is wrong and what to do."""
 

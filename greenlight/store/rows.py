@@ -226,6 +226,37 @@ class NewRows:
 _NEW_USE_CONSTANTS = {"archived": False, "previous_level": None, "previous_guidance_version": None}
 
 
+def _check_afresh(batch: NewUses) -> None:
+    """StoreError unless every use starts the workflow afresh, as an imported use does."""
+    if (
+        not set(batch.status) <= set(workflow.INITIAL_STATUSES)
+        or any(batch.approval_ref)
+        or any(batch.steps)
+    ):
+        raise StoreError(
+            f"an imported use starts as {' or '.join(workflow.INITIAL_STATUSES)}, with no "
+            "approval reference: nothing was written"
+        )
+
+
+def _created_rows(batch: NewUses, ids: list[str], at: list, actor: str) -> dict[str, list]:
+    """The "created" history rows of new uses (HISTORY_COLUMNS), column by column."""
+    n = len(ids)
+    notes = {note: clean_note(note) for note in set(batch.note)}
+    return {
+        "use_id": list(ids),
+        "at": list(at),
+        "actor": [actor] * n,
+        "field": ["created"] * n,
+        "old_value": [None] * n,
+        "new_value": [
+            workflow.DEFAULT_STATUS if steps else status
+            for status, steps in zip(batch.status, batch.steps, strict=True)
+        ],
+        "note": list(map(notes.__getitem__, batch.note)),
+    }
+
+
 def new_rows(
     batch: NewUses, parts_of: AssessedCache, actor: str, *, imported: bool = False
 ) -> NewRows:
@@ -241,15 +272,8 @@ def new_rows(
     n = len(batch)
     if n == 0:
         return NewRows({}, [], [], {})
-    if imported and (
-        not set(batch.status) <= set(workflow.INITIAL_STATUSES)
-        or any(batch.approval_ref)
-        or any(batch.steps)
-    ):
-        raise StoreError(
-            f"an imported use starts as {' or '.join(workflow.INITIAL_STATUSES)}, with no "
-            "approval reference: nothing was written"
-        )
+    if imported:
+        _check_afresh(batch)
     parts = [parts_of(answers, assessment) for answers, assessment in batch.assessed]
     of = batch.assessed_of
     level = list(map([p.columns["level"] for p in parts].__getitem__, of))
@@ -284,20 +308,8 @@ def new_rows(
     found["created_by"] = found["updated_by"] = [actor] * n
     for name, value in _NEW_USE_CONSTANTS.items():
         found[name] = [value] * n
-    notes = {note: clean_note(note) for note in set(batch.note)}
-    trail = {
-        "use_id": list(ids),
-        # An imported use was made when its file says; it was logged now.
-        "at": [now] * n if imported else list(created),
-        "actor": [actor] * n,
-        "field": ["created"] * n,
-        "old_value": [None] * n,
-        "new_value": [
-            workflow.DEFAULT_STATUS if steps else status
-            for status, steps in zip(batch.status, batch.steps, strict=True)
-        ],
-        "note": list(map(notes.__getitem__, batch.note)),
-    }
+    # An imported use was made when its file says; it was logged now.
+    trail = _created_rows(batch, ids, [now] * n if imported else created, actor)
     for i in (i for i, steps in enumerate(batch.steps) if steps):  # the demo's paths
         rows = _status_history(
             ids[i], created[i], batch.steps[i], batch.status[i], level[i],

@@ -12,7 +12,8 @@ import pytest
 import sqlalchemy as sa
 
 from greenlight.store import StoreBusy, UseCaseStore
-from greenlight.store.database import BUSY_MESSAGE, write_transaction
+from greenlight.store.database import write_transaction
+from greenlight.store.write_wait import BUSY_MESSAGE
 
 
 @pytest.fixture
