@@ -87,7 +87,15 @@ def read_csv(
     return batch, relevelled
 
 
-def _read(store, decoded, production, engine, note, progress, status):
+def _read(
+    store: UseCaseStore,
+    decoded: tuple[str, bool],
+    production: str,
+    engine: Engine,
+    note: str,
+    progress: Progress | None,
+    status: str,
+) -> tuple[NewUses, int, tuple[str, ...]]:
     """read_csv's work, with the columns the file filled in that are ignored."""
     if status not in workflow.INITIAL_STATUSES:
         raise refused(
