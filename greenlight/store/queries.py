@@ -315,10 +315,11 @@ class OverviewQueries:
             return distinct_values(conn, f, name)
 
     def iter_export_rows(
-        self, f: UseFilter = ALL_USES, batch: int = 1000, *, names: Sequence[str]
+        self, f: UseFilter = ALL_USES, batch: int = 1000, *, names: Sequence[str] | None = None
     ) -> Iterator[tuple]:
         """Every use matching the filter as a tuple of the columns `names` (see
-        export_query), streamed in batches (times as csvio.format_time writes them).
+        export_query; by default every column of `uses`, then EXPORT_EXTRAS), streamed in
+        batches (times as csvio.format_time writes them).
 
         Ordered by production, creation time and id. A server-side cursor on PostgreSQL (and
         SQLite's lazy cursor) keep memory flat however large the log is.
@@ -329,6 +330,8 @@ class OverviewQueries:
             chosen = chosen.where(productions.c.code.in_(f.productions))
         with self.engine.connect() as conn:
             streamed = conn.execution_options(stream_results=True, yield_per=batch)
+            if names is None:
+                names = [*uses.c.keys(), *EXPORT_EXTRAS]
             query = export_query(names, f, conn.dialect.name)
             for production_id, code, name in conn.execute(chosen).all():
                 values = {"production_id": production_id, "code": code, "name": name}

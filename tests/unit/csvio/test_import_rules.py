@@ -188,3 +188,13 @@ def test_the_store_starts_every_use_of_a_file_afresh(store):
             "SM", [forged], ENGINE.guidance, actor="ana", file=FileImport("0" * 64, "x.csv")
         )
     assert store.data_version() == version and store.count_uses() == 0
+
+
+def test_export_rows_by_name_and_by_default_every_column(store):
+    import_csv(store, b"title,department\r\nMoodboard,Art\r\n", "SM", ENGINE, actor="ana")
+    [row] = store.iter_export_rows(names=("title", "production_name", "archived", "matrix_row"))
+    assert tuple(row) == ("Moodboard", "Saltmarsh", "false", "")
+    [row] = store.iter_export_rows()
+    assert row.department == "Art" and row.production == "SM" and row.created_by == "ana"
+    with pytest.raises(StoreError, match="an export cannot read nope"):
+        list(store.iter_export_rows(names=("title", "nope")))
