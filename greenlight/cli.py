@@ -174,6 +174,9 @@ def _export_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         help="a production to export (repeat for several; default: all)",
     )
+    parser.add_argument(
+        "--archived", action="store_true", help="include archived uses (archived: true)"
+    )
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     parser.add_argument("--guidance", metavar="DIR", help="a guidance folder (default: guidance/)")
     _database_argument(parser)
@@ -190,7 +193,10 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
             store.get_production(code)
         except NotFound as exc:
             raise UserError(str(exc)) from None
-    chunks = iter_csv(store, guidance, UseFilter(productions=tuple(args.production)))
+    archived = None if args.archived else False  # None: archived uses and the others
+    chunks = iter_csv(
+        store, guidance, UseFilter(productions=tuple(args.production), archived=archived)
+    )
     with database_errors():
         if not args.output:
             for chunk in chunks:
@@ -209,6 +215,17 @@ def _import_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="a CSV file in Greenlight's export format, or - for stdin")
     parser.add_argument("--production", metavar="CODE", required=True, help="the production")
     parser.add_argument("--actor", metavar="NAME", help="who is importing (default: your login)")
+    parser.add_argument(
+        "--status",
+        choices=("draft", "submitted"),
+        default="draft",
+        help="the status every imported use starts in (default: draft)",
+    )
+    parser.add_argument(
+        "--again",
+        action="store_true",
+        help="import a file that was imported into this production before, once more",
+    )
     parser.add_argument("--guidance", metavar="DIR", help="a guidance folder (default: guidance/)")
     _database_argument(parser)
 
@@ -241,17 +258,27 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
                 Engine(guidance),
                 actor=args.actor or _login(),
                 source_name=name,
+                status=args.status,
+                allow_repeat=args.again,
             )
     except CsvImportError as exc:
-        lines = [f"{name}: {problem}" for problem in exc.problems[:MAX_PROBLEMS_SHOWN]]
+        shown = [terminal_safe(str(problem)) for problem in exc.problems[:MAX_PROBLEMS_SHOWN]]
+        lines = [f"{terminal_safe(name)}: {line}" for line in shown]
         if len(exc.problems) > MAX_PROBLEMS_SHOWN:
             lines.append(f"{name}: ... and {len(exc.problems) - MAX_PROBLEMS_SHOWN} more problems")
+        if exc.repeat is not None:
+            lines.append(f"{name}: to log its uses once more, run the import again with --again")
         raise UserError([*lines, f"{name}: nothing was imported"]) from None
     note = f"; {result.relevelled} had a different level in the file" if result.relevelled else ""
     out.write(
-        f"imported {result.imported} uses into {result.production}, each assessed under "
-        f"guidance {guidance.id} {guidance.version}{note}\n"
+        f"imported {result.imported} uses into {result.production} as {result.status}, each "
+        f"assessed under guidance {guidance.id} {guidance.version}{note}\n"
     )
+    if result.ignored:
+        out.write(
+            f"ignored the file's {', '.join(result.ignored)}: an import starts every use as "
+            f"{result.status}, by you, now (a backup restores a log as it was)\n"
+        )
     return EXIT_OK
 
 
@@ -271,17 +298,44 @@ def run_history(args: argparse.Namespace, out: TextIO) -> int:
             entries = store.history(args.use_id)
     except NotFound as exc:
         raise UserError(str(exc)) from None
-    out.write(f"{use.id}  {use.title}  ({use.production_code}, {use.level}, {use.status})\n")
+    head = f"{use.id}  {use.title}  ({use.production_code}, {use.level}, {use.status})"
+    out.write(terminal_safe(head) + "\n")
     for entry in entries:
         if entry.field == "created":
             change = f"created as {entry.new}"
         else:
             change = f"{entry.field}: {_shown(entry.old)} -> {_shown(entry.new)}"
-        note = f"  ({entry.note})" if entry.note else ""
-        out.write(
-            f"{format_time(entry.at.replace(microsecond=0))}  {entry.actor}  {change}{note}\n"
-        )
+        when = format_time(entry.at.replace(microsecond=0))
+        line = terminal_safe(f"{when}  {entry.actor}  {change}")
+        note = f"  ({note_lines(entry.note)})" if entry.note else ""
+        out.write(f"{line}{note}\n")
     return EXIT_OK
+
+
+# Characters a terminal acts on rather than shows: C0 and C1 controls (ESC starts the
+# sequences that hide, erase or move text; CR returns to the line's start), line and paragraph
+# separators, and the bidirectional overrides that reorder what follows them.
+_UNSHOWN = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]"
+)
+NOTE_INDENT = " " * 6
+
+
+def _escaped(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_safe(text: str) -> str:
+    """Text as a terminal can only show it: each control character as its escape (\\x1b)."""
+    return _UNSHOWN.sub(_escaped, text)
+
+
+def note_lines(note: str) -> str:
+    """A note made terminal-safe, each line after its first indented under the entry, so no
+    line of a note can pass for an entry of its own."""
+    lines = re.split("\r\n|\n", note)
+    return f"\n{NOTE_INDENT}".join(terminal_safe(line) for line in lines)
 
 
 def _shown(value: str | None) -> str:
@@ -385,24 +439,6 @@ def run_reassess(args: argparse.Namespace, out: TextIO) -> int:
 
 def _actor_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--actor", metavar="NAME", help="who is acting (default: your login)")
-
-
-# Characters a terminal acts on rather than shows: C0 and C1 controls (ESC starts the
-# sequences that hide, erase or move text; CR returns to the line's start), line and paragraph
-# separators, and the bidirectional overrides that reorder what follows them.
-_UNSHOWN = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]"
-)
-
-
-def _escaped(match: re.Match) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def terminal_safe(text: str) -> str:
-    """Text as a terminal can only show it: each control character as its escape (\\x1b)."""
-    return _UNSHOWN.sub(_escaped, text)
 
 
 @contextmanager
@@ -591,6 +627,44 @@ def run_events(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _backup_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-o", "--output", metavar="FILE", required=True, help="the backup file")
+    _database_argument(parser)
+
+
+def run_backup(args: argparse.Namespace, out: TextIO) -> int:
+    """Write the whole log to FILE (gzip-compressed JSON lines, every table)."""
+    store = open_store(args)
+    try:
+        with database_errors(), open(args.output, "wb") as handle:
+            rows = store.backup(handle)
+    except OSError as exc:
+        raise UserError(f"{args.output}: cannot write the file: {exc.strerror}") from None
+    out.write(f"backed up the log to {args.output}: {rows} rows\n")
+    return EXIT_OK
+
+
+def _restore_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="a backup made by python -m greenlight backup")
+    _database_argument(parser)
+
+
+def run_restore(args: argparse.Namespace, out: TextIO) -> int:
+    """Restore a backup into an empty log."""
+    from greenlight.store import StoreError
+
+    store = open_store(args)
+    try:
+        with database_errors(), open(args.file, "rb") as handle:
+            rows = store.restore(handle)
+    except OSError as exc:
+        raise UserError(f"{args.file}: cannot read the file: {exc.strerror}") from None
+    except StoreError as exc:
+        raise UserError(f"{args.file}: {exc}") from None
+    out.write(f"restored {rows} rows from {args.file}\n")
+    return EXIT_OK
+
+
 Command = tuple[
     str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace, TextIO], int]
 ]
@@ -612,6 +686,8 @@ COMMANDS: list[Command] = [
     ("log", "assess one answers document and log it as a new use", _log_arguments, run_log),
     ("status", "move a logged use to another status", _status_arguments, run_status),
     ("events", "list what happened to the log as a whole", _events_arguments, run_events),
+    ("backup", "write the whole log to a file", _backup_arguments, run_backup),
+    ("restore", "restore a backup into an empty log", _restore_arguments, run_restore),
 ]
 
 

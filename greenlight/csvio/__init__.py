@@ -1,9 +1,10 @@
 """The log as CSV: a spreadsheet-safe, streamed export and an all-or-nothing import.
 
 Format: UTF-8, a header row, RFC 4180 quoting (the csv module). Columns: id, production, the
-free-text fields, one column per answer named after its contract id (taken from the guidance's
-questions), then level, reasons (rule ids joined with ";"), matrix_row, status, approval_ref,
-guidance_id, guidance_version, created_at, updated_at. An answer that was not given is an
+production's name, the free-text fields, one column per answer named after its contract id
+(taken from the guidance's questions), then level, reasons (rule ids joined with ";"),
+matrix_row, status, approval_ref, guidance_id, guidance_version, created_at, created_by,
+updated_at, updated_by (csvio.format declares them). An answer that was not given is an
 empty cell; booleans are ``true``/``false``; times are ISO 8601 in UTC (``...Z``).
 
 Spreadsheet safety: a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
@@ -13,16 +14,23 @@ one leading apostrophe is always removed. Round trips are lossless.
 
 Import accepts the full format and any subset of its columns that includes ``title`` (the
 minimal form is title plus answers). Levels, reasons and matrix rows in a file are never
-trusted: every row is parsed with parse_answers and assessed again. Nothing is written
-unless every row is valid; otherwise every problem comes back as ``row N, column C: ...``,
-counting rows as a spreadsheet shows them (the header is row 1).
+trusted: every row is parsed with parse_answers and assessed again. Nor are its workflow
+columns: every use starts as draft (or submitted), by the importer, now (IGNORED_COLUMNS).
+Nothing is written unless every row is valid; otherwise every problem comes back as
+``row N, column C: ...``, counting rows as a spreadsheet shows them (the header is row 1).
+Modules: format (the columns, escaping, times), export, cells (a file's text and rows),
+row_checks, columns (the fast path for a clean file), importer.
 """
 
+from greenlight.csvio.cells import CsvImportError, CsvProblem
 from greenlight.csvio.export import iter_csv, write_csv
 from greenlight.csvio.format import (
+    AFTER_ANSWERS,
+    BEFORE_ANSWERS,
     DERIVED_COLUMNS,
     ESCAPE,
     FORMULA_PREFIXES,
+    IGNORED_COLUMNS,
     MAX_CELL_CHARS,
     MAX_IMPORT_BYTES,
     export_columns,
@@ -32,19 +40,25 @@ from greenlight.csvio.format import (
     restore,
 )
 from greenlight.csvio.importer import (
-    CsvImportError,
-    CsvProblem,
+    DEFAULT_MAX_ROWS,
+    MAX_ROWS_ENV,
     ImportResult,
     import_csv,
+    max_rows,
     read_csv,
 )
 
 __all__ = [
+    "AFTER_ANSWERS",
+    "BEFORE_ANSWERS",
+    "DEFAULT_MAX_ROWS",
     "DERIVED_COLUMNS",
     "ESCAPE",
     "FORMULA_PREFIXES",
+    "IGNORED_COLUMNS",
     "MAX_CELL_CHARS",
     "MAX_IMPORT_BYTES",
+    "MAX_ROWS_ENV",
     "CsvImportError",
     "CsvProblem",
     "ImportResult",
@@ -52,6 +66,7 @@ __all__ = [
     "format_time",
     "import_csv",
     "iter_csv",
+    "max_rows",
     "neutralise",
     "parse_time",
     "read_csv",

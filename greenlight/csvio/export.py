@@ -9,12 +9,13 @@ from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 from greenlight.csvio.format import (
+    AFTER_ANSWERS,
+    BEFORE_ANSWERS,
     ESCAPE,
     ESCAPED_STARTS,
     export_columns,
     neutralise,
 )
-from greenlight.policy import FIELD_NAMES
 from greenlight.store import ALL_USES, UseFilter
 
 if TYPE_CHECKING:
@@ -26,6 +27,10 @@ EXPORT_BATCH = 100
 # Answer sets kept rendered during one export, by id: a few MB at most, and room for every
 # set a large synthetic log holds (3,000).
 MAX_RENDERED = 4096
+# What the export asks the store for, by name: every column of the CSV but the answers, then
+# the use's answer set (its id, then its JSON text), which the answer columns are made from.
+_READ = (*BEFORE_ANSWERS, *AFTER_ANSWERS, "answer_set_id", "answers")
+_TEXT = len(BEFORE_ANSWERS) + len(AFTER_ANSWERS)  # where the answer set's id is in a row
 
 
 def _answer_cell(value: Any) -> str:
@@ -41,29 +46,25 @@ def _rows(store: UseCaseStore, guidance: Guidance, f: UseFilter) -> Iterator[lis
     # The hot loop of a large export: answers are rendered once per answer set (the set's id
     # comes with its JSON text), the rest without a call per cell.
     paths = [(q.path[0], q.path[1] if len(q.path) == 2 else None) for q in guidance.questions]
-    n_text = 2 + len(FIELD_NAMES)  # id, production and the free text
     starts = ESCAPED_STARTS
-    rendered: dict[int, tuple[str, ...]] = {}
+    at = len(BEFORE_ANSWERS)
+    rendered: dict[int, list[str]] = {}
     cell_of: dict[str, str] = {}  # one str object per distinct cell, shared by the entries
-    for row in store.iter_export_rows(f, batch=EXPORT_BATCH):
-        answers = rendered.get(row[n_text])
+    for row in store.iter_export_rows(f, batch=EXPORT_BATCH, names=_READ):
+        answers = rendered.get(row[_TEXT])
         if answers is None:
-            doc = json.loads(row[n_text + 1])
-            cells = []
+            doc = json.loads(row[_TEXT + 1])
+            answers = []
             for key, sub in paths:
                 node = doc.get(key)
                 if sub is not None:
                     node = node.get(sub) if type(node) is dict else None
                 cell = neutralise(_answer_cell(node))
-                cells.append(cell_of.setdefault(cell, cell))
-            answers = tuple(cells)
+                answers.append(cell_of.setdefault(cell, cell))
             if len(rendered) < MAX_RENDERED:
-                rendered[row[n_text]] = answers
-        level, rules, matrix_row, status, ref, g_id, g_version, created, updated = row[n_text + 2 :]
-        cells = [*row[:n_text], level, rules, matrix_row or "", status, ref, g_id, g_version]
-        cells = [ESCAPE + c if c and c[0] in starts else c for c in cells]
-        cells[n_text:n_text] = answers
-        cells += (created, updated)  # ISO text from the database, digits first: never escaped
+                rendered[row[_TEXT]] = answers
+        cells = [ESCAPE + c if c and c[0] in starts else c for c in row[:_TEXT]]
+        cells[at:at] = answers
         yield cells
 
 

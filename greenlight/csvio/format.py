@@ -21,7 +21,38 @@ ESCAPE = "'"
 # The first characters neutralise() escapes (the export inlines the test for speed).
 ESCAPED_STARTS = frozenset((*FORMULA_PREFIXES, ESCAPE))
 
+# The columns of the CSV around the answers (one column per question, named after its id),
+# declared once: the header, the import's known columns, and the export's rows, which the
+# store gives under these names (UseCaseStore.iter_export_rows).
+BEFORE_ANSWERS = ("id", "production", "production_name", *FIELD_NAMES)
+AFTER_ANSWERS = (
+    "level",
+    "reasons",
+    "matrix_row",
+    "status",
+    "approval_ref",
+    "archived",
+    "guidance_id",
+    "guidance_version",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
+)
+# Never trusted from a file: the import assesses every row again.
 DERIVED_COLUMNS = ("level", "reasons", "matrix_row", "guidance_id", "guidance_version")
+# Read from a file but not stored: an imported use starts the workflow afresh (draft or
+# submitted, no approval), made by whoever imports it, now. The import reports which of these
+# a file filled in. (A backup, not a CSV, carries a log's whole state: greenlight.store.backup.)
+IGNORED_COLUMNS = (
+    "production_name",
+    "status",
+    "approval_ref",
+    "archived",
+    "created_by",
+    "updated_at",
+    "updated_by",
+)
 # The longest cell an import accepts (the longest free-text field is far shorter).
 MAX_CELL_CHARS = 2 * max(f.max_length for f in FIELDS)
 MAX_IMPORT_BYTES = 256 * 1024 * 1024
@@ -33,21 +64,7 @@ csv.field_size_limit(max(csv.field_size_limit(), _READER_LIMIT))
 
 def export_columns(guidance: Guidance) -> list[str]:
     """The header of the full format, answers taken from the guidance's questions."""
-    return [
-        "id",
-        "production",
-        *FIELD_NAMES,
-        *(q.id for q in guidance.questions),
-        "level",
-        "reasons",
-        "matrix_row",
-        "status",
-        "approval_ref",
-        "guidance_id",
-        "guidance_version",
-        "created_at",
-        "updated_at",
-    ]
+    return [*BEFORE_ANSWERS, *(q.id for q in guidance.questions), *AFTER_ANSWERS]
 
 
 def neutralise(cell: str) -> str:
@@ -71,8 +88,17 @@ def format_time(value: datetime) -> str:
 
 
 def parse_time(text: str) -> datetime:
-    """An aware UTC datetime from ISO 8601 text; a time without an offset is taken as UTC."""
+    """An aware UTC datetime from ISO 8601 text; a time without an offset is taken as UTC.
+
+    ValueError for text that is not such a time, or one that is out of range in UTC
+    (0001-01-01T00:30:00+01:00 is in year 0).
+    """
     value = datetime.fromisoformat(text.strip())
     if value.tzinfo is UTC:  # a Z, as the export writes: nothing to convert
         return value
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{text!r} is out of range in UTC") from None

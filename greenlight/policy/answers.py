@@ -191,8 +191,15 @@ def path_part(key: Any) -> str:
     """A key as it appears in an error path: plain words as they are, anything else quoted."""
     if isinstance(key, str) and _PLAIN_KEY.fullmatch(key):
         return key
-    text = repr(key)
+    text = _repr(key)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _repr(value: Any) -> str:
+    try:
+        return repr(value)
+    except ValueError:  # an integer past Python's limit on digits converted to text
+        return "a number too long to read"
 
 
 def _show(value: Any) -> str:
@@ -202,7 +209,7 @@ def _show(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
-    text = repr(value)
+    text = _repr(value)
     return text if len(text) <= 60 else text[:57] + "...'"
 
 
@@ -210,7 +217,11 @@ def _text(name: str, raw: Any, spec: Field, problems: list[Problem]) -> str:
     if raw is None:
         raw = ""
     elif isinstance(raw, int) and not isinstance(raw, bool) and not spec.required:
-        raw = str(raw)  # an unquoted scene number such as 12 (a title is always text)
+        try:
+            raw = str(raw)  # an unquoted scene number such as 12 (a title is always text)
+        except ValueError:  # past Python's limit on digits converted to text
+            problems.append(Problem(name, "is a number too long to read; quote it as text"))
+            return ""
     if not isinstance(raw, str):
         problems.append(Problem(name, f"expected text, not {_show(raw)}"))
         return ""

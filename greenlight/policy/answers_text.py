@@ -57,6 +57,10 @@ def load_answers(source: str | bytes, guidance: Guidance) -> Answers:
             ) from None
         except RecursionError:
             raise AnswersError([Problem("", "the JSON is nested too deeply")]) from None
+        except ValueError:  # an integer past Python's limit on digits converted from text
+            raise AnswersError(
+                [Problem("", "the JSON holds a number too long to read; quote it as text")]
+            ) from None
         try:
             twice = list(_Pairs.duplicates(document, ""))
         except RecursionError:

@@ -165,7 +165,11 @@ def _describe(value: Any) -> str:
 
 def did_you_mean(word: str, choices: Any) -> str:
     """A ' (did you mean X?)' hint when a close match exists, else ''."""
-    match = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1)
+    try:
+        text = str(word)
+    except ValueError:  # an integer past Python's limit on digits converted to text
+        return ""
+    match = difflib.get_close_matches(text, [str(c) for c in choices], n=1)
     return f" (did you mean {match[0]!r}?)" if match else ""
 
 

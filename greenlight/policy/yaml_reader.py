@@ -13,6 +13,7 @@ ways that matter here:
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 import yaml
@@ -155,6 +156,19 @@ def _refuse(suffix: str):
     return lambda loader, node: _refuse_tag(loader, suffix, node)
 
 
+def _construct_int(loader: _Limits, node: ScalarNode) -> int:
+    # Python refuses to read an integer of more digits than sys.get_int_max_str_digits()
+    # (a guard against slow conversions): a ValueError that would escape as a traceback.
+    try:
+        return yaml.SafeLoader.construct_yaml_int(loader, node)
+    except ValueError:
+        raise YamlError(
+            f"a number of more than {sys.get_int_max_str_digits()} digits: quote it to keep "
+            "it as text",
+            node.start_mark.line + 1,
+        ) from None
+
+
 for _loader in LOADERS:
     # Only true/false are booleans: drop YAML 1.1's yes/no/on/off from the implicit resolvers.
     _loader.yaml_implicit_resolvers = {
@@ -168,6 +182,7 @@ for _loader in LOADERS:
     _loader.yaml_multi_constructors = dict(yaml.SafeLoader.yaml_multi_constructors)
     _loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
     _loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+    _loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
     for _name in ("set", "omap", "pairs", "binary"):
         _loader.add_constructor(f"tag:yaml.org,2002:{_name}", _refuse(_name))
     _loader.add_constructor(

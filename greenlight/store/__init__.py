@@ -21,10 +21,12 @@ from greenlight.store.database import (
 from greenlight.store.db_errors import DatabaseTrouble, explain
 from greenlight.store.events import DEMO_REMOVED, DEMO_SEEDED
 from greenlight.store.migrations import SCHEMA_VERSION, SchemaError, ensure_schema, schema_version
-from greenlight.store.queries import ALL_USES, EXPORT_COLUMNS
+from greenlight.store.queries import ALL_USES, EXPORT_EXTRAS
 from greenlight.store.records import (
     AlreadyLogged,
+    FileImport,
     HistoryEntry,
+    ImportedFile,
     LogEvent,
     LoggedReason,
     NewUse,
@@ -32,7 +34,9 @@ from greenlight.store.records import (
     NotFound,
     Production,
     ReassessResult,
+    RepeatedImport,
     StaleUse,
+    StoreBusy,
     StoreError,
     UseFilter,
     UsePage,
@@ -47,12 +51,14 @@ __all__ = [
     "ALL_USES",
     "DEMO_REMOVED",
     "DEMO_SEEDED",
-    "EXPORT_COLUMNS",
+    "EXPORT_EXTRAS",
     "SCHEMA_VERSION",
     "URL_ENV",
     "USE_ID_PATTERN",
     "AlreadyLogged",
     "Change",
+    "FileImport",
+    "ImportedFile",
     "HistoryEntry",
     "LogEvent",
     "LoggedReason",
@@ -62,8 +68,10 @@ __all__ = [
     "Production",
     "Progress",
     "ReassessResult",
+    "RepeatedImport",
     "SchemaError",
     "StaleUse",
+    "StoreBusy",
     "StoreConfigError",
     "StoreError",
     "TransitionError",

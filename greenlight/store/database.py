@@ -14,7 +14,7 @@ import os
 import threading
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from datetime import datetime
 from operator import itemgetter
 from pathlib import Path
@@ -24,20 +24,16 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Dialect, Engine
 
+from greenlight.store.records import StoreBusy, StoreConfigError
+from greenlight.store.write_wait import BUSY_MESSAGE, is_busy, queued, write_wait_seconds
+
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SQLITE_PATH = ROOT / "data" / "greenlight.db"
 URL_ENV = "GREENLIGHT_DATABASE_URL"
 SECRETS_SECTION = ("connections", "greenlight")
-# Writers on SQLite wait this long for the lock before giving up.
-SQLITE_BUSY_TIMEOUT_MS = 30_000
-
 _WRITE_OPTION = "greenlight_write"
 _engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()
-
-
-class StoreConfigError(RuntimeError):
-    """The database location is misconfigured; str() says where and how to fix it."""
 
 
 def _secrets_paths() -> list[Path]:
@@ -98,7 +94,7 @@ def _on_sqlite_connect(dbapi_connection, _record) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute("PRAGMA busy_timeout = 30000")  # = SQLITE_BUSY_TIMEOUT_MS
+        cursor.execute(f"PRAGMA busy_timeout = {int(write_wait_seconds() * 1000)}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA foreign_keys = ON")
         # Safe with WAL: a crash of the process loses nothing committed.
@@ -128,7 +124,7 @@ def create_store_engine(url: str) -> Engine:
         _prepare_sqlite_file(parsed)
         engine = sa.create_engine(
             parsed,
-            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            connect_args={"timeout": write_wait_seconds(), "check_same_thread": False},
             json_serializer=to_json,
         )
         event.listen(engine, "connect", _on_sqlite_connect)
@@ -137,8 +133,14 @@ def create_store_engine(url: str) -> Engine:
     if backend == "postgresql":
         if parsed.drivername != "postgresql+psycopg":
             parsed = parsed.set(drivername="postgresql+psycopg")
+        wait = int(write_wait_seconds() * 1000)
         return sa.create_engine(
-            parsed, pool_pre_ping=True, pool_size=5, max_overflow=10, json_serializer=to_json
+            parsed,
+            pool_pre_ping=True,
+            pool_size=5,
+            max_overflow=10,
+            json_serializer=to_json,
+            connect_args={"options": f"-c lock_timeout={wait}"},
         )
     raise StoreConfigError(
         f"unsupported database {backend!r} in {parsed.render_as_string(hide_password=True)}: "
@@ -168,29 +170,19 @@ def dispose_engines() -> None:
         _engines.clear()
 
 
-_WRITE_LOCKS: dict[int, threading.RLock] = {}
-
-
-def _write_lock(engine: Engine):
-    """The in-process queue for SQLite writers (PostgreSQL needs none: it locks rows).
-
-    SQLite lets one writer in at a time; a writer that finds the lock taken sleeps and polls
-    under busy_timeout, with back-off sleeps of up to 100 ms. Threads of this process queue on
-    a lock instead and go in the moment the last writer commits; other processes still wait on
-    busy_timeout.
-    """
-    if engine.dialect.name != "sqlite":
-        return nullcontext()
-    return _WRITE_LOCKS.setdefault(id(engine), threading.RLock())
-
-
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """A connection in a write transaction, committed on success, rolled back on error."""
-    with _write_lock(engine), engine.connect() as conn:
-        conn.execution_options(**{_WRITE_OPTION: True})
-        with conn.begin():
-            yield conn
+    """A connection in a write transaction, committed on success, rolled back on error;
+    StoreBusy when another writer holds the log longer than write_wait_seconds()."""
+    try:
+        with queued(engine), engine.connect() as conn:
+            conn.execution_options(**{_WRITE_OPTION: True})
+            with conn.begin():
+                yield conn
+    except sa.exc.OperationalError as exc:
+        if is_busy(exc):
+            raise StoreBusy(BUSY_MESSAGE) from None
+        raise
 
 
 @contextmanager

@@ -24,6 +24,7 @@ from greenlight.store.tables import (
     TALLIES,
     answer_sets,
     counters,
+    imported_files,
     log_events,
     metadata,
     outcome_principles,
@@ -92,6 +93,10 @@ def _versions(conn: Connection) -> None:
     move_to_versions(conn)
 
 
+def _imported_files(conn: Connection) -> None:
+    imported_files.create(conn, checkfirst=True)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _initial),
     Migration(2, "roll-up tallies for the overview", _tallies),
@@ -109,6 +114,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "use versions, decisions pinned to a version, one use per form submission, log events",
         _versions,
     ),
+    Migration(7, "imported files by their SHA-256, so none is imported twice", _imported_files),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 # An arbitrary constant: the PostgreSQL advisory lock that serialises schema upgrades.

@@ -13,7 +13,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from greenlight.policy import FIELD_NAMES
 from greenlight.store import tally_queries as tallied
 from greenlight.store.database import read_transaction
 from greenlight.store.filters import DIMENSIONS, SORT_KEYS, where
@@ -38,23 +37,15 @@ from greenlight.store.tables import (
 
 MAX_PAGE = 1000
 
-# What the CSV export reads of each use, in this order (answers: the use's answer set, as
-# JSON text; see answers_text).
-EXPORT_COLUMNS: tuple[str, ...] = (
-    "id",
+# What an export can read of each use, by name, beside the columns of `uses`: its production's
+# code and name, its answer set's id and answers (JSON text; see answers_text), the rule ids of
+# its reasons, and its times as csvio.format_time writes them.
+EXPORT_EXTRAS: tuple[str, ...] = (
     "production",
-    *FIELD_NAMES,
+    "production_name",
     "answer_set_id",
     "answers",
-    "level",
-    "reason_rules",
-    "matrix_row",
-    "status",
-    "approval_ref",
-    "guidance_id",
-    "guidance_version",
-    "created_at",
-    "updated_at",
+    "reasons",
 )
 
 
@@ -86,23 +77,30 @@ def iso_time(column: sa.ColumnElement[Any], dialect: str) -> sa.ColumnElement[st
     return whole.concat(fraction).concat("Z")
 
 
-def export_query(f: UseFilter, dialect: str) -> sa.Select:
-    """One production's uses matching a filter with EXPORT_COLUMNS, by creation time and id;
-    the production is given by the parameters production_id and code.
+def export_query(names: Sequence[str], f: UseFilter, dialect: str) -> sa.Select:
+    """One production's uses matching a filter, the columns `names` (columns of `uses` or
+    EXPORT_EXTRAS) in that order, by creation time and id; the production is given by the
+    parameters production_id, code and name.
 
     One production at a time, so the database sorts a production's uses, found through the
     (production_id, archived, created_at) index, never the whole log at once. Built once
-    per export, so SQLAlchemy compiles it once. Times come as format_time's text.
+    per export, so SQLAlchemy compiles it once. Times come as format_time's text, and text
+    columns without a value as "".
     """
     special = {
         "production": sa.bindparam("code", type_=sa.Text),
+        "production_name": sa.bindparam("name", type_=sa.Text),
         "answers": answers_text(dialect),
+        "reasons": uses.c.reason_rules,
+        "matrix_row": sa.func.coalesce(uses.c.matrix_row, ""),
+        "archived": sa.case((uses.c.archived, "true"), else_="false"),
         "created_at": iso_time(uses.c.created_at, dialect),
         "updated_at": iso_time(uses.c.updated_at, dialect),
     }
-    columns = [
-        (special[name] if name in special else uses.c[name]).label(name) for name in EXPORT_COLUMNS
-    ]
+    unknown = [name for name in names if name not in special and name not in uses.c]
+    if unknown:
+        raise StoreError(f"an export cannot read {', '.join(unknown)}")
+    columns = [(special[name] if name in special else uses.c[name]).label(name) for name in names]
     return (
         sa.select(*columns)
         .select_from(ANSWERS_OF_USES)
@@ -316,20 +314,26 @@ class OverviewQueries:
         with self.engine.connect() as conn:
             return distinct_values(conn, f, name)
 
-    def iter_export_rows(self, f: UseFilter = ALL_USES, batch: int = 1000) -> Iterator[tuple]:
-        """Every use matching the filter as a tuple of EXPORT_COLUMNS, streamed in batches
-        (times as csvio_format.format_time writes them).
+    def iter_export_rows(
+        self, f: UseFilter = ALL_USES, batch: int = 1000, *, names: Sequence[str] | None = None
+    ) -> Iterator[tuple]:
+        """Every use matching the filter as a tuple of the columns `names` (see
+        export_query; by default every column of `uses`, then EXPORT_EXTRAS), streamed in
+        batches (times as csvio.format_time writes them).
 
         Ordered by production, creation time and id. A server-side cursor on PostgreSQL (and
         SQLite's lazy cursor) keep memory flat however large the log is.
         """
-        chosen = sa.select(productions.c.id, productions.c.code).order_by(productions.c.code)
+        chosen = sa.select(productions.c.id, productions.c.code, productions.c.name)
+        chosen = chosen.order_by(productions.c.code)
         if f.productions:
             chosen = chosen.where(productions.c.code.in_(f.productions))
         with self.engine.connect() as conn:
             streamed = conn.execution_options(stream_results=True, yield_per=batch)
-            query = export_query(f, conn.dialect.name)
-            for production_id, code in conn.execute(chosen).all():
-                result = streamed.execute(query, {"production_id": production_id, "code": code})
-                for partition in result.partitions():
+            if names is None:
+                names = [*uses.c.keys(), *EXPORT_EXTRAS]
+            query = export_query(names, f, conn.dialect.name)
+            for production_id, code, name in conn.execute(chosen).all():
+                values = {"production_id": production_id, "code": code, "name": name}
+                for partition in streamed.execute(query, values).partitions():
                     yield from partition

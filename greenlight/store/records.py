@@ -10,6 +10,10 @@ from typing import Any
 from greenlight.policy import FIELD_NAMES
 
 
+class StoreConfigError(RuntimeError):
+    """The database location is misconfigured; str() says where and how to fix it."""
+
+
 class StoreError(ValueError):
     """A request the store refuses; str() says what is wrong and what to do."""
 
@@ -44,6 +48,45 @@ class AlreadyLogged(StoreError):
     def __init__(self, use_id: str):
         self.use_id = use_id
         super().__init__(f"this form was already logged as use {use_id}")
+
+
+class StoreBusy(StoreError):
+    """Another change held the log for longer than a writer waits (WRITE_WAIT_ENV)."""
+
+
+@dataclass(frozen=True)
+class ImportedFile:
+    """A file imported into a production, known by the SHA-256 of its bytes."""
+
+    production: str
+    sha256: str
+    source_name: str
+    imported_at: datetime
+    imported_by: str
+    uses: int
+
+
+@dataclass(frozen=True)
+class FileImport:
+    """The file an insert_uses call takes its uses from: its SHA-256 and name, and whether
+    the importer confirmed logging it again (allow_repeat)."""
+
+    sha256: str
+    source_name: str
+    allow_repeat: bool = False
+
+
+class RepeatedImport(StoreError):
+    """The same file (the same bytes) was imported into this production before."""
+
+    def __init__(self, previous: ImportedFile):
+        when = previous.imported_at.strftime("%Y-%m-%d %H:%M UTC")
+        super().__init__(
+            f"this file was imported into {previous.production} before, on {when} by "
+            f"{previous.imported_by} ({previous.uses} uses): nothing was written; import it "
+            "again only if you mean to log its uses twice"
+        )
+        self.previous = previous
 
 
 def utc(value: datetime) -> datetime:

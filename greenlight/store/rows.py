@@ -231,16 +231,55 @@ class NewRows:
 _NEW_USE_CONSTANTS = {"archived": False, "previous_level": None, "previous_guidance_version": None}
 
 
-def new_rows(batch: NewUses, parts_of: AssessedCache, actor: str) -> NewRows:
+def _check_afresh(batch: NewUses) -> None:
+    """StoreError unless every use starts the workflow afresh, as an imported use does."""
+    if (
+        not set(batch.status) <= set(workflow.INITIAL_STATUSES)
+        or any(batch.approval_ref)
+        or any(batch.steps)
+    ):
+        raise StoreError(
+            f"an imported use starts as {' or '.join(workflow.INITIAL_STATUSES)}, with no "
+            "approval reference: nothing was written"
+        )
+
+
+def _created_rows(batch: NewUses, ids: list[str], at: list, actor: str) -> dict[str, list]:
+    """The "created" history rows of new uses (HISTORY_COLUMNS), column by column."""
+    n = len(ids)
+    notes = {note: clean_note(note) for note in set(batch.note)}
+    return {
+        "use_id": list(ids),
+        "at": list(at),
+        "actor": [actor] * n,
+        "field": ["created"] * n,
+        "old_value": [None] * n,
+        "new_value": [
+            workflow.DEFAULT_STATUS if steps else status
+            for status, steps in zip(batch.status, batch.steps, strict=True)
+        ],
+        "note": list(map(notes.__getitem__, batch.note)),
+        "use_version": [0] * n,  # the creation
+    }
+
+
+def new_rows(
+    batch: NewUses, parts_of: AssessedCache, actor: str, *, imported: bool = False
+) -> NewRows:
     """The rows of new uses (NewRows), built column by column; StoreError for an id that is
     not valid, TransitionError for a status a use could not rest in.
 
     Each use gets a "created" history row (its note, the status it starts in: draft when it
-    has steps, else its status), then a "status" row per step.
+    has steps, else its status), then a "status" row per step. `imported` uses (from a
+    file) start the workflow afresh: StoreError for any other status than a first one, an
+    approval reference or steps; their "created" row and updated_at are the time of this
+    write, whatever created_at their file gives.
     """
     n = len(batch)
     if n == 0:
         return NewRows({}, [], [], {})
+    if imported:
+        _check_afresh(batch)
     parts = [parts_of(answers, assessment) for answers, assessment in batch.assessed]
     of = batch.assessed_of
     level = list(map([p.columns["level"] for p in parts].__getitem__, of))
@@ -253,7 +292,12 @@ def new_rows(batch: NewUses, parts_of: AssessedCache, actor: str) -> NewRows:
     ids = [use_id or new_use_id() for use_id in batch.ids]
     now = now_utc()
     created = [to_db_time(at) if at else now for at in batch.created_at]
-    updated = [to_db_time(at) if at else c for at, c in zip(batch.updated_at, created, strict=True)]
+    if imported:
+        updated = [now] * n
+    else:
+        updated = [
+            to_db_time(at) if at else c for at, c in zip(batch.updated_at, created, strict=True)
+        ]
     found: dict[str, list] = {"id": ids}
     found.update((name, batch.text[name]) for name in FIELD_NAMES)
     for name in parts[0].columns:
@@ -278,20 +322,8 @@ def new_rows(batch: NewUses, parts_of: AssessedCache, actor: str) -> NewRows:
         for status, steps in zip(batch.status, batch.steps, strict=True)
     ]
     found["submission"] = _submissions(batch)
-    notes = {note: clean_note(note) for note in set(batch.note)}
-    trail = {
-        "use_id": list(ids),
-        "at": list(created),
-        "actor": [actor] * n,
-        "field": ["created"] * n,
-        "old_value": [None] * n,
-        "new_value": [
-            workflow.DEFAULT_STATUS if steps else status
-            for status, steps in zip(batch.status, batch.steps, strict=True)
-        ],
-        "note": list(map(notes.__getitem__, batch.note)),
-        "use_version": [0] * n,
-    }
+    # An imported use was made when its file says; it was logged now.
+    trail = _created_rows(batch, ids, [now] * n if imported else created, actor)
     for i in (i for i, steps in enumerate(batch.steps) if steps):  # the demo's paths
         rows = _status_history(
             ids[i], created[i], batch.steps[i], batch.status[i], level[i],

@@ -242,6 +242,25 @@ log_events = sa.Table(
     sa.Column("note", sa.Text, nullable=False),
 )
 
+# Every file imported into a production, by the SHA-256 of its bytes: the same file again is
+# refused unless the importer confirms it (insert_uses' allow_repeat). The key decides when
+# two sessions import one file at once: the second waits for the first, then finds its row.
+imported_files = sa.Table(
+    "imported_files",
+    metadata,
+    sa.Column(
+        "production_id",
+        sa.Integer,
+        sa.ForeignKey("productions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("source_name", sa.Text, nullable=False),
+    sa.Column("imported_at", sa.DateTime, nullable=False),
+    sa.Column("imported_by", sa.String(NAME_LENGTH), nullable=False),
+    sa.Column("uses", sa.Integer, nullable=False),
+)
+
 # --- roll-ups (greenlight.store_tally keeps them equal to a recount of the rows) ---------------
 
 # Every tally is keyed by the period (the days one ISO week and one calendar month share),

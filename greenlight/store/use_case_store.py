@@ -12,7 +12,7 @@ import threading
 import weakref
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -21,6 +21,7 @@ from greenlight import workflow
 from greenlight.policy import document_of
 from greenlight.store import reassess as store_reassess
 from greenlight.store import tally as tally
+from greenlight.store.backup import restore_backup, write_backup
 from greenlight.store.database import (
     get_engine,
     insert_columns,
@@ -31,11 +32,14 @@ from greenlight.store.database import (
 )
 from greenlight.store.demo_data import DemoMixin
 from greenlight.store.guards import already_logged, check_version
+from greenlight.store.imports import find_import, record_import
 from greenlight.store.migrations import ensure_schema
 from greenlight.store.productions import ProductionsMixin
 from greenlight.store.queries import OverviewQueries
 from greenlight.store.records import (
+    FileImport,
     HistoryEntry,
+    ImportedFile,
     LoggedReason,
     NewUse,
     NewUses,
@@ -167,6 +171,7 @@ class UseCaseStore(ProductionsMixin, DemoMixin, OverviewQueries):
         *,
         actor: str,
         progress: Progress | None = None,
+        file: FileImport | None = None,
     ) -> list[str]:
         """Insert assessed uses in one transaction (all or none); return their ids.
 
@@ -175,16 +180,23 @@ class UseCaseStore(ProductionsMixin, DemoMixin, OverviewQueries):
         and a "status" row for each of its `steps`. A large batch comes column by column
         (NewUses, as the CSV import reads it); NewUse items are put in columns first.
         A demo production takes no uses but its own seed (seed_demo_production).
+        StoreError for no uses at all. With `file`, the uses come from that file, which is
+        recorded: RepeatedImport if it was imported into `production` before, unless
+        `file.allow_repeat`; they start the workflow afresh, logged now (see new_rows).
         """
         actor = clean_actor(actor)
         batch = items if isinstance(items, NewUses) else NewUses.of(items)
-        rows = new_rows(batch, AssessedCache(guidance), actor)
+        if not len(batch):
+            raise StoreError("there are no uses to log: nothing was written")
+        rows = new_rows(batch, AssessedCache(guidance), actor, imported=file is not None)
         # Counted before the transaction, as the rows are built: no lock is held meanwhile.
         counted = tally.count_new(rows.uses, rows.outcomes)
         try:
             with write_transaction(self.engine) as conn:
                 production_id = self._production_id(conn, production, for_work=True)
                 already_logged(conn, rows.uses.get("submission", ()))
+                if file is not None:
+                    record_import(conn, production_id, production, file, actor, len(batch))
                 self._insert_rows(conn, production_id, rows, progress)
                 tally.apply(conn, counted)
                 self._bump(conn, [production])
@@ -421,6 +433,19 @@ class UseCaseStore(ProductionsMixin, DemoMixin, OverviewQueries):
             return set(
                 conn.execute(sa.select(uses.c.id).where(tally.id_set(conn, wanted))).scalars()
             )
+
+    def backup(self, out: IO[bytes]) -> int:
+        """Write the whole log to a binary file (store.backup); return the rows written."""
+        return write_backup(self.engine, out)
+
+    def restore(self, source: IO[bytes]) -> int:
+        """Restore a backup into this log, which must be empty; return the rows restored."""
+        return restore_backup(self.engine, source)
+
+    def imported_file(self, production: str, sha256: str) -> ImportedFile | None:
+        """The first import into `production` of the file with this SHA-256, if any."""
+        with read_transaction(self.engine) as conn:
+            return find_import(conn, production, sha256)
 
     def history(self, use_id: str) -> list[HistoryEntry]:
         """Every recorded change of a use, oldest first; NotFound if the id is unknown."""

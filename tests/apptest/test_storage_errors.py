@@ -231,6 +231,9 @@ def _pages_overwritten(data: bytes) -> bytes:
     noise = random.Random(2)
     for start in range(2 * 4096, len(damaged), 4096):
         damaged[start + 100 : start + 400] = noise.randbytes(300)
+        # SQLite fills a page's rows from its end: damage them too, wherever the schema's
+        # layout puts the pages that hold them.
+        damaged[start + 3000 : start + 3300] = noise.randbytes(300)
     return bytes(damaged)
 
 

@@ -225,11 +225,16 @@ def test_export_import_and_history_commands(sqlite_store, tmp_path):
         "import", str(target), "--production", "SM", "--actor", "Ana", "--database", other
     )
     assert (code, err) == (0, "")
-    assert (
-        out
-        == "imported 3 uses into SM, each assessed under guidance netflix-genai-production 2026.12\n"
+    assert out.splitlines() == [
+        "imported 3 uses into SM as draft, each assessed under guidance "
+        "netflix-genai-production 2026.12",
+        "ignored the file's production_name, status, approval_ref, archived, created_by, "
+        "updated_at, updated_by: an import starts every use as draft, by you, now (a backup restores a log "
+        "as it was)",
+    ]
+    code, out, err = run_cli(
+        "import", str(target), "--production", "SM", "--again", "--database", other
     )
-    code, out, err = run_cli("import", str(target), "--production", "SM", "--database", other)
     assert code == 2 and out == ""
     assert err.splitlines() == [
         f"error: {target}: row {n}, column id: use u{n - 1} is already logged; "
@@ -240,8 +245,8 @@ def test_export_import_and_history_commands(sqlite_store, tmp_path):
     code, out, err = run_cli("history", "u2", "--database", other)
     assert (code, err) == (0, "")
     lines = out.splitlines()
-    assert lines[0] == 'u2  =HYPERLINK("http://x")  (SM, approval, approved)'
-    assert "  Ana  created as approved  (imported from " + str(target) + " on " in lines[1]
+    assert lines[0] == 'u2  =HYPERLINK("http://x")  (SM, approval, draft)'
+    assert "  Ana  created as draft  (imported from " + str(target) + " on " in lines[1]
 
 
 @pytest.mark.parametrize(

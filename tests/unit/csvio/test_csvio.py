@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from greenlight import csvio
-from greenlight.csvio import CsvImportError, export_columns, import_csv, iter_csv
+from greenlight.csvio import IGNORED_COLUMNS, CsvImportError, export_columns, import_csv, iter_csv
 from greenlight.demo import seed_demo
 from greenlight.policy import load_guidance
 from greenlight.policy.answers import parse_answers
@@ -26,7 +26,7 @@ GUIDANCE = load_guidance()
 ENGINE = Engine(GUIDANCE)
 
 HEADER = (
-    "id,production,title,description,department,tool,vendor,requested_by,scene,use_case_type,"
+    "id,production,production_name,title,description,department,tool,vendor,requested_by,scene,use_case_type,"
     "principles.outputs_original,principles.no_training_on_inputs,"
     "principles.enterprise_environment,principles.temporary_only,"
     "principles.no_performance_replacement,involves.proprietary_material_input,"
@@ -36,26 +36,27 @@ HEADER = (
     "involves.union_work_impact,context.final_deliverable,context.on_screen,context.human_input,"
     "context.tool_tier,context.talent_consent,context.replica_exception,context.alteration_kind,"
     "context.harm_to_talent,context.vendor_pipeline,context.pipeline_meets_principles,level,"
-    "reasons,matrix_row,status,approval_ref,guidance_id,guidance_version,created_at,updated_at"
+    "reasons,matrix_row,status,approval_ref,archived,guidance_id,guidance_version,created_at,"
+    "created_by,updated_at,updated_by"
 )
 # u2 and u3 leave most questions open: each counts as its riskiest answer (guidance 2026.12).
 EXPECTED_CSV = "\r\n".join(
     [
         HEADER,
-        "u1,SM,Moodboards for the cottage,,Art,Studio image tool,,,,ideation,yes,yes,yes,yes,yes,"
-        ",,,,,,,,,,,false,,,enterprise,,,,,false,,low,,ideation,approved,,"
-        "netflix-genai-production,2026.12,2026-01-05T09:30:00Z,2026-01-05T09:30:00Z",
-        'u2,SM,"\'=HYPERLINK(""http://x"")","Line one\nline two, with ""quotes""",VFX,,'
+        "u1,SM,Saltmarsh,Moodboards for the cottage,,Art,Studio image tool,,,,ideation,yes,yes,yes,yes,yes,"
+        ",,,,,,,,,,,false,,,enterprise,,,,,false,,low,,ideation,approved,,false,"
+        "netflix-genai-production,2026.12,2026-01-05T09:30:00Z,ana,2026-01-05T09:30:00Z,ana",
+        'u2,SM,Saltmarsh,"\'=HYPERLINK(""http://x"")","Line one\nline two, with ""quotes""",VFX,,'
         "Nørthlight,,'-12,key_visual,,,,,,,,,true,,,,,,,,,,,,,,,,,,approval,"
         "principle-1-no;principle-5-no;key-creative-element;final-deliverable;principle-2-no;"
         "principle-3-no;prominent-without-human-input;tool-terms-unknown;pipeline-no;"
-        "vendor-pipeline,key_visual,approved,WA-2026-01,netflix-genai-production,2026.12,"
-        "2026-01-06T14:00:00.123456Z,2026-01-06T14:00:00.123456Z",
-        "u3,SM,''Til dawn,,,,,'@editor,,talent_replication,yes,yes,yes,yes,unsure,,,,,,,true,,,,,"
+        "vendor-pipeline,key_visual,approved,WA-2026-01,false,netflix-genai-production,2026.12,"
+        "2026-01-06T14:00:00.123456Z,ana,2026-01-06T14:00:00.123456Z,ana",
+        "u3,SM,Saltmarsh,''Til dawn,,,,,'@editor,,talent_replication,yes,yes,yes,yes,unsure,,,,,,,true,,,,,"
         "true,story_relevant,,,true,as_scripted,,,,,approval,digital-replica;harm-to-talent;"
         "final-deliverable;principle-5-unsure;prominent-without-human-input;tool-terms-unknown;"
-        "pipeline-no;vendor-pipeline,talent_replication,submitted,,netflix-genai-production,"
-        "2026.12,2026-01-07T08:00:00Z,2026-01-07T08:00:00Z",
+        "pipeline-no;vendor-pipeline,talent_replication,submitted,,false,netflix-genai-production,"
+        "2026.12,2026-01-07T08:00:00Z,ana,2026-01-07T08:00:00Z,ana",
         "",
     ]
 )
@@ -230,20 +231,27 @@ def test_export_then_import_is_lossless_field_by_field(store, sqlite_url):
     target.create_production("SM", "Saltmarsh", actor="lead")
     target.create_production("DEMO", "Demo", actor="lead")
     originals = store.list_uses(limit=1000).rows
+    started = datetime.now(UTC).replace(microsecond=0)
     for code in ("SM", "DEMO"):
         part = export(store, UseFilter(productions=(code,)))
         result = import_csv(target, part.encode(), code, ENGINE, actor="importer")
-        assert result.relevelled == 0
-    assert export(target) == text
-    # An import logs new uses: each starts at version 1, with no decision pinned to one.
-    skip = {"production_name", "created_by", "updated_by", "version", "decided_version"}
+        assert result.relevelled == 0 and result.status == "draft"
+        assert result.ignored == IGNORED_COLUMNS
+    assert len(export(target).splitlines()) == len(text.splitlines())
+    # A report that imports back: what was assessed, and when the use was made; its place in
+    # the workflow starts afresh, by the importer, now (a backup keeps those).
+    afresh = {"production_name", "status", "approval_ref", "created_by", "updated_at", "updated_by"}
+    afresh |= {"version", "decided_version"}  # a new use starts at version 1, undecided
     for summary in originals:
         before, after = store.get_use(summary.id), target.get_use(summary.id)
         for field in dataclasses.fields(before):
-            if field.name not in skip:
+            if field.name not in afresh:
                 assert getattr(after, field.name) == getattr(before, field.name), field.name
+        assert (after.status, after.approval_ref, after.created_by) == ("draft", "", "importer")
+        assert after.updated_at >= started
         [created] = target.history(summary.id)
-        assert (created.field, created.new, created.actor) == ("created", before.status, "importer")
+        assert (created.field, created.new, created.actor) == ("created", "draft", "importer")
+        assert created.at >= started  # the time of the import, never the file's created_at
         assert created.note.startswith("imported from a CSV file on ")
 
 
@@ -409,18 +417,8 @@ BAD_FILES = [
             "row 2, column production: this row belongs to production 'OTHER', not 'SM'; "
             "import it there or clear the cell",
             "row 2, column created_at: 'yesterday' is not a time like 2026-01-31T09:30:00Z",
-            "row 2, column status: 'finished' is not one of draft, submitted, escalated, "
-            "approved, declined, withdrawn",
         ],
         id="bad-full-row",
-    ),
-    pytest.param(
-        full_row(status="approved", use_case_type="key_visual").encode(),
-        [
-            "row 2, column status: a written-approval use needs written approval from the "
-            "studio: enter the studio's approval reference before marking it Approved"
-        ],
-        id="approved-without-reference",
     ),
     pytest.param(
         b"title,use_case_type,unknown\r\n,hologram,1\r\n",

@@ -105,7 +105,8 @@ def test_hostile_text_in_every_column_is_neutralised_and_round_trips(db_url, sql
     assert result.imported == len(items)
     for use_id, record in stored.items():
         back = target.get_use(use_id)
-        for column in TEXT_COLUMNS:
+        assert back.approval_ref == ""  # read, not kept: an import starts the workflow afresh
+        for column in (c for c in TEXT_COLUMNS if c != "approval_ref"):
             assert getattr(back, column) == getattr(record, column), (use_id, column)
     # And the database itself kept each value exactly as it was given.
     for item in items:

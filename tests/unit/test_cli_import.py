@@ -1,0 +1,120 @@
+"""`python -m greenlight import`: the workflow options, the file imported before, and files
+refused with one line and exit 2 (no rows, too many rows, NUL, a time out of range)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from greenlight.cli import main
+from greenlight.store import UseCaseStore
+
+FILE = "title,status,approval_ref\r\nKey art,approved,WA-FORGED\r\n"
+
+
+@pytest.fixture
+def log(sqlite_url: str) -> UseCaseStore:
+    store = UseCaseStore(sqlite_url)
+    store.create_production("SM", "Saltmarsh", actor="lead")
+    return store
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_import_as_submitted_says_what_it_ignored_and_again_needs_again(log, tmp_path):
+    path = tmp_path / "uses.csv"
+    path.write_text(FILE, encoding="utf-8")
+    args = ("import", str(path), "--production", "SM", "--actor", "Ana", "--database", log.url)
+    code, out, err = run(*args, "--status", "submitted")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[1] == (
+        "ignored the file's status, approval_ref: an import starts every use as submitted, by "
+        "you, now (a backup restores a log as it was)"
+    )
+    [use] = log.list_uses().rows
+    assert (use.status, use.approval_ref) == ("submitted", "")
+
+    code, out, err = run(*args)
+    assert code == 2 and out == ""
+    lines = err.splitlines()
+    assert lines[0].startswith(f"error: {path}: row 1: this file was imported into SM before")
+    assert lines[1:] == [
+        f"error: {path}: to log its uses once more, run the import again with --again",
+        f"error: {path}: nothing was imported",
+    ]
+    assert log.count_uses() == 1
+    code, out, err = run(*args, "--again")
+    assert (code, err) == (0, "") and log.count_uses() == 2
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        (b"title,department\r\n\r\n", "row 1: the file has a header but no rows"),
+        (b"title\r\na\r\nb\r\nc\r\n", "row 1: the file has more than 2 rows: the limit is 2"),
+        (b"title,scene\r\nok,\x00\r\n", "row 2, column scene: holds a NUL character (0x00)"),
+        (
+            b"title,created_at\r\nok,0001-01-01T00:30:00+01:00\r\n",
+            "row 2, column created_at: '0001-01-01T00:30:00+01:00' is not a time",
+        ),
+    ],
+    ids=["no-rows", "too-many-rows", "nul", "time-out-of-range"],
+)
+def test_a_refused_file_is_one_line_and_exit_2(log, tmp_path, monkeypatch, data, line):
+    monkeypatch.setenv("GREENLIGHT_IMPORT_MAX_ROWS", "2")
+    path = tmp_path / "uses.csv"
+    path.write_bytes(data)
+    version = log.data_version()
+    code, out, err = run("import", str(path), "--production", "SM", "--database", log.url)
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert err.splitlines()[0].startswith(f"error: {path}: {line}"), err
+    assert err.splitlines()[1:] == [f"error: {path}: nothing was imported"]
+    assert log.data_version() == version and log.count_uses() == 0
+
+
+def test_an_import_status_past_the_first_ones_is_a_usage_error(log, tmp_path, capsys):
+    path = tmp_path / "uses.csv"
+    path.write_text(FILE, encoding="utf-8")
+    with pytest.raises(SystemExit) as caught:
+        run(
+            "import", str(path), "--production", "SM", "--status", "approved", "--database", log.url
+        )
+    assert caught.value.code == 2
+    assert "invalid choice: 'approved'" in capsys.readouterr().err
+    assert log.count_uses() == 0
+
+
+def test_export_archived_adds_the_archived_uses_and_says_so(log, tmp_path):
+    path = tmp_path / "uses.csv"
+    path.write_text("title\r\nKept\r\nGone\r\n", encoding="utf-8")
+    assert run("import", str(path), "--production", "SM", "--database", log.url)[0] == 0
+    gone = next(use for use in log.list_uses().rows if use.title == "Gone")
+    log.archive_use(gone.id, actor="Ana")
+    code, live, err = run("export", "--database", log.url)
+    assert (code, err) == (0, "")
+    code, everything, err = run("export", "--archived", "--database", log.url)
+    assert (code, err) == (0, "")
+
+    def titles(text: str) -> dict[str, tuple[str, ...]]:
+        import csv
+
+        header, *rows = csv.reader(io.StringIO(text, newline=""))
+        at = {name: header.index(name) for name in header}
+        return {
+            row[at["title"]]: tuple(
+                row[at[name]] for name in ("archived", "production_name", "created_by")
+            )
+            for row in rows
+        }
+
+    login = log.get_use(gone.id).created_by  # the importer's login, as no --actor was given
+    assert titles(live) == {"Kept": ("false", "Saltmarsh", login)}
+    assert titles(everything) == {
+        "Kept": ("false", "Saltmarsh", login),
+        "Gone": ("true", "Saltmarsh", login),
+    }
