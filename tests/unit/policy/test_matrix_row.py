@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from greenlight.cli import format_assessment
+from greenlight.cli.assess import format_assessment
 from greenlight.present import row_contradiction
 from tests.unit.policy.build import DROP, GUIDANCE, assess, outcome
 
