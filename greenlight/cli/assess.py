@@ -13,6 +13,7 @@ from greenlight.cli.common import (
     MAX_PROBLEMS_SHOWN,
     UserError,
     _database_argument,
+    _guidance_argument,
     _login,
     database_errors,
     guidance_from,
@@ -60,7 +61,7 @@ def format_assessment(title: str, result: Assessment, guidance: Guidance) -> str
 def _assess_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="an answers document (YAML or JSON), or - for stdin")
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
-    parser.add_argument("--guidance", metavar="DIR", help="a guidance folder (default: guidance/)")
+    _guidance_argument(parser)
 
 
 def run_assess(args: argparse.Namespace, out: TextIO) -> int:
@@ -111,7 +112,7 @@ def _reassess_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         help="a production to re-assess (repeat for several; default: all)",
     )
-    parser.add_argument("--guidance", metavar="DIR", help="a guidance folder (default: guidance/)")
+    _guidance_argument(parser)
     parser.add_argument("--actor", metavar="NAME", help="who re-assesses (default: your login)")
     _database_argument(parser)
 

@@ -9,6 +9,7 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import IO
 
 from greenlight.policy import (
     Guidance,
@@ -17,8 +18,6 @@ from greenlight.policy import (
 )
 
 EXIT_OK = 0
-
-
 EXIT_BAD_INPUT = 2
 
 
@@ -47,6 +46,22 @@ def read_input(path: str) -> bytes:
             return handle.read()
     except OSError as exc:
         raise UserError(f"{path}: cannot read the file: {exc.strerror}") from None
+
+
+def _guidance_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--guidance", metavar="DIR", help="a guidance folder (default: guidance/)")
+
+
+@contextmanager
+def opened(path: str, mode: str) -> Iterator[IO]:
+    """A file opened for a command; a file that cannot be opened is one line for the user."""
+    try:
+        handle = open(path, mode)  # noqa: SIM115 - closed below, after the command's work
+    except OSError as exc:
+        doing = "write" if "w" in mode else "read"
+        raise UserError(f"{path}: cannot {doing} the file: {exc.strerror}") from None
+    with handle:
+        yield handle
 
 
 def _database_argument(parser: argparse.ArgumentParser) -> None:

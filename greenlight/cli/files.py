@@ -10,10 +10,12 @@ from greenlight.cli.common import (
     MAX_PROBLEMS_SHOWN,
     UserError,
     _database_argument,
+    _guidance_argument,
     _login,
     database_errors,
     guidance_from,
     open_store,
+    opened,
     read_input,
     terminal_safe,
 )
@@ -34,7 +36,7 @@ def _export_arguments(parser: argparse.ArgumentParser) -> None:
         "--archived", action="store_true", help="include archived uses (archived: true)"
     )
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
-    parser.add_argument("--guidance", metavar="DIR", help="a guidance folder (default: guidance/)")
+    _guidance_argument(parser)
     _database_argument(parser)
 
 
@@ -82,7 +84,7 @@ def _import_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="import a file that was imported into this production before, once more",
     )
-    parser.add_argument("--guidance", metavar="DIR", help="a guidance folder (default: guidance/)")
+    _guidance_argument(parser)
     _database_argument(parser)
 
 
@@ -176,11 +178,8 @@ def _backup_arguments(parser: argparse.ArgumentParser) -> None:
 def run_backup(args: argparse.Namespace, out: TextIO) -> int:
     """Write the whole log to FILE (gzip-compressed JSON lines, every table)."""
     store = open_store(args)
-    try:
-        with database_errors(), open(args.output, "wb") as handle:
-            rows = store.backup(handle)
-    except OSError as exc:
-        raise UserError(f"{args.output}: cannot write the file: {exc.strerror}") from None
+    with database_errors(), opened(args.output, "wb") as handle:
+        rows = store.backup(handle)
     out.write(f"backed up the log to {args.output}: {rows} rows\n")
     return EXIT_OK
 
@@ -196,10 +195,8 @@ def run_restore(args: argparse.Namespace, out: TextIO) -> int:
 
     store = open_store(args)
     try:
-        with database_errors(), open(args.file, "rb") as handle:
+        with database_errors(), opened(args.file, "rb") as handle:
             rows = store.restore(handle)
-    except OSError as exc:
-        raise UserError(f"{args.file}: cannot read the file: {exc.strerror}") from None
     except StoreError as exc:
         raise UserError(f"{args.file}: {exc}") from None
     out.write(f"restored {rows} rows from {args.file}\n")

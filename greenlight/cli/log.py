@@ -13,6 +13,7 @@ from greenlight.cli.common import (
     UserError,
     _actor_argument,
     _database_argument,
+    _guidance_argument,
     _login,
     _Parser,
     database_errors,
@@ -118,7 +119,7 @@ def _log_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--json", action="store_true", help="print the new use as JSON")
     _actor_argument(parser)
-    parser.add_argument("--guidance", metavar="DIR", help="a guidance folder (default: guidance/)")
+    _guidance_argument(parser)
     _database_argument(parser)
 
 

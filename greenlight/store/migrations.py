@@ -27,6 +27,7 @@ from greenlight.store.tables import (
     imported_files,
     log_events,
     metadata,
+    next_data_version,
     outcome_principles,
     outcome_reasons,
     outcomes,
@@ -309,10 +310,4 @@ def move_to_versions(conn: Connection) -> None:
         .values(decided_version=uses.c.version)
     )
     log_events.create(conn)
-    value = conn.execute(
-        sa.update(counters)
-        .where(counters.c.name == DATA_COUNTER)
-        .values(value=counters.c.value + 1)
-        .returning(counters.c.value)
-    ).scalar_one()
-    conn.execute(sa.update(counters).values(value=value))
+    conn.execute(sa.update(counters).values(value=next_data_version(conn)))

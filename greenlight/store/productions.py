@@ -16,6 +16,7 @@ from greenlight.store.tables import (
     DATA_COUNTER,
     NAME_LENGTH,
     counters,
+    next_data_version,
     production_counter,
     productions,
 )
@@ -54,12 +55,7 @@ class ProductionsMixin:
             return int(conn.execute(query).scalar() or 0)
 
     def _bump(self, conn: Connection, codes: Iterable[str]) -> int:
-        value = conn.execute(
-            sa.update(counters)
-            .where(counters.c.name == DATA_COUNTER)
-            .values(value=counters.c.value + 1)
-            .returning(counters.c.value)
-        ).scalar_one()
+        value = next_data_version(conn)
         for code in sorted(set(codes)):
             name = production_counter(code)
             done = conn.execute(

@@ -24,6 +24,7 @@ Design notes, with a log of a million uses in mind:
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.schema import CreateIndex
 
@@ -338,6 +339,16 @@ for _table in TALLIES:
 level_tally, status_tally, type_tally, reason_tally, principle_tally = TALLIES
 
 DATA_COUNTER = "data"
+
+
+def next_data_version(conn: Connection) -> int:
+    """Move the log's data version on by one, inside the caller's write; return the new one."""
+    return conn.execute(
+        sa.update(counters)
+        .where(counters.c.name == DATA_COUNTER)
+        .values(value=counters.c.value + 1)
+        .returning(counters.c.value)
+    ).scalar_one()
 
 
 def production_counter(code: str) -> str:
