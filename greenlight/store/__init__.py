@@ -20,6 +20,7 @@ from greenlight.store.database import (
 )
 from greenlight.store.db_errors import DatabaseTrouble, explain
 from greenlight.store.events import DEMO_REMOVED, DEMO_SEEDED
+from greenlight.store.history import Change
 from greenlight.store.migrations import SCHEMA_VERSION, SchemaError, ensure_schema, schema_version
 from greenlight.store.queries import ALL_USES, EXPORT_EXTRAS
 from greenlight.store.records import (
@@ -43,7 +44,7 @@ from greenlight.store.records import (
     UseRecord,
     UseSummary,
 )
-from greenlight.store.rows import USE_ID_PATTERN, Change, Progress, now_utc
+from greenlight.store.rows import USE_ID_PATTERN, Progress, now_utc
 from greenlight.store.use_case_store import UseCaseStore
 from greenlight.workflow import TransitionError
 

@@ -21,15 +21,9 @@ from greenlight.policy import FIELD_NAMES, AnswersError, document_of
 from greenlight.store import tally as tally
 from greenlight.store.database import bulk_insert, write_transaction
 from greenlight.store.filters import where
+from greenlight.store.history import Change, history_rows, reopen_note
 from greenlight.store.records import ReassessResult, UseFilter
-from greenlight.store.rows import (
-    AssessedCache,
-    Change,
-    Progress,
-    history_rows,
-    now_utc,
-    reopen_note,
-)
+from greenlight.store.rows import AssessedCache, Progress, now_utc
 from greenlight.store.shared import outcome_ids
 from greenlight.store.tables import ANSWERS_OF_USES, answer_sets, productions, use_history, uses
 
