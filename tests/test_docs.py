@@ -82,3 +82,9 @@ def column_groups() -> list[str]:
 @pytest.mark.parametrize("group", column_groups())
 def test_every_csv_column_group_is_in_the_readme(group):
     assert f"`{group}" in README, f"README's CSV section does not name {group}"
+
+
+def test_every_test_file_the_readme_names_exists():
+    named = set(re.findall(r"tests/[\w/]+\.py", README))
+    assert named, "the README names no test file"
+    assert sorted(path for path in named if not (ROOT / path).is_file()) == []
