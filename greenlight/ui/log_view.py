@@ -245,7 +245,23 @@ def csv_in(log, engine: Engine, code: str) -> None:
         type=["csv"],
         key=f"log-import-{st.session_state.get(IMPORTS_KEY, 0)}",
     )
-    if upload is None or not st.button("Import into this production", icon=":material/upload:"):
+    if upload is None:
+        return
+    imports = st.session_state.get(IMPORTS_KEY, 0)
+    start = st.segmented_control(
+        "Start the imported uses as",
+        workflow.INITIAL_STATUSES,
+        default=workflow.DEFAULT_STATUS,
+        format_func=lambda s: workflow.status(s).label,
+        key=f"log-import-status-{imports}",
+        help="An import starts every use afresh: the file's statuses and references are not kept.",
+    )
+    again = st.checkbox(
+        "Log its uses again if this very file was imported here before",
+        key=f"log-import-again-{imports}",
+        help="The same file twice is refused unless you mean it: each import logs new uses.",
+    )
+    if not st.button("Import into this production", icon=":material/upload:"):
         return
     who = require_actor()
     if not who:
@@ -259,6 +275,8 @@ def csv_in(log, engine: Engine, code: str) -> None:
             engine,
             actor=who,
             source_name=upload.name,
+            status=start or workflow.DEFAULT_STATUS,
+            allow_repeat=again,
             progress=lambda done, total: bar.progress(
                 done / max(total, 1), text=f"{done} of {total} rows"
             ),

@@ -388,3 +388,33 @@ def test_an_imported_file_shows_its_uses_and_cannot_be_imported_twice(app, db_ur
     at.run()
     assert not at.success  # said once
     assert UseCaseStore(db_url).count_uses(UseFilter(productions=("TST",))) == 2
+
+
+def test_the_same_file_again_is_refused_until_confirmed_and_starts_as_chosen(app, db_url):
+    data = b"title,use_case_type,status\r\nMoodboards,ideation,approved\r\n"
+    store = UseCaseStore(db_url)
+    at = open_page(app, "log")
+    at.file_uploader[0].set_value(("one.csv", data, "text/csv"))
+    at.run()
+    _labelled(at.button, "Import into this production").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert store.count_uses(UseFilter(productions=("TST",))) == 1
+
+    at.file_uploader[0].set_value(("one-again.csv", data, "text/csv"))
+    at.run()
+    _labelled(at.button, "Import into this production").click()
+    at.run()
+    assert [plain(e.value) for e in at.error] == [
+        "Nothing was imported: 1 problem(s) to fix first."
+    ]
+    assert store.count_uses(UseFilter(productions=("TST",))) == 1  # refused: nothing doubled
+
+    at.segmented_control[-1].set_value("submitted")
+    _labelled(at.checkbox, "Log its uses again if this very file was imported here before").check()
+    at.run()
+    _labelled(at.button, "Import into this production").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    logged = store.list_uses(UseFilter(productions=("TST",)), limit=10).rows
+    assert sorted(u.status for u in logged) == ["draft", "submitted"]  # never the file's approved

@@ -13,7 +13,7 @@ from greenlight.policy import load_guidance
 from greenlight.policy.answers import parse_answers
 from greenlight.policy.engine import Engine
 from greenlight.store import StaleUse, StoreError, UseCaseStore
-from greenlight.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from greenlight.store.migrations import MIGRATIONS
 from greenlight.store.tables import schema_migrations, uses
 from tests.unit.samples import CLEAR
 from tests.unit.store.legacy_schema import fixture_rows, load_schema_3
