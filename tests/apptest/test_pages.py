@@ -418,3 +418,29 @@ def test_the_same_file_again_is_refused_until_confirmed_and_starts_as_chosen(app
     assert not at.exception and not at.error, [e.value for e in at.error]
     logged = store.list_uses(UseFilter(productions=("TST",)), limit=10).rows
     assert sorted(u.status for u in logged) == ["draft", "submitted"]  # never the file's approved
+
+
+def test_removing_the_demo_asks_for_a_yes_and_a_name_then_leaves_a_record(db_url):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.run()  # a first start on an empty log seeds the demo
+    store = UseCaseStore(db_url)
+    seeded = store.count_uses(UseFilter(productions=("DEMO",), archived=None))
+    assert seeded > 0
+    open_page(at, "log")
+    remove = _labelled(at.button, "Remove")
+    assert remove.disabled  # nothing happens without the yes
+    _labelled(at.checkbox, "Yes, remove the demo data").check()
+    at.run()
+    _labelled(at.button, "Remove").click()
+    at.run()
+    assert [w.value for w in at.warning if "name" in w.value]  # who removes it is asked first
+    assert store.count_uses(UseFilter(productions=("DEMO",), archived=None)) == seeded
+
+    at.sidebar.text_input(key="actor").input("Avery Tester")
+    at.run()
+    _labelled(at.button, "Remove").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert [p.code for p in store.list_productions()] == []
+    [*_, removed] = store.events()
+    assert (removed.actor, removed.uses) == ("Avery Tester", seeded)
