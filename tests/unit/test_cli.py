@@ -15,24 +15,10 @@ from greenlight.cli import main
 from greenlight.policy import DEFAULT_DIR, load_guidance
 from greenlight.store import UseCaseStore
 from tests.unit.csvio import test_csvio as csv_cases
+from tests.unit.samples import MOODBOARD
 
 ROOT = Path(__file__).resolve().parents[2]
 ALT = ROOT / "tests" / "fixtures" / "guidance-alt"
-
-MOODBOARD = """\
-title: Season 2 look moodboard
-use_case_type: ideation
-principles:
-  outputs_original: yes
-  no_training_on_inputs: yes
-  enterprise_environment: yes
-  temporary_only: yes
-  no_performance_replacement: yes
-context:
-  final_deliverable: false
-  tool_tier: enterprise
-  vendor_pipeline: false
-"""
 
 
 def greenlight(*args: str, stdin: str | bytes = b"") -> subprocess.CompletedProcess:

@@ -16,22 +16,9 @@ from greenlight.demo import seed_demo
 from greenlight.policy import load_guidance
 from greenlight.policy.engine import Engine
 from greenlight.store import UseCaseStore
+from tests.unit.samples import MOODBOARD
 
 ROOT = Path(__file__).resolve().parents[2]
-MOODBOARD = """\
-title: Season 2 look moodboard
-use_case_type: ideation
-principles:
-  outputs_original: yes
-  no_training_on_inputs: yes
-  enterprise_environment: yes
-  temporary_only: yes
-  no_performance_replacement: yes
-context:
-  final_deliverable: false
-  tool_tier: enterprise
-  vendor_pipeline: false
-"""
 
 
 def run_cli(*argv: str, stdin: str = "") -> tuple[int, str, str]:

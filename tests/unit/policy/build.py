@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 
+from hypothesis import strategies as st
+
 from greenlight.policy import Engine, load_guidance, parse_answers
 from tests.unit.samples import CLEAR as CLEAR_PRINCIPLES
 
@@ -50,3 +52,25 @@ def assess(**changes):
 def outcome(result) -> tuple:
     """(level, rule ids, unanswered) of an assessment, to compare in one assert."""
     return result.level, list(result.rule_ids), list(result.unanswered)
+
+
+def flat_answers(guidance=GUIDANCE):
+    """Random flat answers: any subset of the questions (None: left out), any of their values."""
+    answers = {
+        q.id: st.one_of(st.just(None), st.sampled_from(q.values)) for q in guidance.questions
+    }
+    return st.fixed_dictionaries(answers)
+
+
+def nested(flat: dict, title: str = "random") -> dict:
+    """An answers document from flat answers by question id, leaving out those that are None."""
+    doc: dict = {"title": title}
+    for qid, value in flat.items():
+        if value is None:
+            continue
+        *parents, last = qid.split(".")
+        target = doc
+        for part in parents:
+            target = target.setdefault(part, {})
+        target[last] = value
+    return doc
