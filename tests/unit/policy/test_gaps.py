@@ -12,6 +12,7 @@ from tests.unit.policy.build import (
     ENGINE,
     GUIDANCE,
     assess,
+    background,
     document,
     flat_answers,
     nested,
@@ -22,14 +23,7 @@ RANK = {level.id: level.rank for level in GUIDANCE.levels}
 
 
 def test_story_relevant_background_with_the_final_cut_skipped_needs_approval():
-    result = assess(
-        **{
-            "use_case_type": "background_element",
-            "context.final_deliverable": DROP,
-            "context.on_screen": "story_relevant",
-            "context.human_input": True,
-        }
-    )
+    result = background("story_relevant", final_deliverable=DROP, human_input=True)
     assert outcome(result) == (
         "approval",
         ["final-deliverable", "matrix-background-story-relevant"],
@@ -42,13 +36,7 @@ def test_story_relevant_background_with_the_final_cut_skipped_needs_approval():
 
 
 def test_incidental_background_with_the_final_cut_skipped_is_escalated():
-    result = assess(
-        **{
-            "use_case_type": "background_element",
-            "context.final_deliverable": DROP,
-            "context.on_screen": "incidental",
-        }
-    )
+    result = background("incidental", final_deliverable=DROP)
     assert outcome(result) == (
         "escalate",
         ["final-background-element", "matrix-background-incidental"],
