@@ -7,15 +7,14 @@ same quiet flags as the browser tests. Servers listen on 127.0.0.1 only.
 from __future__ import annotations
 
 import os
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+
+from tests.e2e.conftest import free_port, is_healthy, stop_server, streamlit_command
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("GREENLIGHT_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -67,37 +66,15 @@ st.subheader("Next step")
 for column, page in zip(st.columns(3), pages[1:4]):
     column.page_link(page, label=page.title, icon=":material/fact_check:")
 """
-_LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 RENDER_TIMEOUT_MS = 120_000
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(base: str) -> bool:
-    try:
-        with _LOCAL.open(f"{base}/_stcore/health", timeout=2) as response:
-            return response.read().strip() == b"ok"
-    except OSError:
-        return False
 
 
 @contextmanager
 def server(script: str, database_url: str, log: Path):
     """`streamlit run script` on a free port: yields (process, base URL) once started."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "GREENLIGHT_DATABASE_URL": database_url}
-    command = [
-        sys.executable, "-m", "streamlit", "run", script,
-        "--server.headless", "true",
-        "--server.address", "127.0.0.1",
-        "--server.port", str(port),
-        "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
+    command = streamlit_command(script, port, "--browser.gatherUsageStats", "false")
     with log.open("wb") as out:
         process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out,
@@ -106,12 +83,7 @@ def server(script: str, database_url: str, log: Path):
     try:
         yield process, f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_server(process, timeout=20)
 
 
 def wait_rendered(page) -> None:
@@ -125,7 +97,7 @@ def wait_rendered(page) -> None:
 def _start_to_render(browser, script: str, database_url: str, log: Path) -> float:
     started = time.perf_counter()
     with server(script, database_url, log) as (process, base):
-        while not _healthy(base):
+        while not is_healthy(base):
             if process.poll() is not None:
                 raise RuntimeError(f"streamlit run {script} stopped; see {log}")
             if time.perf_counter() - started > 120:
@@ -196,7 +168,7 @@ def session_memory(database_url: str, sessions: int = 20) -> tuple[float, int, i
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         with server("app.py", database_url, Path(folder) / "server.log") as (process, base):
             deadline = time.perf_counter() + 120
-            while not _healthy(base):
+            while not is_healthy(base):
                 if time.perf_counter() > deadline or process.poll() is not None:
                     raise RuntimeError("the server did not start")
                 time.sleep(0.1)

@@ -3,31 +3,19 @@ use logs one use per submission."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from greenlight.store import UseCaseStore, UseFilter
-from greenlight.ui import PAGES
+from greenlight.store import UseFilter
 from greenlight.ui.text import plain
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.apptest.helpers import fresh_log, start_app
 
 
 @pytest.fixture
 def assess(tmp_path, monkeypatch):
     """The Self-assessment page of a fresh log with one production: (AppTest, store)."""
-    url = f"sqlite:///{tmp_path / 'greenlight.db'}"
-    monkeypatch.setenv("GREENLIGHT_DATABASE_URL", url)
-    store = UseCaseStore(url)
-    store.create_production("TST", "Test production", actor="fixture")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["actor"] = "Avery Tester"
-    at.session_state["production"] = "TST"
-    at.run()
-    at.switch_page(next(spec.path for spec in PAGES if spec.url_path == "assess"))
-    at.run()
+    store = fresh_log(tmp_path, monkeypatch)
+    at = start_app("assess")
     assert not at.exception
     return at, store
 

@@ -4,45 +4,27 @@ say why and what to do, and the log can be re-assessed under the current guidanc
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from greenlight.policy import GUIDANCE_ENV, load_guidance, parse_answers
-from greenlight.policy.engine import Engine
-from greenlight.store import UseCaseStore
-from greenlight.ui import PAGES
+from greenlight.policy import GUIDANCE_ENV, parse_answers
 from greenlight.ui.text import plain
+from tests.apptest.helpers import ENGINE, GUIDANCE, ROOT, fresh_log, log_replica, start_app
 
-ROOT = Path(__file__).resolve().parents[2]
 ALT = ROOT / "tests" / "fixtures" / "guidance-alt"
-GUIDANCE = load_guidance()
-ENGINE = Engine(GUIDANCE)
 
 
 @pytest.fixture
 def old_use(tmp_path, monkeypatch):
     """(store, use id): a replica use logged under today's guidance; the app on guidance-alt."""
-    url = f"sqlite:///{tmp_path / 'greenlight.db'}"
-    monkeypatch.setenv("GREENLIGHT_DATABASE_URL", url)
-    store = UseCaseStore(url)
-    store.create_production("TST", "Test production", actor="fixture")
-    answers = parse_answers({"title": "Replica", "involves": {"digital_replica": True}}, GUIDANCE)
-    use = store.log_use("TST", answers, ENGINE, actor="fixture", status="submitted")
+    store = fresh_log(tmp_path, monkeypatch)
+    use = log_replica(store)
     monkeypatch.setenv(GUIDANCE_ENV, str(ALT))
     return store, use.id
 
 
 def _app(use_id: str, url_path: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["actor"] = "Avery Tester"
-    at.session_state["production"] = "TST"
-    at.session_state["log-selected"] = use_id
-    at.run()
-    at.switch_page(next(spec.path for spec in PAGES if spec.url_path == url_path))
-    at.run()
-    return at
+    return start_app(url_path, selected=use_id)
 
 
 def _notice(at: AppTest) -> str:

@@ -3,35 +3,16 @@ and a use selected on one page stays the one shown on another."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from streamlit.testing.v1 import AppTest
-
-from greenlight.policy import load_guidance, parse_answers
-from greenlight.policy.engine import Engine
-from greenlight.store import UseCaseStore
-from greenlight.ui import PAGES
-
-ROOT = Path(__file__).resolve().parents[2]
-GUIDANCE = load_guidance()
-ENGINE = Engine(GUIDANCE)
+from greenlight.policy import parse_answers
+from tests.apptest.helpers import ENGINE, GUIDANCE, fresh_log, start_app
 
 
 def test_a_narrower_filter_on_a_later_page_shows_its_one_page(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'greenlight.db'}"
-    monkeypatch.setenv("GREENLIGHT_DATABASE_URL", url)
-    store = UseCaseStore(url)
-    store.create_production("TST", "Test production", actor="fixture")
+    store = fresh_log(tmp_path, monkeypatch)
     for n in range(101):  # three pages of 50
         answers = parse_answers({"title": f"Use {n:03d}"}, GUIDANCE)
         kept = store.log_use("TST", answers, ENGINE, actor="fixture")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["actor"] = "Avery Tester"
-    at.session_state["production"] = "TST"
-    at.session_state["log-selected"] = kept.id
-    at.run()
-    at.switch_page(next(spec.path for spec in PAGES if spec.url_path == "log"))
-    at.run()
+    at = start_app("log", selected=kept.id)
     [number] = at.number_input
     number.set_value(3).run()
     assert len(at.dataframe[0].value) == 1

@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from greenlight.policy import load_guidance
 from greenlight.policy.answers import parse_answers
-from greenlight.policy.engine import Engine
 from greenlight.store import UseCaseStore, UseFilter
 from greenlight.ui import PAGES
 from greenlight.ui.text import plain
-
-ROOT = Path(__file__).resolve().parents[2]
-GUIDANCE = load_guidance()
-ENGINE = Engine(GUIDANCE)
-TIMEOUT = 60
+from tests.apptest.helpers import ENGINE, GUIDANCE, ROOT, TIMEOUT, start_app
+from tests.unit.samples import CLEAR
 
 
 @pytest.fixture
@@ -33,10 +27,7 @@ def app(db_url):
     """The app, run once, with a name in the sidebar and a fresh production selected."""
     store = UseCaseStore(db_url)
     store.create_production("TST", "Test production", actor="fixture")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    at.session_state["actor"] = "Avery Tester"
-    at.session_state["production"] = "TST"
-    at.run()
+    at = start_app()
     assert not at.exception
     return at
 
@@ -89,18 +80,17 @@ def _labelled(elements, label: str):
     return element
 
 
+def _answer_principles_clear(at: AppTest) -> None:
+    """Every guiding principle answered yes on the self-assessment form."""
+    for key, value in CLEAR.items():
+        at.segmented_control(key=f"q:principles.{key}").set_value(value)
+
+
 def test_answering_questions_updates_the_card_with_exact_level_and_reasons(app):
     at = open_page(app, "assess")
     # An empty form: every question left open counts as its riskiest answer.
     assert _badges(at) == ["Written approval", "Written approval"]
-    for key in (
-        "principles.outputs_original",
-        "principles.no_training_on_inputs",
-        "principles.enterprise_environment",
-        "principles.temporary_only",
-        "principles.no_performance_replacement",
-    ):
-        at.segmented_control(key=f"q:{key}").set_value("yes")
+    _answer_principles_clear(at)
     at.selectbox(key="q:use_case_type").set_value("ideation")
     at.segmented_control(key="q:context.final_deliverable").set_value(False)
     at.radio(key="q:context.tool_tier").set_value("enterprise")
@@ -130,14 +120,7 @@ def test_answering_questions_updates_the_card_with_exact_level_and_reasons(app):
 
 def test_the_card_shows_notes_apart_and_a_contradicted_kind_of_use(app):
     at = open_page(app, "assess")
-    for key in (
-        "principles.outputs_original",
-        "principles.no_training_on_inputs",
-        "principles.enterprise_environment",
-        "principles.temporary_only",
-        "principles.no_performance_replacement",
-    ):
-        at.segmented_control(key=f"q:{key}").set_value("yes")
+    _answer_principles_clear(at)
     at.selectbox(key="q:use_case_type").set_value("ideation")
     at.segmented_control(key="q:context.final_deliverable").set_value(True)
     at.radio(key="q:context.on_screen").set_value("incidental")

@@ -3,20 +3,13 @@ what was typed, says why in words, and the corrected change records what was mea
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from greenlight.policy import load_guidance, parse_answers
-from greenlight.policy.engine import Engine
-from greenlight.store import UseCaseStore
-from greenlight.ui import PAGES
+from greenlight.policy import parse_answers
 from greenlight.ui.text import plain
+from tests.apptest.helpers import ENGINE, GUIDANCE, fresh_log, log_replica, start_app
 
-ROOT = Path(__file__).resolve().parents[2]
-GUIDANCE = load_guidance()
-ENGINE = Engine(GUIDANCE)
 REFUSED = (
     "a written-approval use needs written approval from the studio: enter the studio's "
     "approval reference before marking it Approved"
@@ -26,19 +19,9 @@ REFUSED = (
 @pytest.fixture
 def log_page(tmp_path, monkeypatch):
     """The log page with one submitted written-approval use selected: (AppTest, store, id)."""
-    url = f"sqlite:///{tmp_path / 'greenlight.db'}"
-    monkeypatch.setenv("GREENLIGHT_DATABASE_URL", url)
-    store = UseCaseStore(url)
-    store.create_production("TST", "Test production", actor="fixture")
-    answers = parse_answers({"title": "Replica", "involves": {"digital_replica": True}}, GUIDANCE)
-    use = store.log_use("TST", answers, ENGINE, actor="fixture", status="submitted")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["actor"] = "Avery Tester"
-    at.session_state["production"] = "TST"
-    at.session_state["log-selected"] = use.id
-    at.run()
-    at.switch_page(next(spec.path for spec in PAGES if spec.url_path == "log"))
-    at.run()
+    store = fresh_log(tmp_path, monkeypatch)
+    use = log_replica(store)
+    at = start_app("log", selected=use.id)
     assert not at.exception
     return at, store, use.id
 

@@ -37,6 +37,7 @@ from greenlight.store import UseCaseStore
 from greenlight.store.database import dispose_engines
 from greenlight.store.tables import metadata
 from greenlight.ui.shell import SERVER_LOG_SAYS_WHY
+from tests.apptest.helpers import shown
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDANCE = load_guidance()
@@ -51,23 +52,11 @@ NOT_SAVED = "Nothing was saved: the database refused the change."
 PROBE = r"""
 import json, logging, sys
 from streamlit.testing.v1 import AppTest
+from tests.apptest.helpers import shown
 
 class Collect(logging.Handler):
     def emit(self, record):
         logged.append(record.getMessage())
-
-def shown(at):
-    page = {
-        "exception": [str(e.value)[:300] for e in at.exception],
-        "error": [e.value for e in at.error],
-        "text": [t.value for t in at.text],
-        "code": [c.value for c in at.code],
-        "success": [s.value for s in at.success],
-        "everything": [str(getattr(e, "proto", "")) for e in [*at.main, *at.sidebar]],
-        "logged": list(logged),
-    }
-    logged.clear()
-    return page
 
 logged = []
 logging.getLogger("greenlight").addHandler(Collect())
@@ -76,7 +65,7 @@ at = AppTest.from_file(sys.argv[1], default_timeout=60)
 at.session_state["actor"] = "Tester"
 at.session_state["production"] = "TST"
 at.run()
-result = {"open": shown(at)}
+result = {"open": shown(at, logged)}
 if sys.argv[2] == "log" and not at.error:
     at.switch_page("app_pages/assess.py")
     at.run()
@@ -84,7 +73,7 @@ if sys.argv[2] == "log" and not at.error:
     [button] = [b for b in at.button if b.label == "Log this use"]
     button.click()
     at.run()
-    result["log"] = shown(at)
+    result["log"] = shown(at, logged)
 print("PROBE " + json.dumps(result))
 """
 
@@ -112,21 +101,6 @@ def server_log():
     logging.getLogger("greenlight").addHandler(handler)
     yield handler
     logging.getLogger("greenlight").removeHandler(handler)
-
-
-def shown(at: AppTest, logged: list[str]) -> dict[str, list[str]]:
-    page = {
-        "exception": [str(e.value)[:300] for e in at.exception],
-        "error": [e.value for e in at.error],
-        "text": [t.value for t in at.text],
-        "code": [c.value for c in at.code],
-        "success": [s.value for s in at.success],
-        # Every element drawn, to check that no path or host is among them.
-        "everything": [str(getattr(e, "proto", "")) for e in [*at.main, *at.sidebar]],
-        "logged": list(logged),
-    }
-    logged.clear()
-    return page
 
 
 def run_app(url: str, monkeypatch, server_log: ServerLog) -> dict[str, list[str]]:

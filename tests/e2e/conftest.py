@@ -75,7 +75,19 @@ def _tail(path: Path, lines: int = 40) -> str:
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
-def _start_streamlit(workdir: Path, database_url: str) -> tuple[subprocess.Popen, str, Path]:
+def streamlit_command(script: str, port: int, *more: str) -> list[str]:
+    """`streamlit run script` headless on 127.0.0.1:port, not watching files; `more` options."""
+    return [
+        sys.executable, "-m", "streamlit", "run", script,
+        "--server.headless", "true",
+        "--server.address", "127.0.0.1",
+        "--server.port", str(port),
+        "--server.fileWatcherType", "none",
+        *more,
+    ]  # fmt: skip
+
+
+def start_streamlit(workdir: Path, database_url: str) -> tuple[subprocess.Popen, str, Path]:
     """Start `streamlit run app.py` and wait until it is healthy; retry if the port was taken."""
     env = {
         **os.environ,
@@ -85,14 +97,7 @@ def _start_streamlit(workdir: Path, database_url: str) -> tuple[subprocess.Popen
     for attempt in range(3):
         port = free_port()
         log_path = workdir / f"streamlit-{attempt}.log"
-        command = [
-            sys.executable, "-m", "streamlit", "run", "app.py",
-            "--server.headless", "true",
-            "--server.address", "127.0.0.1",
-            "--server.port", str(port),
-            "--server.fileWatcherType", "none",
-            "--server.runOnSave", "false",
-        ]  # fmt: skip
+        command = streamlit_command("app.py", port, "--server.runOnSave", "false")
         with log_path.open("wb") as log:
             process = subprocess.Popen(
                 command,
@@ -109,7 +114,7 @@ def _start_streamlit(workdir: Path, database_url: str) -> tuple[subprocess.Popen
             if process.poll() is not None:
                 break
             if time.monotonic() > deadline:
-                _stop(process)
+                stop_server(process)
                 pytest.fail(
                     f"Streamlit was not healthy within {SERVER_START_TIMEOUT_S} s; its log ends:\n"
                     + _tail(log_path),
@@ -129,13 +134,14 @@ def _start_streamlit(workdir: Path, database_url: str) -> tuple[subprocess.Popen
     pytest.fail("Streamlit found no free port in 3 tries", pytrace=False)
 
 
-def _stop(process: subprocess.Popen) -> None:
+def stop_server(process: subprocess.Popen, timeout: float = 10) -> None:
+    """Terminate the server; kill it if it has not exited within `timeout` seconds."""
     process.terminate()
     try:
-        process.wait(timeout=10)
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         process.kill()
-        process.wait(timeout=10)
+        process.wait(timeout=timeout)
 
 
 @pytest.fixture(scope="session")
@@ -153,11 +159,11 @@ def e2e_database_url(e2e_workdir: Path) -> str:
 @pytest.fixture(scope="session")
 def streamlit_server(e2e_workdir: Path, e2e_database_url: str) -> Iterator[str]:
     """The base URL of the app, served by a real `streamlit run` for the whole session."""
-    process, base_url, log_path = _start_streamlit(e2e_workdir, e2e_database_url)
+    process, base_url, log_path = start_streamlit(e2e_workdir, e2e_database_url)
     try:
         yield base_url
     finally:
-        _stop(process)
+        stop_server(process)
         # Keep the server's log beside the screenshots, for when a browser test fails in CI.
         SCREENSHOTS.parent.mkdir(parents=True, exist_ok=True)
         (SCREENSHOTS.parent / "streamlit.log").write_bytes(log_path.read_bytes())

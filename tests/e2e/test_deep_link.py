@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import Browser, expect
 
 from greenlight.ui import PAGES
-from tests.e2e.conftest import _start_streamlit, _stop, wait_for_app
+from tests.e2e.conftest import start_streamlit, stop_server, wait_for_app
 
 
 def test_a_deep_link_as_the_first_request_runs_the_app_with_its_navigation(
@@ -13,7 +13,7 @@ def test_a_deep_link_as_the_first_request_runs_the_app_with_its_navigation(
 ):
     # Streamlit runs a script in a pages/ folder on its own when it is the first thing asked
     # for, without app.py: no sidebar, file names as navigation. Our pages live elsewhere.
-    process, base_url, _ = _start_streamlit(tmp_path, f"sqlite:///{tmp_path / 'deep.db'}")
+    process, base_url, _ = start_streamlit(tmp_path, f"sqlite:///{tmp_path / 'deep.db'}")
     try:
         page = browser.new_page()
         page.goto(f"{base_url}/log")
@@ -25,4 +25,4 @@ def test_a_deep_link_as_the_first_request_runs_the_app_with_its_navigation(
         expect(page.get_by_role("textbox", name="Your name")).to_be_visible()
         page.close()
     finally:
-        _stop(process)
+        stop_server(process)

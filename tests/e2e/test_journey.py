@@ -18,6 +18,7 @@ from playwright.sync_api import Download, Locator, Page, expect
 from greenlight.policy import Guidance, load_guidance
 from greenlight.policy.answers import build_document, parse_answers
 from greenlight.policy.engine import Assessment, Engine
+from tests.e2e.conftest import assert_no_exception, choose, go_to, save_screenshot, wait_for_app
 
 # st.dataframe draws its rows on a canvas: a row is selected by clicking its row marker, at
 # Streamlit's fixed header and row height (35 px), a little right of the grid's left edge.
@@ -66,12 +67,7 @@ def select_first_row(grid: Locator) -> None:
 def test_create_assess_log_approve_chart_and_export(
     page: Page,
     open_app,
-    wait_for_app,
-    go_to,
-    choose,
-    assert_no_exception,
     console_errors,
-    screenshot,
 ):
     guidance = load_guidance()
     approval = guidance.level("approval")
@@ -138,7 +134,7 @@ def test_create_assess_log_approve_chart_and_export(
     for note in expected.notes:
         expect(card.locator(f".st-key-note-{note.rule}")).to_contain_text(note.text)
     expect(card.get_by_text(replica.text)).to_be_visible()
-    screenshot(page, "journey-assess")
+    save_screenshot(page, "journey-assess")
 
     file_name, request = downloaded_text(page, "Download escalation request")
     assert file_name.endswith("-escalation-request.md"), file_name
@@ -202,7 +198,7 @@ def test_create_assess_log_approve_chart_and_export(
     expect(change).to_have_count(1)
     expect(change.locator("td")).to_contain_text(["Status", "Submitted", "Approved"])
     expect(history.locator("tr").filter(has=cell(page, reference))).to_have_count(1)
-    screenshot(page, "journey-log")
+    save_screenshot(page, "journey-log")
 
     # --- the overview draws the production's charts ---------------------------------------------
     go_to(page, "Risk overview")
@@ -215,7 +211,7 @@ def test_create_assess_log_approve_chart_and_export(
     for chart in charts.all():
         expect(chart).to_be_visible()
         expect(marks(chart).first).to_be_visible()
-    screenshot(page, "journey-overview")
+    save_screenshot(page, "journey-overview")
 
     # --- the CSV export has the approved use with its reference --------------------------------
     go_to(page, "Use-case log")

@@ -17,6 +17,7 @@ from playwright.sync_api import Locator, Page, expect
 from greenlight.policy import load_guidance, parse_answers
 from greenlight.policy.engine import Engine
 from greenlight.store import UseCaseStore, UseFilter
+from tests.e2e.conftest import wait_for_app as wait_for_rerun
 
 GUIDANCE = load_guidance()
 ENGINE = Engine(GUIDANCE)
@@ -54,12 +55,27 @@ def open_as(page: Page, open_app, wait_for_app, choose, go_to, name, code, where
     go_to(page, where)
 
 
+@pytest.fixture
+def open_log(page: Page, store, open_app, wait_for_app, choose, go_to):
+    """`open_log(*titles, doc=None, where="Use-case log")`: a new production holding a
+    submitted use per title, opened at a page of the sidebar: (code, {title: id})."""
+
+    def open_with(*titles: str, doc: dict | None = None, where: str = "Use-case log"):
+        code, name, ids = production_with(store, *titles, doc=doc)
+        open_as(page, open_app, wait_for_app, choose, go_to, name, code, where)
+        return code, ids
+
+    return open_with
+
+
 def select_row(page: Page, number: int) -> None:
-    """Select row `number` (1 = first) of the log table, by its row marker."""
+    """Select row `number` (1 = first) of the log table, by its row marker, and wait for the
+    rerun."""
     grid = page.get_by_test_id("stDataFrame").first
     grid.get_by_test_id("stDataFrameResizable").click(
         position={"x": 15, "y": ROW_HEIGHT_PX * number + ROW_HEIGHT_PX // 2}
     )
+    wait_for_rerun(page)
 
 
 def shown_title(page: Page, titles) -> Locator:
@@ -69,13 +85,11 @@ def shown_title(page: Page, titles) -> Locator:
 
 
 def test_a_selected_use_stays_selected_when_a_search_is_typed(
-    page, store, open_app, wait_for_app, choose, go_to, assert_no_exception, console_errors
+    page, open_log, wait_for_app, assert_no_exception, console_errors
 ):
     titles = ("Alpha matte", "Bravo crowd", "Charlie signage")
-    code, name, ids = production_with(store, *titles)
-    open_as(page, open_app, wait_for_app, choose, go_to, name, code, "Use-case log")
+    code, ids = open_log(*titles)
     select_row(page, 1)
-    wait_for_app(page)
     heading = shown_title(page, titles)
     expect(heading).to_have_count(1)
     selected = heading.inner_text()
@@ -92,17 +106,12 @@ def test_a_selected_use_stays_selected_when_a_search_is_typed(
     console_errors.assert_none()
 
 
-def test_unpicking_the_picked_row_shows_no_use(
-    page, store, open_app, wait_for_app, choose, go_to, assert_no_exception, console_errors
-):
+def test_unpicking_the_picked_row_shows_no_use(page, open_log, assert_no_exception, console_errors):
     titles = ("India plate", "Juliet banner")
-    code, name, _ = production_with(store, *titles)
-    open_as(page, open_app, wait_for_app, choose, go_to, name, code, "Use-case log")
+    code, _ = open_log(*titles)
     select_row(page, 1)
-    wait_for_app(page)
     expect(shown_title(page, titles)).to_have_count(1)
     select_row(page, 1)  # the same row's marker again: unpicked
-    wait_for_app(page)
     assert_no_exception(page)
     expect(page.get_by_role("heading", name="Selected use")).to_have_count(0)
     expect(shown_title(page, titles)).to_have_count(0)
@@ -110,13 +119,11 @@ def test_unpicking_the_picked_row_shows_no_use(
 
 
 def test_archiving_the_selected_last_row_keeps_it_selected(
-    page, store, open_app, wait_for_app, choose, go_to, assert_no_exception, console_errors
+    page, open_log, store, wait_for_app, assert_no_exception, console_errors
 ):
     titles = ("Delta plate", "Echo banner")
-    code, name, ids = production_with(store, *titles)
-    open_as(page, open_app, wait_for_app, choose, go_to, name, code, "Use-case log")
+    code, ids = open_log(*titles)
     select_row(page, 2)
-    wait_for_app(page)
     selected = shown_title(page, titles).inner_text()
     page.get_by_role("button", name="Archive").click()
     wait_for_app(page)
@@ -134,13 +141,11 @@ def test_archiving_the_selected_last_row_keeps_it_selected(
 
 
 def test_a_refused_approval_then_a_corrected_one_records_approved(
-    page, store, open_app, wait_for_app, choose, go_to, assert_no_exception, console_errors
+    page, open_log, store, wait_for_app, choose, assert_no_exception, console_errors
 ):
-    code, name, ids = production_with(store, "Foxtrot replica", doc=REPLICA)
+    code, ids = open_log("Foxtrot replica", doc=REPLICA)
     use_id = ids["Foxtrot replica"]
-    open_as(page, open_app, wait_for_app, choose, go_to, name, code, "Use-case log")
     select_row(page, 1)
-    wait_for_app(page)
     choose(page, "New status", "Approved")
     page.get_by_role("textbox", name="Note").fill("Approved by studio legal")
     page.get_by_role("button", name="Apply").click()
@@ -170,10 +175,9 @@ def open_questions(page: Page) -> str:
 
 
 def test_clear_all_answers_clears_the_widgets_and_they_stay_cleared(
-    page, store, open_app, wait_for_app, choose, go_to, assert_no_exception, console_errors
+    page, open_log, wait_for_app, assert_no_exception, console_errors
 ):
-    code, name, _ = production_with(store)
-    open_as(page, open_app, wait_for_app, choose, go_to, name, code, "Self-assessment")
+    code, _ = open_log(where="Self-assessment")
     before = open_questions(page)
     title = page.get_by_role("textbox", name="Title (required)")
     title.fill("Moodboard")
@@ -205,12 +209,11 @@ def test_clear_all_answers_clears_the_widgets_and_they_stay_cleared(
 
 
 def test_two_clicks_on_log_this_use_log_one_use(
-    page, store, open_app, wait_for_app, choose, go_to, assert_no_exception, console_errors
+    page, open_log, store, wait_for_app, assert_no_exception, console_errors
 ):
     """The page's half: the second click finds the answers logged. (With the store branch,
     the form's token makes the store refuse a repeat too: ui.writes.log_use.)"""
-    code, name, _ = production_with(store)
-    open_as(page, open_app, wait_for_app, choose, go_to, name, code, "Self-assessment")
+    code, _ = open_log(where="Self-assessment")
     title = page.get_by_role("textbox", name="Title (required)")
     title.fill("Twice clicked moodboard")
     title.press("Enter")
@@ -258,12 +261,10 @@ def test_hostile_text_in_the_url_is_shown_as_text(
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_screenshots_of_the_log_and_the_self_assessment(
-    page, store, open_app, wait_for_app, choose, go_to, assert_no_exception, screenshot, width
+    page, open_log, wait_for_app, assert_no_exception, screenshot, width
 ):
-    code, name, _ = production_with(store, "Golf replica", "Hotel signage", doc=REPLICA)
-    open_as(page, open_app, wait_for_app, choose, go_to, name, code, "Use-case log")
+    code, _ = open_log("Golf replica", "Hotel signage", doc=REPLICA)
     select_row(page, 1)
-    wait_for_app(page)
     # Narrowed once the sidebar has been used: on a phone it starts folded away.
     page.set_viewport_size({"width": width, "height": 900})
     page.wait_for_timeout(500)

@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from greenlight.demo import load_demo
 from greenlight.policy import load_guidance
 from greenlight.ui import PAGES
+from tests.e2e.conftest import assert_no_exception, choose, go_to, save_screenshot, wait_for_app
 
 WIDTHS = (1280, 390)
 # Below this width Streamlit lays a page out for a phone: the sidebar starts folded away.
@@ -60,12 +61,7 @@ def test_page_renders_cleanly(
     width,
     page: Page,
     open_app,
-    wait_for_app,
-    go_to,
-    choose,
-    assert_no_exception,
     console_errors,
-    screenshot,
 ):
     page.set_viewport_size({"width": width, "height": 900})
     open_app("")
@@ -92,4 +88,4 @@ def test_page_renders_cleanly(
     # The page icon comes inline with the page, not from another host.
     icon = page.evaluate("document.querySelector(\"link[rel*='icon']\")?.href ?? ''")
     assert icon.startswith("data:image/svg+xml"), icon
-    screenshot(page, f"{spec.url_path}-{width}")
+    save_screenshot(page, f"{spec.url_path}-{width}")

@@ -20,8 +20,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -31,7 +29,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.e2e.conftest import CHROMIUM_ARGS, free_port, is_healthy
+from tests.e2e.conftest import CHROMIUM_ARGS, start_streamlit, stop_server
 
 pytestmark = pytest.mark.slow
 
@@ -188,31 +186,11 @@ def worker(chromium: str, base_url: str, number: int, deadline: float, tally: Ta
 
 
 def test_soak(chromium_path, tmp_path):
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    log_path = tmp_path / "streamlit.log"
-    env = {
-        **os.environ,
-        "GREENLIGHT_DATABASE_URL": f"sqlite:///{tmp_path / 'greenlight.db'}",
-        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-    }
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true",
-        "--server.address", "127.0.0.1",
-        "--server.port", str(port),
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log
-        )
+    # Healthy within 60 s, or the test fails with the end of the server's log.
+    server, base_url, log_path = start_streamlit(
+        tmp_path, f"sqlite:///{tmp_path / 'greenlight.db'}"
+    )
     try:
-        deadline = time.monotonic() + 60
-        while not is_healthy(base_url):
-            assert server.poll() is None, log_path.read_text(errors="replace")[-3000:]
-            assert time.monotonic() < deadline, "the server was not healthy within 60 s"
-            time.sleep(0.2)
         started = time.monotonic()
         samples: list[tuple[float, float]] = [(0.0, rss_mb(server.pid))]
         warm_up = (
@@ -237,12 +215,7 @@ def test_soak(chromium_path, tmp_path):
         elapsed = time.monotonic() - started
         samples.append((elapsed, rss_mb(server.pid)))
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=15)
+        stop_server(server, timeout=15)
     server_log = log_path.read_text(errors="replace")
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "soak-streamlit.log").write_text(server_log)

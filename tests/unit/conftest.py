@@ -25,6 +25,14 @@ def store(db_url: str) -> UseCaseStore:
 
 
 @pytest.fixture
+def saltmarsh(sqlite_url: str) -> UseCaseStore:
+    """A store on a SQLite file holding one production, SM (Saltmarsh)."""
+    store = UseCaseStore(sqlite_url)
+    store.create_production("SM", "Saltmarsh", actor="lead")
+    return store
+
+
+@pytest.fixture
 def newer_engine(tmp_path) -> Engine:
     """The guidance, one version on, where an unknown tool tier needs written approval."""
     current = load_guidance()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import subprocess
@@ -11,28 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from greenlight.cli import main
 from greenlight.policy import DEFAULT_DIR, load_guidance
 from greenlight.store import UseCaseStore
+from tests.unit.cli_run import run_cli
 from tests.unit.csvio import test_csvio as csv_cases
+from tests.unit.samples import MOODBOARD
 
 ROOT = Path(__file__).resolve().parents[2]
 ALT = ROOT / "tests" / "fixtures" / "guidance-alt"
-
-MOODBOARD = """\
-title: Season 2 look moodboard
-use_case_type: ideation
-principles:
-  outputs_original: yes
-  no_training_on_inputs: yes
-  enterprise_environment: yes
-  temporary_only: yes
-  no_performance_replacement: yes
-context:
-  final_deliverable: false
-  tool_tier: enterprise
-  vendor_pipeline: false
-"""
 
 
 def greenlight(*args: str, stdin: str | bytes = b"") -> subprocess.CompletedProcess:
@@ -197,22 +182,9 @@ def test_upgrade_of_no_log_creates_one_and_of_a_newer_log_refuses(tmp_path):
 # --- export, import and history, on the CSV tests' fixed log -----------------------------------
 
 
-@pytest.fixture
-def sqlite_store(sqlite_url: str) -> UseCaseStore:
-    store = UseCaseStore(sqlite_url)
-    store.create_production("SM", "Saltmarsh", actor="lead")
-    return store
-
-
-def run_cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out, err)
-    return code, out.getvalue(), err.getvalue()
-
-
-def test_export_import_and_history_commands(sqlite_store, tmp_path):
-    csv_cases.fixture_log(sqlite_store)
-    url = sqlite_store.url
+def test_export_import_and_history_commands(saltmarsh, tmp_path):
+    csv_cases.fixture_log(saltmarsh)
+    url = saltmarsh.url
     code, out, err = run_cli("export", "--database", url)
     assert (code, out, err) == (0, csv_cases.EXPECTED_CSV, "")
     target = tmp_path / "log.csv"
@@ -262,12 +234,12 @@ def test_export_import_and_history_commands(sqlite_store, tmp_path):
         (["export", "-o", "/no/such/dir/x.csv"], "error: /no/such/dir/x.csv: cannot write"),
     ],
 )
-def test_commands_fail_with_one_clear_line(sqlite_store, tmp_path, argv, message):
+def test_commands_fail_with_one_clear_line(saltmarsh, tmp_path, argv, message):
     path = tmp_path / "uses.csv"
     path.write_text("title\r\nx\r\n")
     argv = [arg.format(csv=path) for arg in argv]
     message = message.format(csv=path)
-    code, out, err = run_cli(*argv, "--database", sqlite_store.url)
+    code, out, err = run_cli(*argv, "--database", saltmarsh.url)
     assert code == 2
     assert err.startswith(message), err
     assert all(line.startswith("error: ") for line in err.splitlines()) and out == ""
@@ -325,11 +297,11 @@ def _older_engine(tmp_path):
     return Engine(load_guidance(folder))
 
 
-def test_reassess_moves_the_log_and_says_what_changed(sqlite_store, tmp_path):
+def test_reassess_moves_the_log_and_says_what_changed(saltmarsh, tmp_path):
     from greenlight.policy import parse_answers
 
     old = _older_engine(tmp_path)
-    store = sqlite_store
+    store = saltmarsh
     store.create_production("OT", "Other", actor="lead")
 
     def log(code, title, **context):
@@ -387,9 +359,9 @@ def test_reassess_moves_the_log_and_says_what_changed(sqlite_store, tmp_path):
         ),
     ],
 )
-def test_reassess_refuses_bad_arguments_in_one_line(sqlite_store, argv, message, capsys):
+def test_reassess_refuses_bad_arguments_in_one_line(saltmarsh, argv, message, capsys):
     try:
-        code, out, err = run_cli(*argv, "--database", sqlite_store.url)
+        code, out, err = run_cli(*argv, "--database", saltmarsh.url)
     except SystemExit as exit_:
         code, out, err = exit_.code, "", capsys.readouterr().err
     assert code == 2 and out == ""

@@ -7,39 +7,34 @@ import io
 
 import pytest
 
-from greenlight.cli import main
-from greenlight.store import UseCaseStore
+from tests.unit.cli_run import run_cli
 
 FILE = "title,status,approval_ref\r\nKey art,approved,WA-FORGED\r\n"
 
 
-@pytest.fixture
-def log(sqlite_url: str) -> UseCaseStore:
-    store = UseCaseStore(sqlite_url)
-    store.create_production("SM", "Saltmarsh", actor="lead")
-    return store
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out, err)
-    return code, out.getvalue(), err.getvalue()
-
-
-def test_import_as_submitted_says_what_it_ignored_and_again_needs_again(log, tmp_path):
+def test_import_as_submitted_says_what_it_ignored_and_again_needs_again(saltmarsh, tmp_path):
     path = tmp_path / "uses.csv"
     path.write_text(FILE, encoding="utf-8")
-    args = ("import", str(path), "--production", "SM", "--actor", "Ana", "--database", log.url)
-    code, out, err = run(*args, "--status", "submitted")
+    args = (
+        "import",
+        str(path),
+        "--production",
+        "SM",
+        "--actor",
+        "Ana",
+        "--database",
+        saltmarsh.url,
+    )
+    code, out, err = run_cli(*args, "--status", "submitted")
     assert (code, err) == (0, "")
     assert out.splitlines()[1] == (
         "ignored the file's status, approval_ref: an import starts every use as submitted, by "
         "you, now (a backup restores a log as it was)"
     )
-    [use] = log.list_uses().rows
+    [use] = saltmarsh.list_uses().rows
     assert (use.status, use.approval_ref) == ("submitted", "")
 
-    code, out, err = run(*args)
+    code, out, err = run_cli(*args)
     assert code == 2 and out == ""
     lines = err.splitlines()
     assert lines[0].startswith(f"error: {path}: row 1: this file was imported into SM before")
@@ -47,9 +42,9 @@ def test_import_as_submitted_says_what_it_ignored_and_again_needs_again(log, tmp
         f"error: {path}: to log its uses once more, run the import again with --again",
         f"error: {path}: nothing was imported",
     ]
-    assert log.count_uses() == 1
-    code, out, err = run(*args, "--again")
-    assert (code, err) == (0, "") and log.count_uses() == 2
+    assert saltmarsh.count_uses() == 1
+    code, out, err = run_cli(*args, "--again")
+    assert (code, err) == (0, "") and saltmarsh.count_uses() == 2
 
 
 @pytest.mark.parametrize(
@@ -65,39 +60,46 @@ def test_import_as_submitted_says_what_it_ignored_and_again_needs_again(log, tmp
     ],
     ids=["no-rows", "too-many-rows", "nul", "time-out-of-range"],
 )
-def test_a_refused_file_is_one_line_and_exit_2(log, tmp_path, monkeypatch, data, line):
+def test_a_refused_file_is_one_line_and_exit_2(saltmarsh, tmp_path, monkeypatch, data, line):
     monkeypatch.setenv("GREENLIGHT_IMPORT_MAX_ROWS", "2")
     path = tmp_path / "uses.csv"
     path.write_bytes(data)
-    version = log.data_version()
-    code, out, err = run("import", str(path), "--production", "SM", "--database", log.url)
+    version = saltmarsh.data_version()
+    code, out, err = run_cli("import", str(path), "--production", "SM", "--database", saltmarsh.url)
     assert code == 2 and out == "" and "Traceback" not in err
     assert err.splitlines()[0].startswith(f"error: {path}: {line}"), err
     assert err.splitlines()[1:] == [f"error: {path}: nothing was imported"]
-    assert log.data_version() == version and log.count_uses() == 0
+    assert saltmarsh.data_version() == version and saltmarsh.count_uses() == 0
 
 
-def test_an_import_status_past_the_first_ones_is_a_usage_error(log, tmp_path, capsys):
+def test_an_import_status_past_the_first_ones_is_a_usage_error(saltmarsh, tmp_path, capsys):
     path = tmp_path / "uses.csv"
     path.write_text(FILE, encoding="utf-8")
     with pytest.raises(SystemExit) as caught:
-        run(
-            "import", str(path), "--production", "SM", "--status", "approved", "--database", log.url
+        run_cli(
+            "import",
+            str(path),
+            "--production",
+            "SM",
+            "--status",
+            "approved",
+            "--database",
+            saltmarsh.url,
         )
     assert caught.value.code == 2
     assert "invalid choice: 'approved'" in capsys.readouterr().err
-    assert log.count_uses() == 0
+    assert saltmarsh.count_uses() == 0
 
 
-def test_export_archived_adds_the_archived_uses_and_says_so(log, tmp_path):
+def test_export_archived_adds_the_archived_uses_and_says_so(saltmarsh, tmp_path):
     path = tmp_path / "uses.csv"
     path.write_text("title\r\nKept\r\nGone\r\n", encoding="utf-8")
-    assert run("import", str(path), "--production", "SM", "--database", log.url)[0] == 0
-    gone = next(use for use in log.list_uses().rows if use.title == "Gone")
-    log.archive_use(gone.id, actor="Ana")
-    code, live, err = run("export", "--database", log.url)
+    assert run_cli("import", str(path), "--production", "SM", "--database", saltmarsh.url)[0] == 0
+    gone = next(use for use in saltmarsh.list_uses().rows if use.title == "Gone")
+    saltmarsh.archive_use(gone.id, actor="Ana")
+    code, live, err = run_cli("export", "--database", saltmarsh.url)
     assert (code, err) == (0, "")
-    code, everything, err = run("export", "--archived", "--database", log.url)
+    code, everything, err = run_cli("export", "--archived", "--database", saltmarsh.url)
     assert (code, err) == (0, "")
 
     def titles(text: str) -> dict[str, tuple[str, ...]]:
@@ -112,7 +114,7 @@ def test_export_archived_adds_the_archived_uses_and_says_so(log, tmp_path):
             for row in rows
         }
 
-    login = log.get_use(gone.id).created_by  # the importer's login, as no --actor was given
+    login = saltmarsh.get_use(gone.id).created_by  # the importer's login, as no --actor was given
     assert titles(live) == {"Kept": ("false", "Saltmarsh", login)}
     assert titles(everything) == {
         "Kept": ("false", "Saltmarsh", login),

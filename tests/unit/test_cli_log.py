@@ -3,7 +3,6 @@ bad input one "error:" line and exit 2, never a traceback."""
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
@@ -11,38 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from greenlight.cli import main
 from greenlight.demo import seed_demo
 from greenlight.policy import load_guidance
 from greenlight.policy.engine import Engine
 from greenlight.store import UseCaseStore
+from tests.unit.cli_run import run_cli
+from tests.unit.samples import MOODBOARD
 
 ROOT = Path(__file__).resolve().parents[2]
-MOODBOARD = """\
-title: Season 2 look moodboard
-use_case_type: ideation
-principles:
-  outputs_original: yes
-  no_training_on_inputs: yes
-  enterprise_environment: yes
-  temporary_only: yes
-  no_performance_replacement: yes
-context:
-  final_deliverable: false
-  tool_tier: enterprise
-  vendor_pipeline: false
-"""
-
-
-def run_cli(*argv: str, stdin: str = "") -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    old_stdin = sys.stdin
-    sys.stdin = io.TextIOWrapper(io.BytesIO(stdin.encode()))
-    try:
-        code = main(list(argv), out, err)
-    finally:
-        sys.stdin = old_stdin
-    return code, out.getvalue(), err.getvalue()
 
 
 def refused(code: int, out: str, err: str) -> str:

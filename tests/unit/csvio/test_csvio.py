@@ -69,13 +69,6 @@ def store(db_url: str) -> UseCaseStore:
     return store
 
 
-@pytest.fixture
-def sqlite_store(sqlite_url: str) -> UseCaseStore:
-    store = UseCaseStore(sqlite_url)
-    store.create_production("SM", "Saltmarsh", actor="lead")
-    return store
-
-
 def new_use(use_id, document, status="draft", ref="", when=None) -> NewUse:
     parsed = parse_answers(document, GUIDANCE)
     return NewUse(
@@ -177,23 +170,23 @@ def test_export_of_a_small_log_is_exactly_this_file(store):
     assert export_columns(GUIDANCE) == HEADER.split(",")
 
 
-def test_export_streams_in_chunks_and_filters(sqlite_store):
-    fixture_log(sqlite_store)
-    chunks = list(iter_csv(sqlite_store, GUIDANCE, chunk_rows=2))
+def test_export_streams_in_chunks_and_filters(saltmarsh):
+    fixture_log(saltmarsh)
+    chunks = list(iter_csv(saltmarsh, GUIDANCE, chunk_rows=2))
     assert len(chunks) == 2 and chunks[0].startswith(HEADER)
     assert "".join(chunks) == EXPECTED_CSV
     out = io.StringIO(newline="")
-    csvio.write_csv(sqlite_store, GUIDANCE, out)
+    csvio.write_csv(saltmarsh, GUIDANCE, out)
     assert out.getvalue() == EXPECTED_CSV
-    only_low = export(sqlite_store, UseFilter(levels=("low",)))
+    only_low = export(saltmarsh, UseFilter(levels=("low",)))
     assert only_low.splitlines()[1].startswith("u1,") and len(only_low.splitlines()) == 2
-    sqlite_store.archive_use("u1", actor="ana")
-    assert "\r\nu1," not in export(sqlite_store)
-    assert export(sqlite_store, UseFilter(productions=("NONE",))) == HEADER + "\r\n"
+    saltmarsh.archive_use("u1", actor="ana")
+    assert "\r\nu1," not in export(saltmarsh)
+    assert export(saltmarsh, UseFilter(productions=("NONE",))) == HEADER + "\r\n"
 
 
 @pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r", "'"])
-def test_every_formula_prefix_is_neutralised_and_restored(sqlite_store, prefix):
+def test_every_formula_prefix_is_neutralised_and_restored(saltmarsh, prefix):
     title = f"{prefix}SUM(A1:A9)"
     document = {
         "title": title,
@@ -201,15 +194,15 @@ def test_every_formula_prefix_is_neutralised_and_restored(sqlite_store, prefix):
         "tool": prefix,
         "use_case_type": "ideation",
     }
-    sqlite_store.insert_uses("SM", [new_use("x1", document)], GUIDANCE, actor="ana")
-    text = export(sqlite_store)
+    saltmarsh.insert_uses("SM", [new_use("x1", document)], GUIDANCE, actor="ana")
+    text = export(saltmarsh)
     [header, row] = list(csv.reader(io.StringIO(text, newline="")))
     cells = dict(zip(header, row, strict=True))
     assert cells["title"] == "'" + title
     assert cells["tool"] == "'" + prefix
     for cell in row:
         assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
-    other = UseCaseStore(sqlite_store.url.replace("greenlight.db", "other.db"))
+    other = UseCaseStore(saltmarsh.url.replace("greenlight.db", "other.db"))
     other.create_production("SM", "Saltmarsh", actor="lead")
     import_csv(other, text.encode(), "SM", ENGINE, actor="bob")
     back = other.get_use("x1")
@@ -444,14 +437,14 @@ BAD_FILES = [
 
 
 @pytest.mark.parametrize(("data", "problems"), BAD_FILES)
-def test_bad_files_name_row_and_column_and_write_nothing(sqlite_store, data, problems):
-    fixture_log(sqlite_store)
-    before = dump(sqlite_store)
+def test_bad_files_name_row_and_column_and_write_nothing(saltmarsh, data, problems):
+    fixture_log(saltmarsh)
+    before = dump(saltmarsh)
     with pytest.raises(CsvImportError) as caught:
-        import_csv(sqlite_store, data, "SM", ENGINE, actor="ana")
+        import_csv(saltmarsh, data, "SM", ENGINE, actor="ana")
     assert [str(p) for p in caught.value.problems] == problems
     assert str(caught.value) == "\n".join(problems)
-    assert dump(sqlite_store) == before
+    assert dump(saltmarsh) == before
 
 
 def test_bad_file_on_postgresql_writes_nothing(store):
@@ -476,9 +469,9 @@ def test_ids_already_logged_are_reported_not_doubled(store):
     assert dump(store) == before
 
 
-def test_import_into_an_unknown_production_is_refused(sqlite_store):
+def test_import_into_an_unknown_production_is_refused(saltmarsh):
     with pytest.raises(CsvImportError, match="row 1: no production with code 'NOPE'"):
-        import_csv(sqlite_store, b"title\r\nx\r\n", "NOPE", ENGINE, actor="ana")
+        import_csv(saltmarsh, b"title\r\nx\r\n", "NOPE", ENGINE, actor="ana")
 
 
 # --- the commands ----------------------------------------------------------------------------------

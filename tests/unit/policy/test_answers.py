@@ -8,21 +8,16 @@ import pytest
 import yaml
 
 from greenlight.policy import AnswersError, dump_answers, load_answers, load_guidance, parse_answers
+from tests.unit.samples import principles_yaml
 
 G = load_guidance()
 
-FULL = """\
+FULL = f"""\
 title: Season 2 look moodboard
 department: Art
 tool: ImageTool Enterprise
 use_case_type: ideation
-principles:
-  outputs_original: yes
-  no_training_on_inputs: yes
-  enterprise_environment: yes
-  temporary_only: yes
-  no_performance_replacement: no
-involves:
+{principles_yaml(no_performance_replacement="no")}involves:
   proprietary_material_input: false
   digital_replica: no
 context:

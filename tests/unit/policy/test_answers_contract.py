@@ -6,18 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from greenlight.policy import load_guidance, parse_answers
-from tests.unit.policy.build import GUIDANCE
+from tests.unit.policy.build import GUIDANCE, flat_answers, nested
 
 OLD = load_guidance(Path(__file__).resolve().parents[2] / "fixtures" / "guidance-2026.11")
 ALIASED = {alias.old for alias in GUIDANCE.aliases}
-
-
-def _old_documents():
-    answers = {q.id: st.one_of(st.just(None), st.sampled_from(q.values)) for q in OLD.questions}
-    return st.fixed_dictionaries(answers)
 
 
 def test_the_fixture_is_the_previous_version():
@@ -25,17 +19,9 @@ def test_the_fixture_is_the_previous_version():
 
 
 @settings(max_examples=300, deadline=None)
-@given(flat=_old_documents())
+@given(flat=flat_answers(OLD))
 def test_a_2026_11_document_stays_valid(flat):
-    doc: dict = {"title": "old"}
-    for qid, value in flat.items():
-        if value is None:
-            continue
-        *parents, last = qid.split(".")
-        target = doc
-        for part in parents:
-            target = target.setdefault(part, {})
-        target[last] = value
+    doc = nested(flat, title="old")
     old = parse_answers(doc, OLD)
     new = parse_answers(doc, GUIDANCE)
     for qid in old.provided:

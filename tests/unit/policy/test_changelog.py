@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
-
-import pytest
-
-from greenlight.policy import GuidanceError, load_guidance
-from tests.unit.policy.build import GUIDANCE
+from greenlight.policy import load_guidance
+from tests.unit.policy.build import GUIDANCE, broken_guidance, guidance_problems
 
 
 def test_the_guidance_is_2026_12_with_its_changes():
@@ -24,38 +20,28 @@ def test_the_second_guidance_set_still_loads_without_a_changelog():
 
 
 def test_a_change_naming_an_unknown_section_is_refused(tmp_path):
-    folder = tmp_path / "guidance"
-    shutil.copytree(GUIDANCE.path, folder)
-    log = folder / "changelog.yaml"
-    log.write_text(
-        log.read_text(encoding="utf-8").replace(
-            "sections: [talent-enhancement.model-usage]", "sections: [model-usage]"
-        ),
-        encoding="utf-8",
+    problems = guidance_problems(
+        broken_guidance(
+            tmp_path,
+            "changelog.yaml",
+            "sections: [talent-enhancement.model-usage]",
+            "sections: [model-usage]",
+        )
     )
-    with pytest.raises(GuidanceError) as caught:
-        load_guidance(folder)
-    assert any(
-        "change model-usage: section 'model-usage' is not defined" in p
-        for p in caught.value.problems
-    )
+    assert any("change model-usage: section 'model-usage' is not defined" in p for p in problems)
 
 
 def test_a_question_may_only_depend_on_questions_above_it(tmp_path):
-    folder = tmp_path / "guidance"
-    shutil.copytree(GUIDANCE.path, folder)
-    questions = folder / "questions.yaml"
-    questions.write_text(
-        questions.read_text(encoding="utf-8").replace(
+    problems = guidance_problems(
+        broken_guidance(
+            tmp_path,
+            "questions.yaml",
             "    shown_when: {question: context.vendor_pipeline, op: eq, value: true}",
             "    shown_when: {question: context.pipeline_meets_principles, op: eq, value: 'no'}",
-        ),
-        encoding="utf-8",
+        )
     )
-    with pytest.raises(GuidanceError) as caught:
-        load_guidance(folder)
     assert any(
         "context.pipeline_meets_principles.shown_when: reads context.pipeline_meets_principles, "
         "declared after it (or itself)" in p
-        for p in caught.value.problems
+        for p in problems
     )

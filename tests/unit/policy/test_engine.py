@@ -2,46 +2,22 @@
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from greenlight.policy import load_guidance
 from greenlight.policy.answers import parse_answers
 from greenlight.policy.engine import Engine
-from tests.unit.samples import CLEAR as CLEAR_PRINCIPLES
-
-GUIDANCE = load_guidance()
-ENGINE = Engine(GUIDANCE)
-
-# A use that is a clear yes everywhere: the baseline every case below changes.
-CLEAR = {
-    "title": "Clear use",
-    "use_case_type": "other",
-    "principles": CLEAR_PRINCIPLES,
-    "involves": {},
-    "context": {"final_deliverable": False, "tool_tier": "enterprise", "vendor_pipeline": False},
-}
-# The talent questions answered in the safest way, for cases that vary one of them.
-TALENT = {
-    "context.talent_consent": True,
-    "context.replica_exception": "as_scripted",
-    "context.harm_to_talent": "no",
-}
-
-
-def assess(**changes):
-    """Assess CLEAR with dotted-path changes, e.g. assess(**{"context.tool_tier": "unknown"})."""
-    doc = copy.deepcopy(CLEAR)
-    for path, value in changes.items():
-        target = doc
-        *parents, last = path.split(".")
-        for part in parents:
-            target = target.setdefault(part, {})
-        target[last] = value
-    return ENGINE.assess(parse_answers(doc, GUIDANCE))
+from tests.unit.policy.build import (
+    CLEAR_PRINCIPLES,
+    DROP,
+    ENGINE,
+    GUIDANCE,
+    TALENT,
+    assess,
+    flat_answers,
+    nested,
+)
 
 
 def test_clear_use_is_low_with_no_reasons():
@@ -85,9 +61,7 @@ def test_principle_4_unsure_escalates_and_no_is_a_final_deliverable():
 
 @pytest.mark.parametrize(("key", "unsure_rule", "no_rule", "no_level"), PRINCIPLES)
 def test_a_missing_principle_counts_as_no_and_is_listed(key, unsure_rule, no_rule, no_level):
-    doc = copy.deepcopy(CLEAR)
-    del doc["principles"][key]
-    result = ENGINE.assess(parse_answers(doc, GUIDANCE))
+    result = assess(**{f"principles.{key}": DROP})
     assert (result.level, result.rule_ids, result.unanswered) == (
         no_level,
         (no_rule,),
@@ -411,32 +385,11 @@ def test_to_dict_has_the_contract_keys():
     assert set(data) >= {"level", "reasons", "actions", "unanswered", "matrix_row", "guidance"}
 
 
-def _answer_documents():
-    """Random answers documents: any subset of questions, any of their values."""
-    answers = {
-        q.id: st.one_of(st.just(None), st.sampled_from(q.values)) for q in GUIDANCE.questions
-    }
-    return st.fixed_dictionaries(answers)
-
-
-def _document(flat):
-    doc = {"title": "random"}
-    for qid, value in flat.items():
-        if value is None:
-            continue
-        *parents, last = qid.split(".")
-        target = doc
-        for part in parents:
-            target = target.setdefault(part, {})
-        target[last] = value
-    return doc
-
-
 ORDERED = [q for q in GUIDANCE.questions if q.ordered]
 
 
 @settings(max_examples=400, deadline=None)
-@given(flat=_answer_documents(), data=st.data())
+@given(flat=flat_answers(), data=st.data())
 def test_a_riskier_answer_never_lowers_the_level(flat, data):
     rank = {level.id: level.rank for level in GUIDANCE.levels}
     q = data.draw(st.sampled_from(ORDERED))
@@ -444,16 +397,16 @@ def test_a_riskier_answer_never_lowers_the_level(flat, data):
     riskier = [o.value for o in q.options if o.rank > q.rank(current)]
     if not riskier:
         return
-    before = ENGINE.assess(parse_answers(_document(flat), GUIDANCE))
+    before = ENGINE.assess(parse_answers(nested(flat), GUIDANCE))
     flat[q.id] = data.draw(st.sampled_from(riskier))
-    after = ENGINE.assess(parse_answers(_document(flat), GUIDANCE))
+    after = ENGINE.assess(parse_answers(nested(flat), GUIDANCE))
     assert rank[after.level] >= rank[before.level], (q.id, before.rule_ids, after.rule_ids)
 
 
 @settings(max_examples=200, deadline=None)
-@given(flat=_answer_documents())
+@given(flat=flat_answers())
 def test_level_is_the_highest_reason_and_memo_gives_the_same_result(flat):
-    answers = parse_answers(_document(flat), GUIDANCE)
+    answers = parse_answers(nested(flat), GUIDANCE)
     fresh = Engine(GUIDANCE).assess(answers)
     assert ENGINE.assess(answers) == fresh
     rank = {level.id: level.rank for level in GUIDANCE.levels}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.policy.build import DROP, GUIDANCE, assess, outcome
+from tests.unit.policy.build import DROP, GUIDANCE, assess, background, outcome
 
 FINAL = (
     "You said generated material will be seen or heard in a final deliverable, which needs "
@@ -37,13 +37,7 @@ def test_a_generated_music_cue_in_the_final_mix_exactly():
 
 
 def test_an_incidental_background_element_in_the_final_cut_is_escalated():
-    result = assess(
-        **{
-            "use_case_type": "background_element",
-            "context.final_deliverable": True,
-            "context.on_screen": "incidental",
-        }
-    )
+    result = background("incidental", final_deliverable=True)
     assert outcome(result) == (
         "escalate",
         ["final-background-element", "matrix-background-incidental"],
@@ -53,14 +47,7 @@ def test_an_incidental_background_element_in_the_final_cut_is_escalated():
 
 
 def test_a_story_relevant_background_element_in_the_final_cut_needs_approval():
-    result = assess(
-        **{
-            "use_case_type": "background_element",
-            "context.final_deliverable": True,
-            "context.on_screen": "story_relevant",
-            "context.human_input": True,
-        }
-    )
+    result = background("story_relevant", final_deliverable=True, human_input=True)
     assert outcome(result) == (
         "approval",
         ["final-deliverable", "matrix-background-story-relevant"],
@@ -69,13 +56,7 @@ def test_a_story_relevant_background_element_in_the_final_cut_needs_approval():
 
 
 def test_a_prominent_element_without_human_input_is_escalated():
-    result = assess(
-        **{
-            "use_case_type": "background_element",
-            "context.on_screen": "story_relevant",
-            "context.human_input": False,
-        }
-    )
+    result = background("story_relevant", human_input=False)
     assert outcome(result) == (
         "escalate",
         ["prominent-without-human-input", "matrix-background-story-relevant"],

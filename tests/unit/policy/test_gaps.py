@@ -7,20 +7,23 @@ from hypothesis import strategies as st
 
 from greenlight.policy import parse_answers
 from greenlight.present import answer_rows, escalation_request
-from tests.unit.policy.build import DROP, ENGINE, GUIDANCE, assess, document, outcome
+from tests.unit.policy.build import (
+    DROP,
+    ENGINE,
+    GUIDANCE,
+    assess,
+    background,
+    document,
+    flat_answers,
+    nested,
+    outcome,
+)
 
 RANK = {level.id: level.rank for level in GUIDANCE.levels}
 
 
 def test_story_relevant_background_with_the_final_cut_skipped_needs_approval():
-    result = assess(
-        **{
-            "use_case_type": "background_element",
-            "context.final_deliverable": DROP,
-            "context.on_screen": "story_relevant",
-            "context.human_input": True,
-        }
-    )
+    result = background("story_relevant", final_deliverable=DROP, human_input=True)
     assert outcome(result) == (
         "approval",
         ["final-deliverable", "matrix-background-story-relevant"],
@@ -33,13 +36,7 @@ def test_story_relevant_background_with_the_final_cut_skipped_needs_approval():
 
 
 def test_incidental_background_with_the_final_cut_skipped_is_escalated():
-    result = assess(
-        **{
-            "use_case_type": "background_element",
-            "context.final_deliverable": DROP,
-            "context.on_screen": "incidental",
-        }
-    )
+    result = background("incidental", final_deliverable=DROP)
     assert outcome(result) == (
         "escalate",
         ["final-background-element", "matrix-background-incidental"],
@@ -110,25 +107,8 @@ ASKED = [
 ]
 
 
-def _documents():
-    """Random answers documents: any subset of questions, any of their values."""
-    answers = {
-        q.id: st.one_of(st.just(None), st.sampled_from(q.values)) for q in GUIDANCE.questions
-    }
-    return st.fixed_dictionaries(answers)
-
-
 def _assess(flat):
-    doc = {"title": "random"}
-    for qid, value in flat.items():
-        if value is None:
-            continue
-        *parents, last = qid.split(".")
-        target = doc
-        for part in parents:
-            target = target.setdefault(part, {})
-        target[last] = value
-    return ENGINE.assess(parse_answers(doc, GUIDANCE))
+    return ENGINE.assess(parse_answers(nested(flat), GUIDANCE))
 
 
 def test_every_principle_and_context_question_is_asked():
@@ -138,7 +118,7 @@ def test_every_principle_and_context_question_is_asked():
 
 
 @settings(max_examples=300, deadline=None)
-@given(flat=_documents(), data=st.data())
+@given(flat=flat_answers(), data=st.data())
 def test_removing_an_answer_never_gives_a_lower_level_than_any_answer_would(flat, data):
     q = data.draw(st.sampled_from(ASKED))
     flat[q.id] = None

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from greenlight.policy import DEFAULT_DIR, GuidanceError, load_guidance
+from greenlight.policy import GuidanceError, load_guidance
 from greenlight.policy.answers import parse_answers
 from greenlight.policy.engine import Engine
+from tests.unit.policy.build import broken_guidance
 
 ALT = Path(__file__).resolve().parents[2] / "fixtures" / "guidance-alt"
 G = load_guidance()
@@ -79,16 +79,6 @@ def test_a_second_guidance_set_loads_from_another_folder_and_assesses():
 def test_the_env_var_points_at_another_folder(monkeypatch):
     monkeypatch.setenv("GREENLIGHT_GUIDANCE_DIR", str(ALT))
     assert load_guidance().id == "acme-pictures-ai"
-
-
-def _broken(tmp_path: Path, filename: str, old: str, new: str) -> Path:
-    folder = tmp_path / "guidance"
-    shutil.copytree(DEFAULT_DIR, folder)
-    path = folder / filename
-    text = path.read_text()
-    assert old in text, f"fixture text not found: {old!r}"
-    path.write_text(text.replace(old, new, 1))
-    return folder
 
 
 def _line_of(folder: Path, filename: str, needle: str) -> int:
@@ -185,7 +175,7 @@ BROKEN = {
 def test_broken_guidance_names_file_line_and_fix(
     tmp_path, filename, old, new, line_needle, message
 ):
-    folder = _broken(tmp_path, filename, old, new)
+    folder = broken_guidance(tmp_path, filename, old, new)
     with pytest.raises(GuidanceError) as caught:
         load_guidance(folder)
     line = _line_of(folder, filename, line_needle)
@@ -195,7 +185,7 @@ def test_broken_guidance_names_file_line_and_fix(
 
 
 def test_an_unused_question_is_an_error(tmp_path):
-    folder = _broken(
+    folder = broken_guidance(
         tmp_path,
         "rules.yaml",
         "  - id: vendor-pipeline",
@@ -227,7 +217,9 @@ def test_a_missing_folder_and_an_empty_folder(tmp_path):
 
 
 def test_all_problems_are_reported_at_once(tmp_path):
-    folder = _broken(tmp_path, "rules.yaml", "    level: approval\n", "    level: approve\n")
+    folder = broken_guidance(
+        tmp_path, "rules.yaml", "    level: approval\n", "    level: approve\n"
+    )
     text = (folder / "questions.yaml").read_text()
     (folder / "questions.yaml").write_text(text.replace("    number: 2\n", "    number: two\n"))
     with pytest.raises(GuidanceError) as caught:

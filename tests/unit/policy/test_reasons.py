@@ -3,13 +3,16 @@ needs written approval says so."""
 
 from __future__ import annotations
 
-import shutil
-
-import pytest
-
-from greenlight.policy import GuidanceError, load_guidance, parse_answers
+from greenlight.policy import parse_answers
 from greenlight.present import escalation_request
-from tests.unit.policy.build import GUIDANCE, assess, document, outcome
+from tests.unit.policy.build import (
+    GUIDANCE,
+    assess,
+    broken_guidance,
+    document,
+    guidance_problems,
+    outcome,
+)
 
 WRITERS_ROOM = {
     "use_case_type": "proprietary_material",
@@ -65,19 +68,16 @@ def test_every_reason_that_needs_written_approval_says_so():
 
 
 def test_a_rule_may_not_stand_in_for_a_more_serious_one(tmp_path):
-    folder = tmp_path / "guidance"
-    shutil.copytree(GUIDANCE.path, folder)
-    rules = folder / "rules.yaml"
-    text = rules.read_text(encoding="utf-8")
-    text = text.replace(
-        "    when: {question: context.tool_tier, op: eq, value: no_training_terms}\n",
-        "    when: {question: context.tool_tier, op: eq, value: no_training_terms}\n"
-        "    supersedes: [personal-data-input]\n",
+    problems = guidance_problems(
+        broken_guidance(
+            tmp_path,
+            "rules.yaml",
+            "    when: {question: context.tool_tier, op: eq, value: no_training_terms}\n",
+            "    when: {question: context.tool_tier, op: eq, value: no_training_terms}\n"
+            "    supersedes: [personal-data-input]\n",
+        )
     )
-    rules.write_text(text, encoding="utf-8")
-    with pytest.raises(GuidanceError) as caught:
-        load_guidance(folder)
     assert any(
         "rule tool-terms-own-review supersedes personal-data-input, whose level is higher" in p
-        for p in caught.value.problems
+        for p in problems
     )

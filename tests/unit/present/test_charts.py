@@ -41,6 +41,11 @@ def rows_of(spec: dict) -> list[dict]:
 # --- small frames, as store_queries returns them ---------------------------------------------
 
 
+def by_level(column: str, values: list, level_ids: list[str], uses: list[int]) -> pd.DataFrame:
+    """A frame of counts: the uses of each (value of `column`, level)."""
+    return pd.DataFrame({column: values, "level": level_ids, "uses": uses})
+
+
 def level_frame(g: Guidance) -> pd.DataFrame:
     low, escalate, approval = levels(g)
     return pd.DataFrame({"level": [low, escalate, approval], "uses": [5, 3, 2]})
@@ -48,34 +53,31 @@ def level_frame(g: Guidance) -> pd.DataFrame:
 
 def department_frame(g: Guidance) -> pd.DataFrame:
     low, escalate, approval = levels(g)
-    return pd.DataFrame(
-        {
-            "department": ["", "", "VFX", "VFX", "Art department"],
-            "level": [low, approval, low, escalate, approval],
-            "uses": [1, 1, 4, 3, 2],
-        }
+    return by_level(
+        "department",
+        ["", "", "VFX", "VFX", "Art department"],
+        [low, approval, low, escalate, approval],
+        [1, 1, 4, 3, 2],
     )
 
 
 def type_frame(g: Guidance) -> pd.DataFrame:
     low, escalate, approval = levels(g)
-    return pd.DataFrame(
-        {
-            "use_case_type": ["ideation", "background_element", "key_visual", "other"],
-            "level": [low, escalate, approval, escalate],
-            "uses": [6, 2, 1, 3],
-        }
+    return by_level(
+        "use_case_type",
+        ["ideation", "background_element", "key_visual", "other"],
+        [low, escalate, approval, escalate],
+        [6, 2, 1, 3],
     )
 
 
 def status_frame(g: Guidance) -> pd.DataFrame:
     low, escalate, approval = levels(g)
-    return pd.DataFrame(
-        {
-            "status": ["approved", "draft", "draft", "submitted"],
-            "level": [approval, low, escalate, escalate],
-            "uses": [2, 4, 1, 3],
-        }
+    return by_level(
+        "status",
+        ["approved", "draft", "draft", "submitted"],
+        [approval, low, escalate, escalate],
+        [2, 4, 1, 3],
     )
 
 
@@ -93,12 +95,11 @@ def reason_frame(g: Guidance) -> pd.DataFrame:
 
 def week_frame(g: Guidance) -> pd.DataFrame:
     low, escalate, _ = levels(g)
-    return pd.DataFrame(
-        {
-            "week": [date(2025, 1, 6), date(2025, 1, 6), date(2025, 1, 20)],
-            "level": [low, escalate, low],
-            "uses": [2, 1, 4],
-        }
+    return by_level(
+        "week",
+        [date(2025, 1, 6), date(2025, 1, 6), date(2025, 1, 20)],
+        [low, escalate, low],
+        [2, 1, 4],
     )
 
 

@@ -18,28 +18,20 @@ from collections import Counter
 import pytest
 import sqlalchemy as sa
 
-from greenlight.policy import load_guidance
 from greenlight.policy.answers import parse_answers
-from greenlight.policy.engine import Engine
 from greenlight.store import NewUse, UseCaseStore, UseFilter
 from greenlight.store.tables import DATA_COUNTER, REASONS_OF_USES, counters, use_history, uses
-from tests.unit.samples import CLEAR
+from tests.unit.store.fixture_log import ENGINE, GUIDANCE
+from tests.unit.store.fixture_log import KINDS as FIXTURE_KINDS
 
-GUIDANCE = load_guidance()
-ENGINE = Engine(GUIDANCE)
 THREADS = 16
 PER_THREAD = 500
 # One use in LOG_USE_EVERY goes through log_use (which reads the record back); the rest
 # through insert_uses: both are one write transaction per use.
 LOG_USE_EVERY = 5
-SAFE = {"tool_tier": "enterprise", "final_deliverable": False, "vendor_pipeline": False}
 DOCUMENTS = {
-    "low": {"use_case_type": "ideation", "principles": CLEAR, "context": SAFE},
-    "escalate": {
-        "use_case_type": "ideation",
-        "principles": {**CLEAR, "enterprise_environment": "unsure"},
-        "context": SAFE,
-    },
+    "low": FIXTURE_KINDS["low"],
+    "escalate": FIXTURE_KINDS["escalate"],
     "approval": {"use_case_type": "talent_replication", "involves": {"digital_replica": True}},
 }
 KINDS = tuple(DOCUMENTS)

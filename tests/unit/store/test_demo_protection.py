@@ -4,10 +4,7 @@ processes starting on one empty log seed it once."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -19,10 +16,10 @@ from greenlight.policy.answers import parse_answers
 from greenlight.policy.engine import Engine
 from greenlight.store import DEMO_REMOVED, DEMO_SEEDED, NewUse, StoreError, UseCaseStore
 from greenlight.store.tables import uses
+from tests.unit.store.racers import start_racers
 
 GUIDANCE = load_guidance()
 ENGINE = Engine(GUIDANCE)
-ROOT = Path(__file__).resolve().parents[3]
 DEMO_USES = len(load_demo(GUIDANCE).uses)
 
 
@@ -124,17 +121,7 @@ print(seed(demo.code, demo.name, items, engine.guidance, actor=DEMO_ACTOR) if em
 
 
 def test_replicas_starting_on_one_empty_log_seed_the_demo_once(db_url):
-    replicas = [
-        subprocess.Popen(
-            [sys.executable, "-c", _START, db_url],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-        )
-        for _ in range(4)
-    ]
+    replicas = start_racers(_START, db_url)
     time.sleep(3)  # every replica has opened the log (or is about to): the seeds race
     for replica in replicas:
         replica.stdin.close()

@@ -3,10 +3,7 @@ writers at once, it is sent; the database's unique index has the last word."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -16,10 +13,10 @@ from greenlight.policy.answers import parse_answers
 from greenlight.policy.engine import Engine
 from greenlight.store import AlreadyLogged, StoreError, UseCaseStore, UseFilter
 from greenlight.store.tables import uses
+from tests.unit.store.racers import start_racers
 
 GUIDANCE = load_guidance()
 ENGINE = Engine(GUIDANCE)
-ROOT = Path(__file__).resolve().parents[3]
 TOKEN = "form-7f3c2a9e41b8"
 
 
@@ -93,17 +90,7 @@ except AlreadyLogged as exc:
 
 def test_processes_racing_with_one_form_log_one_use(production):
     store = production
-    children = [
-        subprocess.Popen(
-            [sys.executable, "-c", _SEND, store.url, TOKEN],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-        )
-        for _ in range(4)
-    ]
+    children = start_racers(_SEND, store.url, TOKEN)
     done = [child.communicate("go", timeout=120) for child in children]
     assert [child.returncode for child in children] == [0] * 4, [err for _, err in done]
     said = sorted(out.split() for out, _ in done)
