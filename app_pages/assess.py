@@ -27,7 +27,7 @@ if use_id and form.editing != use_id:
             form.load(
                 parse_answers(record.answers, guidance),
                 editing=use_id,
-                version=ui.writes.shown_version(record),
+                version=record.version,
             )
         except AnswersError as exc:
             form.load_unreadable(record, [str(problem) for problem in exc.problems])

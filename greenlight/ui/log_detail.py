@@ -81,7 +81,7 @@ def status_form(log, record) -> None:
     """Change the status. A refused change keeps what was chosen and typed, and says why."""
     st.markdown("**Change the status**")
     drawn = st.session_state.get(LOG_STATUS_DRAWN_KEY)
-    shown = (record.id, record.status, writes.shown_version(record))
+    shown = (record.id, record.status, record.version)
     if drawn and drawn[0] == record.id and drawn[1:] != shown[1:]:
         st.warning(
             "This use changed since the page last showed it: a status change you had "
@@ -125,7 +125,7 @@ def status_form(log, record) -> None:
 
 def _changed_here(done) -> None:
     """This session's own change: the next draw shows it with no warning of a stale form."""
-    st.session_state[LOG_STATUS_DRAWN_KEY] = (done.id, done.status, writes.shown_version(done))
+    st.session_state[LOG_STATUS_DRAWN_KEY] = (done.id, done.status, done.version)
     st.rerun()
 
 

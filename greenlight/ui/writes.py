@@ -9,12 +9,6 @@ store logs one use per token, however often the button is pressed.
 from __future__ import annotations
 
 import uuid
-from typing import Any
-
-
-def shown_version(record: Any) -> int | None:
-    """The version of a use as the page showed it."""
-    return getattr(record, "version", None)
 
 
 def new_token() -> str:
@@ -30,14 +24,14 @@ def set_status(log, record, status: str, *, actor: str, approval_ref: str, note:
         actor=actor,
         approval_ref=approval_ref,
         note=note,
-        expected_version=shown_version(record),
+        expected_version=record.version,
     )
 
 
 def archive_or_restore(log, record, *, actor: str):
     """Archive the use shown in `record`, or restore it if it is archived."""
     method = log.restore_use if record.archived else log.archive_use
-    return method(record.id, actor=actor, expected_version=shown_version(record))
+    return method(record.id, actor=actor, expected_version=record.version)
 
 
 def update_use(log, use_id: str, answers, engine, *, actor: str, note: str, version):
