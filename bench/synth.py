@@ -22,6 +22,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from greenlight import workflow
 from greenlight.policy import PRINCIPLES_GROUP
 from greenlight.policy.answers import parse_answers, without_text
 from greenlight.policy.engine import Engine
@@ -253,12 +254,15 @@ def batches(
                     ACTOR,
                     ACTOR,
                     archived,
+                    1,  # logged at its status: version 1, the version any decision covers
+                    1 if status in workflow.DECIDED_STATUSES else None,
+                    None,  # no form token
                 )
             )
             level = (profile.level, profile.level_rank)
             kind = (profile.use_case_type, profile.matrix_row)
             batch.keys[(week, month, department, archived, status, *level, *kind, index)] += 1
-            batch.history.append((use_id, stamp, ACTOR, "created", None, status, ""))
+            batch.history.append((use_id, stamp, ACTOR, "created", None, status, "", 0))
             if len(batch.uses) >= CHUNK:
                 yield pending, batch
                 pending, batch = [], Batch([], [])
@@ -288,7 +292,16 @@ def _insert_sql(table: sa.Table, columns: list[str]) -> str:
     return f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"
 
 
-_HISTORY_COLUMNS = ["use_id", "at", "actor", "field", "old_value", "new_value", "note"]
+_HISTORY_COLUMNS = [
+    "use_id",
+    "at",
+    "actor",
+    "field",
+    "old_value",
+    "new_value",
+    "note",
+    "use_version",
+]
 _PRODUCTION_COLUMNS = ["id", "code", "name", "created_at", "created_by", "is_demo"]
 
 
