@@ -160,10 +160,20 @@ class Acting:
         return frozenset(production_id for _, production_id in self.roles)
 
 
+# Built once: every read and write of the log runs one or both.
+_MODE = sa.select(log_settings.c.value).where(log_settings.c.name == MODE_SETTING)
+_PERSON_GRANTS = (
+    sa.select(
+        people.c.id, people.c.name, people.c.email, role_grants.c.role, role_grants.c.production_id
+    )
+    .select_from(people.outerjoin(role_grants, role_grants.c.person_id == people.c.id))
+    .where(people.c.issuer == sa.bindparam("issuer"), people.c.subject == sa.bindparam("subject"))
+)
+
+
 def studio_mode(conn: Connection) -> bool:
     """Whether the log is in studio mode (a studio admin was named once)."""
-    query = sa.select(log_settings.c.value).where(log_settings.c.name == MODE_SETTING)
-    return conn.execute(query).scalar() == STUDIO
+    return conn.execute(_MODE).scalar() == STUDIO
 
 
 def _refuse_typed_name(reading: bool) -> NotPermitted:
@@ -189,17 +199,12 @@ def acting(conn: Connection, actor: Actor | None, *, reading: bool = False) -> A
 
 
 def _person(conn: Connection, person: Person, studio: bool) -> Acting:
-    query = sa.select(people.c.id, people.c.name, people.c.email).where(
-        people.c.issuer == person.issuer, people.c.subject == person.subject
-    )
-    found = conn.execute(query).first()
-    if found is None:
+    rows = conn.execute(_PERSON_GRANTS, {"issuer": person.issuer, "subject": person.subject})
+    rows = rows.all()
+    if not rows:
         return Acting(PERSON, clean_actor(person.name or person.email or person.subject))
-    grants = conn.execute(
-        sa.select(role_grants.c.role, role_grants.c.production_id).where(
-            role_grants.c.person_id == found.id
-        )
-    ).all()
+    found = rows[0]
+    grants = [(row.role, row.production_id) for row in rows if row.role is not None]
     return Acting(
         PERSON,
         clean_actor(found.name or found.email),
