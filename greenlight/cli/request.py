@@ -12,6 +12,7 @@ from greenlight.cli.common import (
     _database_argument,
     _guidance_argument,
     _login,
+    cli_viewer,
     database_errors,
     guidance_from,
     open_store,
@@ -57,7 +58,7 @@ def run_request(args: argparse.Namespace, out: TextIO) -> int:
     store = open_store(args)
     try:
         with database_errors():
-            record = store.get_use(args.use_id)
+            record = store.get_use(args.use_id, viewer=cli_viewer())
     except NotFound as exc:
         raise UserError(f"{exc}: see `python -m greenlight log` or the app's log") from None
     request = request_for_use(
