@@ -9,7 +9,8 @@ from greenlight.ui.data import (
     production_list,
     style_log,
 )
-from greenlight.ui.form import AssessmentForm, form_is_complete, log_this_use
+from greenlight.ui.form import AssessmentForm, form_is_complete, loaded_notice, log_this_use
+from greenlight.ui.headline import outcome_headline, show_headline
 from greenlight.ui.shell import (
     PAGES,
     actor,
@@ -43,9 +44,9 @@ from greenlight.ui.widgets import (
 __all__ = [
     "PAGES", "AssessmentForm", "actor", "as_text", "changelog", "current_production", "database_errors",
     "departments", "form_is_complete", "guarded", "guidance_and_engine", "keep", "level_badge",
-    "level_icon", "log_detail", "log_this_use", "log_view", "navigation",
-    "outcome_card", "overview_charts", "overview_data", "page", "production_list",
-    "require_actor", "section_link", "select_production", "show_flash", "show_in_log", "sidebar",
+    "level_icon", "loaded_notice", "log_detail", "log_this_use", "log_view", "navigation",
+    "outcome_card", "outcome_headline", "overview_charts", "overview_data", "page", "production_list",
+    "require_actor", "section_link", "select_production", "show_flash", "show_headline", "show_in_log", "sidebar",
     "state", "status_badge", "store", "stored_assessment", "style_log", "unreadable_notice",
     "writes",
 ]
