@@ -18,7 +18,15 @@ from greenlight.present.documents import (
     file_slug,
     row_contradiction,
 )
-from greenlight.present.guidance_search import matching_sections, section_text
+from greenlight.present.guidance_search import (
+    SectionShown,
+    count_matches,
+    marked_spans,
+    matching_sections,
+    query_words,
+    section_shown,
+    section_text,
+)
 
 if TYPE_CHECKING:
     from greenlight.present import charts
@@ -41,8 +49,10 @@ _ON_FIRST_USE = {
 
 __all__ = [
     "AnswerRow",
+    "SectionShown",
     "answer_rows",
     "charts",
+    "count_matches",
     "escalation_request",
     "escape_markdown",
     "field_rows",
@@ -50,9 +60,12 @@ __all__ = [
     "history_table",
     "level_label",
     "log_table",
+    "marked_spans",
     "matching_sections",
+    "query_words",
     "reason_text",
     "row_contradiction",
+    "section_shown",
     "section_text",
 ]
 
