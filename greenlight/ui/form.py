@@ -9,7 +9,7 @@ import streamlit as st
 from greenlight.policy import Engine, Guidance, dump_answers
 from greenlight.ui import writes
 from greenlight.ui.shell import guarded, page, require_actor
-from greenlight.ui.state import FLASH_KEY, kept_key, remember
+from greenlight.ui.state import kept_key, remember
 from greenlight.ui.text import as_text
 
 # The use being re-assessed (and its version as loaded), the last upload's problems, a note
@@ -184,8 +184,6 @@ class AssessmentForm:
             return
         self.load(answers, editing=self.editing, version=self.version)
         self.state["loaded"] = (upload.name, answers.title, len(answers.provided))
-        # A toast as well: on a phone the uploader is far below the questions it filled.
-        st.session_state[FLASH_KEY] = f"Answers loaded from {upload.name}"
 
     def render(self) -> tuple[dict[str, str], dict[str, str | bool]]:
         """Draw every field and every question that matters; return (fields, given answers)."""
