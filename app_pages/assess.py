@@ -57,7 +57,7 @@ st.caption(
     "the outcome. The outcome updates as you answer."
 )
 
-headline = st.empty()  # the level at a glance, above the questions (phones show the card last)
+headline = ui.outcome_headline()  # the level at a glance, kept in view while answering
 questions, outcome = st.columns([3, 2], gap="large")
 with questions:
     fields, answers = form.render()
@@ -65,10 +65,7 @@ document = build_document(guidance, fields, answers)
 preview = parse_answers({**document, "title": fields["title"].strip() or "Untitled use"}, guidance)
 result = engine.assess(preview)
 
-with headline.container(horizontal=True, vertical_alignment="center"):
-    st.markdown("**Outcome so far:**")
-    ui.level_badge(guidance, result.level)
-    st.caption(f"{len(result.raising)} reason(s), {len(result.unanswered)} question(s) open")
+ui.show_headline(headline, guidance, result)
 
 with outcome:
     st.subheader("Outcome")
@@ -154,6 +151,8 @@ with outcome:
         args=(load_answers, AnswersError),
         max_upload_size=1,
     )
+    if form.loaded:
+        ui.loaded_notice(*form.loaded)
     if form.upload_errors:
         st.error("That file could not be loaded; nothing was changed:", icon=":material/error:")
         st.text("\n".join(form.upload_errors))

@@ -43,26 +43,37 @@ def log_table(guidance: Guidance, frame: pd.DataFrame) -> pd.DataFrame:
     table["use_case_type"] = [
         types.label_of(value) if types else value for value in table["use_case_type"]
     ]
+    table["updated_at"] = [shown_time(value) for value in table["updated_at"]]
     return table.rename(columns=LOG_COLUMNS)
 
 
-TIME_FORMAT = "%Y-%m-%d %H:%M"  # a use's times, as every table of it shows them (UTC)
+def shown_time(value) -> str:
+    """A use's time as every table of it shows it: to the second, in UTC, with the zone."""
+    if value is None or pd.isna(value):
+        return ""
+    stamp = pd.Timestamp(value)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return f"{stamp:%Y-%m-%d %H:%M:%S} UTC"
 
 
 def history_table(entries: Iterable, guidance: Guidance) -> pd.DataFrame:
     """A use's history (HistoryEntry records), newest first, in words rather than ids."""
     rows = [
-        (
-            f"{e.at:{TIME_FORMAT}} UTC",
-            e.actor,
-            change_label(guidance, e.field),
-            value_label(guidance, e.field, e.old),
-            value_label(guidance, e.field, e.new),
-            e.note,
-        )
+        (shown_time(e.at), e.actor, *_change(guidance, e), e.note)
         for e in sorted(entries, key=lambda e: (e.at, e.id), reverse=True)
     ]
     return pd.DataFrame(rows, columns=["When", "Who", "What", "From", "To", "Note"])
+
+
+def _change(guidance: Guidance, e) -> tuple[str, str, str]:
+    """(what, from, to) of a history row; archiving and restoring are said as such."""
+    if e.field == "archived" and e.new in ("true", "false"):
+        return ("Archived" if e.new == "true" else "Restored"), "", ""
+    return (
+        change_label(guidance, e.field),
+        value_label(guidance, e.field, e.old),
+        value_label(guidance, e.field, e.new),
+    )
 
 
 _CHANGES = {
@@ -112,8 +123,8 @@ def field_rows(record) -> list[tuple[str, str]]:
     rows += [
         ("Production", f"{record.production_name} ({record.production_code})"),
         ("Approval reference", record.approval_ref),
-        ("Logged", f"{record.created_at:{TIME_FORMAT}} UTC by {record.created_by}"),
-        ("Last change", f"{record.updated_at:{TIME_FORMAT}} UTC by {record.updated_by}"),
+        ("Logged", f"{shown_time(record.created_at)} by {record.created_by}"),
+        ("Last change", f"{shown_time(record.updated_at)} by {record.updated_by}"),
         ("Guidance", f"{record.guidance_id} {record.guidance_version}"),
     ]
     return rows

@@ -1,7 +1,7 @@
 """The one Streamlit-aware package (shell, widgets, form, cached reads): pages import from
 here and from greenlight's other faces; nothing else in greenlight/ imports streamlit."""
 
-from greenlight.ui import log_detail, log_view, state, writes
+from greenlight.ui import guidance_view, log_detail, log_view, state, writes
 from greenlight.ui.data import (
     departments,
     overview_charts,
@@ -10,7 +10,8 @@ from greenlight.ui.data import (
     style_log,
 )
 from greenlight.ui.downloads import download_row, request_buttons
-from greenlight.ui.form import AssessmentForm, form_is_complete, log_this_use
+from greenlight.ui.form import AssessmentForm, form_is_complete, loaded_notice, log_this_use
+from greenlight.ui.headline import outcome_headline, show_headline
 from greenlight.ui.shell import (
     PAGES,
     actor,
@@ -43,10 +44,12 @@ from greenlight.ui.widgets import (
 # fmt: off
 __all__ = [
     "PAGES", "AssessmentForm", "actor", "as_text", "changelog", "current_production", "database_errors",
-    "departments", "download_row", "form_is_complete", "guarded", "guidance_and_engine", "keep", "level_badge",
-    "level_icon", "log_detail", "log_this_use", "log_view", "navigation",
-    "outcome_card", "overview_charts", "overview_data", "page", "production_list",
-    "request_buttons", "require_actor", "section_link", "select_production", "show_flash", "show_in_log", "sidebar",
+    "departments", "download_row", "form_is_complete", "guarded", "guidance_view",
+    "guidance_and_engine", "keep", "level_badge", "level_icon", "loaded_notice", "log_detail",
+    "log_this_use", "log_view", "navigation", "outcome_card", "outcome_headline",
+    "overview_charts", "overview_data", "page", "production_list", "request_buttons",
+    "require_actor", "section_link", "select_production", "show_flash", "show_headline",
+    "show_in_log", "sidebar",
     "state", "status_badge", "store", "stored_assessment", "style_log", "unreadable_notice",
     "writes",
 ]

@@ -141,3 +141,24 @@ def test_broken_guidance_shows_a_readable_error_page(
     assert at.error[0].value.startswith("The guidance files could not be loaded")
     problems = at.code[0].value
     assert expected in problems and problems.startswith(f"{filename}:")
+
+
+def test_a_new_production_with_neither_name_nor_code_names_both_and_makes_nothing(
+    tmp_path, monkeypatch
+):
+    from greenlight.ui.text import plain
+    from tests.apptest.helpers import fresh_log, start_app
+
+    store = fresh_log(tmp_path, monkeypatch)
+    before = store.list_productions()
+    at = start_app()
+    [create] = [b for b in at.sidebar.get("form_submit_button") if b.label == "Create production"]
+    create.click()
+    at.run()
+    assert not at.exception
+    [error] = at.error
+    assert plain(error.value) == (
+        "production name is missing: give 1 to 200 characters; production code is missing: "
+        "give 1 to 40 letters, digits, - or _, starting with a letter or digit"
+    )
+    assert store.list_productions() == before
