@@ -317,9 +317,10 @@ class OverviewQueries:
     def iter_export_rows(
         self, f: UseFilter = ALL_USES, batch: int = 1000, *, names: Sequence[str] | None = None
     ) -> Iterator[tuple]:
-        """Every use matching the filter as a tuple of the columns `names` (see
+        """Every use matching the filter as a row of the columns `names` (see
         export_query; by default every column of `uses`, then EXPORT_EXTRAS), streamed in
-        batches (times as csvio.format_time writes them).
+        batches (times as csvio.format_time writes them). Index a row by the place of a name
+        in `names`: with archived uses too, rows are plain tuples.
 
         Ordered by production, creation time and id. A server-side cursor on PostgreSQL (and
         SQLite's lazy cursor) keep memory flat however large the log is.
