@@ -57,31 +57,37 @@ def _answer_cell(value: Any) -> str:
     return str(value)
 
 
-def _sentences(guidance: Guidance, reasons: str) -> str:
-    """The sentences of a use's reasons (rule ids joined by ";"), one to a line, as the
-    guidance words each rule."""
+def _sentences(guidance: Guidance, reasons: str) -> tuple[str, ...]:
+    """The sentences of a use's reasons (rule ids joined by ";") as the guidance words each
+    rule, the first one neutralised: joined, the cell."""
     rules = guidance.rules_by_id
-    return neutralise(
-        SENTENCE_BREAK.join(
-            rules[rule].text
-            if rule in rules
-            else f"{rule}: a rule of another guidance version; re-assess the use to update it."
-            for rule in reasons.split(";")
-            if rule
-        )
+    return _first_neutralised(
+        rules[rule].text
+        if rule in rules
+        else f"{rule}: a rule of another guidance version; re-assess the use to update it."
+        for rule in reasons.split(";")
+        if rule
     )
 
 
-def _reasons_of(engine: Engine, doc: dict) -> tuple[str | None, str]:
-    """The rule ids (joined by ";") and sentences of an answer set's outcome under `engine`,
-    which say "left open" of a question left open where a rule's own sentence says "you
-    said"; (None, "") for a set this guidance cannot read."""
+def _reasons_of(engine: Engine, doc: dict) -> tuple[str | None, tuple[str, ...]]:
+    """The rule ids (joined by ";") and sentences (as _sentences) of an answer set's outcome
+    under `engine`, which say "left open" of a question left open where a rule's own sentence
+    says "you said"; (None, ()) for a set this guidance cannot read."""
     try:
         _, assessment = engine.assess_document(doc)
     except AnswersError:
-        return None, ""
-    sentences = SENTENCE_BREAK.join(reason.text for reason in assessment.reasons)
-    return ";".join(assessment.rule_ids), neutralise(sentences)
+        return None, ()
+    return ";".join(assessment.rule_ids), _first_neutralised(r.text for r in assessment.reasons)
+
+
+def _first_neutralised(sentences) -> tuple[str, ...]:
+    # Only the first sentence starts the cell. The sentences are the guidance's own strings,
+    # shared by every answer set that holds them: the cell is joined for each row.
+    parts = list(sentences)
+    if parts:
+        parts[0] = neutralise(parts[0])
+    return tuple(parts)
 
 
 def _rows(store: UseCaseStore, guidance: Guidance, f: UseFilter) -> Iterator[tuple[str, ...]]:
@@ -98,8 +104,9 @@ def _rows(store: UseCaseStore, guidance: Guidance, f: UseFilter) -> Iterator[tup
     status_label = {status.id: neutralise(status.label) for status in STATUSES}
     engine = Engine(guidance)
     starts = ESCAPED_STARTS
-    rendered: dict[int, tuple[list[str], str | None, str]] = {}
-    sentences_of: dict[str, str] = {}  # for uses whose reasons differ from their set's now
+    join = SENTENCE_BREAK.join
+    rendered: dict[int, tuple[tuple[str, ...], str | None, tuple[str, ...]]] = {}
+    sentences_of: dict[str, tuple[str, ...]] = {}  # for uses whose reasons differ from now
     cell_of: dict[str, str] = {}  # one str object per distinct cell, shared by the entries
     for row in store.iter_export_rows(f, batch=EXPORT_BATCH, names=_READ):
         entry = rendered.get(row[_TEXT + 1])
@@ -114,7 +121,7 @@ def _rows(store: UseCaseStore, guidance: Guidance, f: UseFilter) -> Iterator[tup
                 if cell is None:
                     cell = neutralise(_answer_cell(node))
                 answers.append(cell_of.setdefault(cell, cell))
-            entry = (answers, *_reasons_of(engine, doc))
+            entry = (tuple(answers), *_reasons_of(engine, doc))
             if len(rendered) < MAX_RENDERED:
                 rendered[row[_TEXT + 1]] = entry
         answers, rules, sentences = entry
@@ -130,7 +137,7 @@ def _rows(store: UseCaseStore, guidance: Guidance, f: UseFilter) -> Iterator[tup
         cells += (
             level_label.get(level) or neutralise(level),
             status_label.get(status) or neutralise(status),
-            sentences,
+            join(sentences),
             _ARCHIVED[row[_TEXT]],
         )
         cells += answers
