@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 
-import pandas as pd
 import streamlit as st
 
 from greenlight import workflow
@@ -283,21 +282,41 @@ def csv_in(log, engine: Engine, code: str) -> None:
         )
     except CsvImportError as exc:
         bar.empty()
-        st.error(
-            f"Nothing was imported: {len(exc.problems)} problem(s) to fix first.",
-            icon=":material/error:",
-        )
-        st.dataframe(
-            pd.DataFrame(
-                [(p.row, p.column, p.message) for p in exc.problems],
-                columns=["Row", "Column", "Problem"],
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+        import_problems(exc, upload.name)
         return
     st.session_state[IMPORTS_KEY] = st.session_state.get(IMPORTS_KEY, 0) + 1
     st.session_state[IMPORTED_KEY] = (  # Markdown, with the file's name as text
         f"Imported {result.imported} use(s) from {as_text(upload.name)}; each was re-assessed."
     )
     st.rerun()
+
+
+SHOWN_PROBLEMS = 100  # listed on the page; the download has every one
+
+
+def import_problems(exc: CsvImportError, file_name: str) -> None:
+    """Why a file was not imported: every problem as a line of its own, wrapped, with its row
+    and column first (the file's text shown as text), and all of them as a text file."""
+    problems = exc.problems
+    count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+    st.error(
+        f"Nothing was imported: {count} to fix in the file first, then import it again. "
+        "Rows are numbered as a spreadsheet shows them (the header is row 1).",
+        icon=":material/error:",
+    )
+    lines = []
+    for problem in problems[:SHOWN_PROBLEMS]:
+        where = f"Row {problem.row}" + (f", column {problem.column}" if problem.column else "")
+        lines.append(f"- **{as_text(where)}:** {as_text(problem.message)}")
+    box = st.container(height=420) if len(problems) > 8 else st.container()
+    box.markdown("\n".join(lines))
+    if len(problems) > SHOWN_PROBLEMS:
+        st.caption(f"The first {SHOWN_PROBLEMS} of {len(problems)} are listed here.")
+    st.download_button(
+        "Download the list of problems",
+        data="\n".join(map(str, problems)) + "\n",
+        file_name=f"{file_slug(file_name.rsplit('.', 1)[0], 'import')}-problems.txt",
+        mime="text/plain",
+        icon=":material/download:",
+        on_click="ignore",
+    )

@@ -389,7 +389,8 @@ def test_the_same_file_again_is_refused_until_confirmed_and_starts_as_chosen(app
     _labelled(at.button, "Import into this production").click()
     at.run()
     assert [plain(e.value) for e in at.error] == [
-        "Nothing was imported: 1 problem(s) to fix first."
+        "Nothing was imported: 1 problem to fix in the file first, then import it again. Rows "
+        "are numbered as a spreadsheet shows them (the header is row 1)."
     ]
     assert store.count_uses(UseFilter(productions=("TST",))) == 1  # refused: nothing doubled
 
