@@ -11,6 +11,7 @@ A write that names the version its person was shown is refused with StaleUse whe
 has moved on; a form token logged before is refused with AlreadyLogged.
 """
 
+from greenlight.store.attention import PRODUCTION_COLUMNS, AwaitingUse
 from greenlight.store.database import (
     URL_ENV,
     StoreConfigError,
@@ -53,10 +54,12 @@ __all__ = [
     "DEMO_REMOVED",
     "DEMO_SEEDED",
     "EXPORT_EXTRAS",
+    "PRODUCTION_COLUMNS",
     "SCHEMA_VERSION",
     "URL_ENV",
     "USE_ID_PATTERN",
     "AlreadyLogged",
+    "AwaitingUse",
     "Change",
     "FileImport",
     "ImportedFile",

@@ -19,6 +19,7 @@ from greenlight.policy import without_text
 from greenlight.store import shared
 from greenlight.store.database import write_transaction
 from greenlight.store.tables import (
+    AWAITING_INDEXES,
     DATA_COUNTER,
     PRODUCTION_LISTING,
     TALLIES,
@@ -31,11 +32,12 @@ from greenlight.store.tables import (
     outcome_principles,
     outcome_reasons,
     outcomes,
+    production_tally,
     schema_migrations,
     use_history,
     uses,
 )
-from greenlight.store.tally import rebuild_in
+from greenlight.store.tally import rebuild_in, rebuild_productions_in
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         _versions,
     ),
     Migration(7, "imported files by their SHA-256, so none is imported twice", _imported_files),
+    Migration(
+        8,
+        "when each use began to await a decision, and uses per production for the overview",
+        lambda conn: move_to_attention(conn),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 # An arbitrary constant: the PostgreSQL advisory lock that serialises schema upgrades.
@@ -310,4 +317,36 @@ def move_to_versions(conn: Connection) -> None:
         .values(decided_version=uses.c.version)
     )
     log_events.create(conn)
+    conn.execute(sa.update(counters).values(value=next_data_version(conn)))
+
+
+# --- schema 8: what awaits a decision, and uses per production ----------------------------
+
+
+def move_to_attention(conn: Connection) -> None:
+    """Migration 8: each use awaiting a decision gets the time it began to wait (its last
+    history row that moved it into an open status; its last change when the history has
+    none), the indexes that list them oldest first, and the production tally, counted."""
+    _add_column(conn, uses.c.awaiting_since)
+    open_ = workflow.OPEN_STATUSES
+    h = use_history
+    entered = (
+        sa.select(sa.func.max(h.c.at))
+        .where(
+            h.c.use_id == uses.c.id,
+            h.c.field.in_(("status", "created")),
+            h.c.new_value.in_(open_),
+            sa.or_(h.c.old_value.is_(None), h.c.old_value.not_in(open_)),
+        )
+        .scalar_subquery()
+    )
+    conn.execute(
+        sa.update(uses)
+        .where(uses.c.status.in_(open_))
+        .values(awaiting_since=sa.func.coalesce(entered, uses.c.updated_at))
+    )
+    for index in AWAITING_INDEXES:
+        index.create(conn)
+    production_tally.create(conn)
+    rebuild_productions_in(conn)
     conn.execute(sa.update(counters).values(value=next_data_version(conn)))

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 from greenlight import workflow
 from greenlight.store import reassess as store_reassess
 from greenlight.store import tally as tally
+from greenlight.store.attention import AttentionQueries
 from greenlight.store.database import (
     get_engine,
     insert_columns,
@@ -73,7 +74,7 @@ _checked: weakref.WeakSet = weakref.WeakSet()
 _checked_lock = threading.Lock()
 
 
-class UseCaseStore(ProductionsMixin, DemoMixin, OverviewQueries, UseReads):
+class UseCaseStore(ProductionsMixin, DemoMixin, OverviewQueries, AttentionQueries, UseReads):
     """The log of intended GenAI uses, in SQLite or PostgreSQL."""
 
     def __init__(self, url: str | None = None):
@@ -161,7 +162,7 @@ class UseCaseStore(ProductionsMixin, DemoMixin, OverviewQueries, UseReads):
                 if file is not None:
                     record_import(conn, production_id, production, file, actor, len(batch))
                 self._insert_rows(conn, production_id, rows, progress)
-                tally.apply(conn, counted)
+                tally.apply(conn, counted, production_id)
                 self._bump(conn, [production])
         except sa.exc.IntegrityError:
             # A writer that committed the same form first (PostgreSQL lets both try).
@@ -339,6 +340,10 @@ class UseCaseStore(ProductionsMixin, DemoMixin, OverviewQueries, UseReads):
     def _write(self, conn, current, actor, changes, note, at, **values) -> None:
         when = to_db_time(at) if at else now_utc()
         version = current["version"]
+        if "status" in values:
+            values["awaiting_since"] = workflow.awaiting_since(
+                current["status"], values["status"], current["awaiting_since"], when
+            )
         update = (
             sa.update(uses)
             .where(uses.c.id == current["id"])
