@@ -8,7 +8,7 @@ The contract every builder keeps:
   Vega-Lite spec grows with the number of categories, never with the number of uses.
 * An empty frame never raises: the builder returns ``empty_chart()``, a one-line text chart.
   A page that would rather show ``st.info`` checks ``is_empty(frame)`` first.
-* Widths are ``"container"`` (autosize ``fit-x``; heights are the plot's own, a step per bar):
+* Widths are ``"container"`` (autosize ``fit-x``; heights are the plot's own, BAR_STEP px per bar):
   show a chart with ``st.altair_chart(chart, width="stretch")``.
 
 Levels are coloured by ``level_scale`` everywhere and stacked least serious first (at the
@@ -51,6 +51,9 @@ _FIT_WIDTH = {
     "autosize": alt.AutoSizeParams(type="fit-x", contains="padding"),
 }
 EMPTY_MESSAGE = "No uses match these filters yet."
+# The selection a click on a bar makes, named in the spec; the overview reads the fields of
+# the clicked bar from it (st.vega_lite_chart's selection_mode) to open the log filtered.
+PICK = "pick"
 # Past half a year of weeks, the overview's timeline counts months instead.
 MAX_WEEKS = 26
 Period = Literal["week", "month"]
@@ -120,7 +123,8 @@ def level_chart(frame: pd.DataFrame, guidance: Guidance) -> alt.Chart:
                 alt.Tooltip("uses:Q", title="Uses", format=","),
             ],
         )
-        .properties(height=alt.Step(BAR_STEP * 1.5), **_FIT_WIDTH)
+        .add_params(_pick(["level"]))
+        .properties(height=_bars_height(order, BAR_STEP * 1.5), **_FIT_WIDTH)
     )
 
 
@@ -142,7 +146,7 @@ def department_level_chart(frame: pd.DataFrame, guidance: Guidance, top: int = 1
             ignore_index=True,
         )
         order.append(other)
-    return _stacked_bars(data, "department", "Department", order, guidance)
+    return _stacked_bars(data, "department", "Department", order, guidance, "department")
 
 
 def type_level_chart(frame: pd.DataFrame, guidance: Guidance) -> alt.Chart:
@@ -153,7 +157,7 @@ def type_level_chart(frame: pd.DataFrame, guidance: Guidance) -> alt.Chart:
     data = _with_levels(frame, guidance)
     data["type_label"] = _labelled(data["use_case_type"], labels)
     order = _ordered_labels(data, "type_label", list(labels.values()))
-    return _stacked_bars(data, "type_label", "Use-case type", order, guidance)
+    return _stacked_bars(data, "type_label", "Use-case type", order, guidance, "use_case_type")
 
 
 def status_level_chart(frame: pd.DataFrame, guidance: Guidance) -> alt.Chart:
@@ -164,13 +168,20 @@ def status_level_chart(frame: pd.DataFrame, guidance: Guidance) -> alt.Chart:
     data = _with_levels(frame, guidance)
     data["status_label"] = _labelled(data["status"], labels)
     order = _ordered_labels(data, "status_label", list(labels.values()))
-    return _stacked_bars(data, "status_label", "Status", order, guidance)
+    return _stacked_bars(data, "status_label", "Status", order, guidance, "status")
 
 
 def rule_name(rule_id: str) -> str:
-    """A rule id as a short axis label: 'principle-4-temporary' -> 'Principle 4 temporary'."""
+    """A rule id as a short axis label: 'principle-4-temporary' -> 'Principle 4 temporary'
+    (for a rule the guidance no longer has; a declared rule shows its `short` label)."""
     words = rule_id.replace("-", " ").replace("_", " ").strip()
     return words[:1].upper() + words[1:]
+
+
+def rule_label(guidance: Guidance, rule_id: str) -> str:
+    """A rule's short label as the guidance declares it, else its id in words."""
+    short = {rule.id: rule.short for rule in guidance.rules}.get(rule_id)
+    return short or rule_name(rule_id)
 
 
 def reason_chart(frame: pd.DataFrame, guidance: Guidance, top: int = 10) -> alt.Chart:
@@ -182,8 +193,9 @@ def reason_chart(frame: pd.DataFrame, guidance: Guidance, top: int = 10) -> alt.
     data = _with_levels(frame[frame["rule"].isin(ranked)], guidance)
     rules = {rule.id: rule.text for rule in guidance.rules}
     sections = {section.id: section.title for section in guidance.sections}
+    labels = {rule: rule_label(guidance, rule) for rule in ranked}
     data["rule_text"] = [rules.get(r, "(no longer in the guidance)") for r in data["rule"]]
-    data["rule_name"] = [rule_name(r) for r in data["rule"]]
+    data["rule_name"] = [labels[r] for r in data["rule"]]
     data["section_title"] = _labelled(data["section"], sections)
     return (
         alt.Chart(data)
@@ -191,7 +203,7 @@ def reason_chart(frame: pd.DataFrame, guidance: Guidance, top: int = 10) -> alt.
         .encode(
             y=alt.Y(
                 "rule_name:N",
-                sort=[rule_name(r) for r in ranked],
+                sort=[labels[r] for r in ranked],
                 title=None,
                 axis=_category_axis(),
             ),
@@ -206,7 +218,7 @@ def reason_chart(frame: pd.DataFrame, guidance: Guidance, top: int = 10) -> alt.
                 alt.Tooltip("uses:Q", title="Uses", format=","),
             ],
         )
-        .properties(height=alt.Step(BAR_STEP), **_FIT_WIDTH)
+        .properties(height=_bars_height(ranked), **_FIT_WIDTH)
     )
 
 
@@ -274,6 +286,7 @@ def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
             del view[name]
     if "config" in spec and not spec["config"].get("view", True):
         del spec["config"]["view"]
+
     if spec.get("config") == {}:
         del spec["config"]
     return spec
@@ -300,13 +313,12 @@ def principle_chart(frame: pd.DataFrame, guidance: Guidance) -> alt.Chart:
     data["answer_label"] = _labelled(data["answer"], answers)
     rank = {answer: i for i, answer in enumerate(ANSWER_COLOURS)}
     data["answer_rank"] = [rank.get(a, len(rank)) for a in data["answer"]]
+    principles = _by_total(data, "principle")
     return (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y(
-                "principle:N", sort=_by_total(data, "principle"), title=None, axis=_category_axis()
-            ),
+            y=alt.Y("principle:N", sort=principles, title=None, axis=_category_axis()),
             x=_uses_axis(),
             color=alt.Color(
                 "answer:N",
@@ -320,7 +332,7 @@ def principle_chart(frame: pd.DataFrame, guidance: Guidance) -> alt.Chart:
                 alt.Tooltip("uses:Q", title="Uses", format=","),
             ],
         )
-        .properties(height=alt.Step(BAR_STEP), **_FIT_WIDTH)
+        .properties(height=_bars_height(principles), **_FIT_WIDTH)
     )
 
 
@@ -416,10 +428,28 @@ def _level_order() -> alt.Order:
     return alt.Order("level_rank:Q", sort="ascending")
 
 
+def _bars_height(categories: Sequence[str], step: float = BAR_STEP) -> float:
+    """The plot height of horizontal bars, `step` px per category. A number, not
+    alt.Step: with a width that fits the container, Vega-Lite logs 'Dropping "fit-y"
+    because spec has discrete height' for a step height on every draw."""
+    return step * max(len(categories), 1)
+
+
+def _pick(fields: list[str]) -> alt.Parameter:
+    """A click on a bar selects its values of `fields` (the overview opens the log on them)."""
+    return alt.selection_point(name=PICK, fields=fields, on="click", clear=False)
+
+
 def _stacked_bars(
-    data: pd.DataFrame, column: str, title: str, order: list[str], guidance: Guidance
+    data: pd.DataFrame,
+    column: str,
+    title: str,
+    order: list[str],
+    guidance: Guidance,
+    picked: str,
 ) -> alt.Chart:
-    """Horizontal bars per category, stacked by level; the tooltip adds the category's total."""
+    """Horizontal bars per category, stacked by level; the tooltip adds the category's total;
+    a click selects the bar's `picked` value (an id, not its label) and level."""
     return (
         alt.Chart(data)
         .mark_bar()
@@ -436,5 +466,6 @@ def _stacked_bars(
             ],
         )
         .transform_joinaggregate(total="sum(uses)", groupby=[column])
-        .properties(height=alt.Step(BAR_STEP), **_FIT_WIDTH)
+        .add_params(_pick([picked, "level"]))
+        .properties(height=_bars_height(order), **_FIT_WIDTH)
     )
