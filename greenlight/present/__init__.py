@@ -27,7 +27,9 @@ if TYPE_CHECKING:
         history_table,
         level_label,
         log_table,
+        production_table,
         reason_text,
+        waiting_days,
     )
 
 # Names offered here whose modules load on first use: name -> (module, attribute or None).
@@ -35,7 +37,15 @@ _ON_FIRST_USE = {
     "charts": ("greenlight.present.charts", None),
     **{
         name: ("greenlight.present.tables", name)
-        for name in ("field_rows", "history_table", "level_label", "log_table", "reason_text")
+        for name in (
+            "field_rows",
+            "history_table",
+            "level_label",
+            "log_table",
+            "production_table",
+            "reason_text",
+            "waiting_days",
+        )
     },
 }
 
@@ -51,9 +61,11 @@ __all__ = [
     "level_label",
     "log_table",
     "matching_sections",
+    "production_table",
     "reason_text",
     "row_contradiction",
     "section_text",
+    "waiting_days",
 ]
 
 

@@ -18,14 +18,23 @@ shown in full in the tooltip, so the charts stay readable on a 390 px phone.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 import altair as alt
 import pandas as pd
 
-from greenlight.policy import Guidance, Question
+from greenlight.policy import Guidance
+from greenlight.present.labels import (
+    ANSWER_COLOURS,
+    answer_labels,
+    by_total,
+    labelled,
+    lookup_expr,
+    ordered_labels,
+    question_label,
+    type_labels,
+)
 from greenlight.workflow import STATUSES
 
 # Encodings are always channel objects (alt.X2(...), never "field:T"): Altair turns a plain
@@ -33,9 +42,6 @@ from greenlight.workflow import STATUSES
 
 NO_DEPARTMENT = "(none)"
 OTHER_DEPARTMENTS = "({n} other departments)"
-# Non-clear principle answers, light to dark as they get more serious. Not level colours:
-# an answer is not a level, and the two must not be confused on the page.
-ANSWER_COLOURS: Mapping[str, str] = {"unsure": "#c4b5fd", "no": "#6d28d9"}
 # Category labels are cut (with an ellipsis) at this many px: less on a narrow screen, so a
 # 390 px phone keeps room for the bars. containerSize() is the chart's own width in the page.
 NARROW_PX = 600
@@ -110,7 +116,7 @@ def level_chart(frame: pd.DataFrame, guidance: Guidance) -> alt.Chart:
     missing = [level.id for level in guidance.levels if level.id not in set(frame["level"])]
     zeros = pd.DataFrame({"level": missing, "uses": [0] * len(missing)})
     data = _with_levels(pd.concat([frame[["level", "uses"]], zeros], ignore_index=True), guidance)
-    order = _ordered_labels(data, "level_label", [level.label for level in guidance.levels])
+    order = ordered_labels(data, "level_label", [level.label for level in guidance.levels])
     return (
         alt.Chart(data)
         .mark_bar()
@@ -135,7 +141,7 @@ def department_level_chart(frame: pd.DataFrame, guidance: Guidance, top: int = 1
     data = _with_levels(frame, guidance)
     name = data["department"].fillna("").astype(str).str.strip()
     data["department"] = name.where(name != "", NO_DEPARTMENT)
-    order = _by_total(data, "department")
+    order = by_total(data, "department")
     if len(order) > top:  # departments are free text: a studio may have hundreds
         order, rest = order[:top], order[top:]
         folded = data[data["department"].isin(rest)]
@@ -153,10 +159,10 @@ def type_level_chart(frame: pd.DataFrame, guidance: Guidance) -> alt.Chart:
     """Use-case types by level (DataFrame[use_case_type, level, uses]), in declared order."""
     if is_empty(frame):
         return empty_chart()
-    labels = _type_labels(guidance)
+    labels = type_labels(guidance)
     data = _with_levels(frame, guidance)
-    data["type_label"] = _labelled(data["use_case_type"], labels)
-    order = _ordered_labels(data, "type_label", list(labels.values()))
+    data["type_label"] = labelled(data["use_case_type"], labels)
+    order = ordered_labels(data, "type_label", list(labels.values()))
     return _stacked_bars(data, "type_label", "Use-case type", order, guidance, "use_case_type")
 
 
@@ -166,8 +172,8 @@ def status_level_chart(frame: pd.DataFrame, guidance: Guidance) -> alt.Chart:
         return empty_chart()
     labels = {status.id: status.label for status in STATUSES}
     data = _with_levels(frame, guidance)
-    data["status_label"] = _labelled(data["status"], labels)
-    order = _ordered_labels(data, "status_label", list(labels.values()))
+    data["status_label"] = labelled(data["status"], labels)
+    order = ordered_labels(data, "status_label", list(labels.values()))
     return _stacked_bars(data, "status_label", "Status", order, guidance, "status")
 
 
@@ -196,7 +202,7 @@ def reason_chart(frame: pd.DataFrame, guidance: Guidance, top: int = 10) -> alt.
     labels = {rule: rule_label(guidance, rule) for rule in ranked}
     data["rule_text"] = [rules.get(r, "(no longer in the guidance)") for r in data["rule"]]
     data["rule_name"] = [labels[r] for r in data["rule"]]
-    data["section_title"] = _labelled(data["section"], sections)
+    data["section_title"] = labelled(data["section"], sections)
     return (
         alt.Chart(data)
         .mark_bar()
@@ -308,12 +314,12 @@ def principle_chart(frame: pd.DataFrame, guidance: Guidance) -> alt.Chart:
     questions = guidance.questions_by_id
     data = frame.copy()
     data["uses"] = data["uses"].astype("int64")
-    data["principle"] = [_question_label(questions.get(qid), qid) for qid in data["question_id"]]
-    answers = _answer_labels(questions.get(qid) for qid in data["question_id"].unique())
-    data["answer_label"] = _labelled(data["answer"], answers)
+    data["principle"] = [question_label(questions.get(qid), qid) for qid in data["question_id"]]
+    answers = answer_labels(questions.get(qid) for qid in data["question_id"].unique())
+    data["answer_label"] = labelled(data["answer"], answers)
     rank = {answer: i for i, answer in enumerate(ANSWER_COLOURS)}
     data["answer_rank"] = [rank.get(a, len(rank)) for a in data["answer"]]
-    principles = _by_total(data, "principle")
+    principles = by_total(data, "principle")
     return (
         alt.Chart(data)
         .mark_bar()
@@ -339,17 +345,6 @@ def principle_chart(frame: pd.DataFrame, guidance: Guidance) -> alt.Chart:
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _lookup_expr(labels: Mapping[str, str]) -> str:
-    """A Vega expression mapping a legend or axis value to its label (itself if unknown)."""
-    # json.dumps quotes and escapes every key and label, so any declared text is safe here.
-    return f"({json.dumps(dict(labels))})[datum.value] || datum.label"
-
-
-def _labelled(values: pd.Series, labels: Mapping[str, str]) -> list[str]:
-    """Each value's declared label, or the value itself when it is not declared."""
-    return [labels.get(v, str(v)) for v in values]
-
-
 def _with_levels(frame: pd.DataFrame, guidance: Guidance) -> pd.DataFrame:
     """A copy of the frame with each level's label and rank (an undeclared level ranks last)."""
     data = frame.copy()
@@ -360,52 +355,13 @@ def _with_levels(frame: pd.DataFrame, guidance: Guidance) -> pd.DataFrame:
     return data
 
 
-def _ordered_labels(data: pd.DataFrame, column: str, declared: Sequence[str]) -> list[str]:
-    """The declared labels in order, then any undeclared ones present, alphabetically."""
-    present = set(data[column])
-    extra = sorted(present.difference(declared))
-    return [label for label in declared if label in present] + extra
-
-
-def _by_total(data: pd.DataFrame, column: str) -> list[str]:
-    """The column's values, most uses first (ties alphabetically)."""
-    totals = data.groupby(column, sort=False)["uses"].sum()
-    return sorted(totals.index, key=lambda value: (-int(totals[value]), str(value)))
-
-
-def _type_labels(guidance: Guidance) -> dict[str, str]:
-    """Each use-case type's label: its matrix row's, else its answer option's."""
-    rows = {row.id: row.label for row in guidance.matrix}
-    question = guidance.matrix_kind
-    options = question.options if question is not None else ()
-    labels = {str(o.value): rows.get(str(o.value), o.label) for o in options}
-    return {**labels, **{k: v for k, v in rows.items() if k not in labels}}
-
-
-def _question_label(question: Question | None, question_id: str) -> str:
-    """'1. Will the output …' for a numbered principle; the id if it is no longer declared."""
-    if question is None:
-        return question_id
-    return f"{question.number}. {question.label}" if question.number else question.label
-
-
-def _answer_labels(questions: Iterable[Question | None]) -> dict[str, str]:
-    """The labels of the non-clear answers, in ANSWER_COLOURS order, read from the questions."""
-    labels = {answer: answer.capitalize() for answer in ANSWER_COLOURS}  # if none declares it
-    for question in questions:
-        for option in question.options if question is not None else ():
-            if str(option.value) in labels:
-                labels[str(option.value)] = option.label
-    return labels
-
-
 def _legend(title: str, labels: Mapping[str, str]) -> alt.Legend:
     """A legend under the chart, labels from the declarations; wraps to fit a phone."""
     return alt.Legend(
         title=title,
         orient="bottom",
         columns=LEGEND_COLUMNS,
-        labelExpr=_lookup_expr(labels),
+        labelExpr=lookup_expr(labels),
         symbolStrokeWidth=0,  # the timeline's bars have a white outline; their symbols need none
     )
 

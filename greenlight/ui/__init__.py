@@ -1,8 +1,9 @@
 """The one Streamlit-aware package (shell, widgets, form, cached reads): pages import from
 here and from greenlight's other faces; nothing else in greenlight/ imports streamlit."""
 
-from greenlight.ui import log_detail, log_view, state, writes
+from greenlight.ui import links, log_detail, log_view, overview, state, writes
 from greenlight.ui.data import (
+    attention_data,
     departments,
     overview_charts,
     overview_data,
@@ -41,9 +42,9 @@ from greenlight.ui.widgets import (
 
 # fmt: off
 __all__ = [
-    "PAGES", "AssessmentForm", "actor", "as_text", "changelog", "current_production", "database_errors",
+    "PAGES", "AssessmentForm", "actor", "as_text", "attention_data", "changelog", "current_production", "database_errors",
     "departments", "form_is_complete", "guarded", "guidance_and_engine", "keep", "level_badge",
-    "level_icon", "log_detail", "log_this_use", "log_view", "navigation",
+    "level_icon", "links", "log_detail", "log_this_use", "log_view", "navigation", "overview",
     "outcome_card", "overview_charts", "overview_data", "page", "production_list",
     "require_actor", "section_link", "select_production", "show_flash", "show_in_log", "sidebar",
     "state", "status_badge", "store", "stored_assessment", "style_log", "unreadable_notice",

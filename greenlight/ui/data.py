@@ -77,11 +77,12 @@ def production_list(log) -> tuple:
 def _departments(url: str, codes: tuple, version: int, _log) -> list[str]:
     from greenlight.store import UseFilter
 
-    return _log.distinct_values("department", UseFilter(productions=codes))
+    return _log.distinct_values("department", UseFilter(productions=codes, without_demo=not codes))
 
 
 def departments(log, codes: tuple[str, ...]) -> list[str]:
-    """The departments among the live uses of these productions (all when empty), cached."""
+    """The departments among the live uses of these productions (all but the demo when
+    empty), cached."""
     return _departments(log.url, codes, log.data_version(codes or None), log)
 
 
@@ -91,3 +92,23 @@ def overview_data(log, scope) -> dict:
 
     version = log.data_version(scope.productions or None)
     return _overview(log.url, astuple(scope), version, log, scope)
+
+
+AWAITING_SHOWN = 10  # the overview lists this many of the uses awaiting a decision
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _attention(url: str, key: tuple, version: int, _log, _filter) -> tuple:
+    return (
+        _log.awaiting_uses(_filter, AWAITING_SHOWN),
+        _log.production_attention(_filter),
+    )
+
+
+def attention_data(log, scope) -> tuple:
+    """(the uses awaiting a decision longest first, the frame by production) for a UseFilter,
+    from the cache when the data has not changed."""
+    from dataclasses import astuple
+
+    version = log.data_version(scope.productions or None)
+    return _attention(log.url, astuple(scope), version, log, scope)

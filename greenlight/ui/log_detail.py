@@ -16,8 +16,9 @@ from greenlight.ui.text import as_text
 from greenlight.ui.widgets import level_badge, level_icon, section_link, status_badge
 
 
-def selected_use(log, code: str):
-    """The use selected by id, if it is one of this production's; else None."""
+def selected_use(log, shown):
+    """The use selected by id, if it is one of the productions the log lists (a UseFilter:
+    none named, every production); else None."""
     use_id = st.session_state.get(LOG_SELECTED_KEY)
     if not use_id:
         return None
@@ -26,7 +27,8 @@ def selected_use(log, code: str):
     except LookupError:  # removed meanwhile (the demo data)
         st.session_state.pop(LOG_SELECTED_KEY, None)
         return None
-    return record if record.production_code == code else None
+    listed = not shown.productions or record.production_code in shown.productions
+    return record if listed else None
 
 
 def readable_answers(record, guidance: Guidance):

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from greenlight.policy import Guidance, load_guidance
-from greenlight.present import charts
+from greenlight.present import charts, labels
 from greenlight.workflow import STATUSES
 
 ALT_GUIDANCE = Path(__file__).resolve().parents[2] / "fixtures" / "guidance-alt"
@@ -278,7 +278,7 @@ def test_another_guidance_brings_its_own_levels():
 
 def test_label_expression_escapes_declared_text():
     tricky = {"a": 'He said "no" \\ then left', "b": "Ünïcode ✓"}
-    text = charts._lookup_expr(tricky)
+    text = labels.lookup_expr(tricky)
     literal = text[1 : text.index(")[datum.value]")]
     assert json.loads(literal) == tricky
 
