@@ -77,7 +77,8 @@ def _tally_answers(f: UseFilter) -> bool:
 
 
 def _counts(conn: Connection, f: UseFilter) -> list:
-    """(production id, level, status, uses) for the filter, from the tally when it can."""
+    """(production id, uses, written-approval uses, awaiting uses) for the filter, summed in
+    SQL: from the production tally when it can answer, else from the rows."""
     if _tally_answers(f):
         t = production_tally
         conditions = [] if f.archived is None else [t.c.archived == f.archived]
@@ -90,12 +91,28 @@ def _counts(conn: Connection, f: UseFilter) -> list:
             conditions.append(t.c.level.in_(f.levels))
         if f.statuses:
             conditions.append(t.c.status.in_(f.statuses))
-        groups = [t.c.production_id, t.c.level, t.c.status]
-        total = sa.cast(sa.func.sum(t.c.uses), sa.BigInteger)
-        query = sa.select(*groups, total).where(*conditions).group_by(*groups)
+        source, level, status, n = t, t.c.level, t.c.status, t.c.uses
+        production_id = t.c.production_id
     else:
-        groups = [uses.c.production_id, uses.c.level, uses.c.status]
-        query = sa.select(*groups, sa.func.count()).where(*where(f)).group_by(*groups)
+        source, level, status, n = uses, uses.c.level, uses.c.status, sa.literal(1)
+        production_id = uses.c.production_id
+        conditions = where(f)
+
+    def total(condition=None):
+        counted = n if condition is None else sa.case((condition, n), else_=0)
+        return sa.cast(sa.func.sum(counted), sa.BigInteger)
+
+    query = (
+        sa.select(
+            production_id,
+            total(),
+            total(level.in_(workflow.APPROVAL_REF_LEVELS)),
+            total(status.in_(workflow.OPEN_STATUSES)),
+        )
+        .select_from(source)
+        .where(*conditions)
+        .group_by(production_id)
+    )
     return list(conn.execute(query).all())
 
 
@@ -124,13 +141,7 @@ def production_attention(conn: Connection, f: UseFilter):
     open status, and `oldest_wait` is when the longest waiting of them began to wait."""
     import pandas as pd
 
-    totals: dict[int, list[int]] = {}
-    for production_id, level, status, n in _counts(conn, f):
-        row = totals.setdefault(production_id, [0, 0, 0])
-        row[0] += n
-        row[1] += n if level in workflow.APPROVAL_REF_LEVELS else 0
-        row[2] += n if status in workflow.OPEN_STATUSES else 0
-    totals = {pid: row for pid, row in totals.items() if row[0]}
+    totals = {pid: (int(n), int(a), int(w)) for pid, n, a, w in _counts(conn, f) if n}
     waiting = [pid for pid, row in totals.items() if row[2]]
     oldest = _oldest_waits(conn, f, waiting)
     names = sa.select(

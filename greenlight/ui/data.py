@@ -4,6 +4,8 @@ so a write invalidates exactly what it changed."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import streamlit as st
 
 from greenlight import workflow
@@ -95,20 +97,24 @@ def overview_data(log, scope) -> dict:
 
 
 AWAITING_SHOWN = 10  # the overview lists this many of the uses awaiting a decision
+TABLE_ROWS = 50  # the table by production shows the productions that need attention most
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _attention(url: str, key: tuple, version: int, _log, _filter) -> tuple:
-    return (
-        _log.awaiting_uses(_filter, AWAITING_SHOWN),
-        _log.production_attention(_filter),
-    )
+def _attention(url: str, key: tuple, version: int, day: str, _log, _filter) -> tuple:
+    # `day` keys it too: the waits are counted in days, so a new day counts them again.
+    from greenlight.present import production_table
+
+    frame = _log.production_attention(_filter)
+    table = production_table(frame, datetime.now(UTC), top=TABLE_ROWS)
+    return _log.awaiting_uses(_filter, AWAITING_SHOWN), table, len(frame)
 
 
 def attention_data(log, scope) -> tuple:
-    """(the uses awaiting a decision longest first, the frame by production) for a UseFilter,
-    from the cache when the data has not changed."""
+    """(the uses awaiting a decision longest first, the table by production as shown, how
+    many productions it covers) for a UseFilter, from the cache when nothing changed."""
     from dataclasses import astuple
 
     version = log.data_version(scope.productions or None)
-    return _attention(log.url, astuple(scope), version, log, scope)
+    today = datetime.now(UTC).date().isoformat()
+    return _attention(log.url, astuple(scope), version, today, log, scope)

@@ -9,7 +9,7 @@ import streamlit as st
 
 from greenlight import workflow
 from greenlight.policy import Guidance
-from greenlight.present import level_label, production_table, waiting_days
+from greenlight.present import level_label, waiting_days
 from greenlight.store import UseFilter
 from greenlight.ui.data import AWAITING_SHOWN, attention_data
 from greenlight.ui.links import link_params
@@ -18,7 +18,6 @@ from greenlight.ui.text import as_text
 from greenlight.ui.widgets import level_icon
 
 DRILLS_KEY = "overview-drills"  # how many bars this session clicked: a new key per chart after
-TABLE_ROWS = 50  # the table by production shows the productions that need attention most
 
 
 def demo_note(productions, chosen: list[str]) -> None:
@@ -37,7 +36,7 @@ def demo_note(productions, chosen: list[str]) -> None:
 def awaiting(log, guidance: Guidance, scope: UseFilter, total: int) -> None:
     """What needs a decision now: the uses waiting longest, each a link to it in the log."""
     st.subheader("Needs a decision now")
-    waiting, _ = attention_data(log, scope)
+    waiting, _, _ = attention_data(log, scope)
     if not waiting:
         st.success("No use is waiting for the studio's decision.", icon=":material/task_alt:")
         return
@@ -79,16 +78,18 @@ def awaiting(log, guidance: Guidance, scope: UseFilter, total: int) -> None:
 def by_production(log, scope: UseFilter) -> None:
     """With several productions: uses, written-approval uses, awaiting and the oldest wait of
     each, what needs attention first."""
-    _, frame = attention_data(log, scope)
-    if len(frame) < 2:
+    _, table, productions = attention_data(log, scope)
+    if productions < 2:
         return
     st.subheader("By production")
-    table = production_table(frame, datetime.now(UTC), top=TABLE_ROWS)
-    more = len(frame) - len(table)
     st.caption(
         "Longest wait first, then the most awaiting, then the most uses that need written "
         "approval."
-        + (f" The {len(table)} that need attention most of {len(frame):,}." if more else "")
+        + (
+            f" The {len(table)} that need attention most of {productions:,}."
+            if productions > len(table)
+            else ""
+        )
     )
     st.dataframe(
         table,
