@@ -140,5 +140,5 @@ def test_a_bar_and_a_use_open_the_log_filtered(
     page.get_by_test_id("stPageLink").filter(has_text="Crowd voices").click()
     wait_for_app(page, 600)
     expect(page.get_by_role("heading", name="Selected use")).to_be_visible()
-    expect(page.get_by_text("Crowd voices", exact=True).first).to_be_visible()
+    expect(page.get_by_test_id("stText").filter(has_text="Crowd voices")).to_be_visible()
     console_errors.assert_none()
