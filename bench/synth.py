@@ -257,6 +257,7 @@ def batches(
                     1,  # logged at its status: version 1, the version any decision covers
                     1 if status in workflow.DECIDED_STATUSES else None,
                     None,  # no form token
+                    stamp if status in workflow.OPEN_STATUSES else None,  # awaiting since
                 )
             )
             level = (profile.level, profile.level_rank)
@@ -390,6 +391,7 @@ def fill(store: UseCaseStore, engine: Engine, n: int, check: bool = False) -> fl
     keys = (_fill_sqlite if store.dialect == "sqlite" else _fill_postgres)(store, rows)
     with store.engine.begin() as conn:
         tally.apply(conn, tally_deltas(pool, keys))
+        tally.rebuild_productions_in(conn)
         if check and tally.read_tallies(conn) != tally.count_uses_of(conn, sa.true()):
             raise RuntimeError("the generated tallies differ from a recount of the rows")
     return time.perf_counter() - started

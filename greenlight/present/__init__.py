@@ -45,7 +45,9 @@ if TYPE_CHECKING:
         history_table,
         level_label,
         log_table,
+        production_table,
         reason_text,
+        waiting_days,
     )
 
 # Names offered here whose modules load on first use: name -> (module, attribute or None).
@@ -53,7 +55,15 @@ _ON_FIRST_USE = {
     "charts": ("greenlight.present.charts", None),
     **{
         name: ("greenlight.present.tables", name)
-        for name in ("field_rows", "history_table", "level_label", "log_table", "reason_text")
+        for name in (
+            "field_rows",
+            "history_table",
+            "level_label",
+            "log_table",
+            "production_table",
+            "reason_text",
+            "waiting_days",
+        )
     },
 }
 
@@ -77,6 +87,7 @@ __all__ = [
     "marked_spans",
     "matching_sections",
     "query_words",
+    "production_table",
     "reason_text",
     "request_for_use",
     "request_markdown",
@@ -85,6 +96,7 @@ __all__ = [
     "section_shown",
     "section_text",
     "use_link",
+    "waiting_days",
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 import pandas as pd
 
@@ -34,17 +35,21 @@ def level_label(guidance: Guidance, level_id: str) -> str:
     return f"{level.emoji} {level.label}"
 
 
-def log_table(guidance: Guidance, frame: pd.DataFrame) -> pd.DataFrame:
-    """The log listing (UsePage.to_frame()) with labels instead of ids, for display."""
+def log_table(
+    guidance: Guidance, frame: pd.DataFrame, *, with_production: bool = False
+) -> pd.DataFrame:
+    """The log listing (UsePage.to_frame()) with labels instead of ids, for display; with
+    the production's code first when it lists several productions."""
     types = guidance.matrix_kind
-    table = frame.reindex(columns=list(LOG_COLUMNS)).copy()
+    columns = {"production_code": "Production", **LOG_COLUMNS} if with_production else LOG_COLUMNS
+    table = frame.reindex(columns=list(columns)).copy()
     table["level"] = [level_label(guidance, value) for value in table["level"]]
     table["status"] = [workflow.status(value).label for value in table["status"]]
     table["use_case_type"] = [
         types.label_of(value) if types else value for value in table["use_case_type"]
     ]
     table["updated_at"] = [shown_time(value) for value in table["updated_at"]]
-    return table.rename(columns=LOG_COLUMNS)
+    return table.rename(columns=columns)
 
 
 def shown_time(value) -> str:
@@ -136,3 +141,32 @@ def reason_text(guidance: Guidance, rule_id: str) -> str:
         if rule.id == rule_id:
             return rule.text
     return f"Rule {rule_id} (from an earlier guidance version; re-assess the use to update it)."
+
+
+def waiting_days(since: datetime, now: datetime) -> int:
+    """Whole days between when a use began to wait and now (0 on its first day)."""
+    return max((now - since).days, 0)
+
+
+PRODUCTION_TABLE_COLUMNS = [
+    "Production",
+    "Uses",
+    "Written approval",
+    "Awaiting a decision",
+    "Oldest wait (days)",
+]
+
+
+def production_table(frame: pd.DataFrame, now: datetime, top: int = 50) -> pd.DataFrame:
+    """The table by production (store PRODUCTION_COLUMNS) as people read it, what needs
+    attention first: the longest wait, then the most awaiting, then the most uses that need
+    written approval; at most `top` rows."""
+    rows = []
+    for p in frame.itertuples(index=False):
+        wait = waiting_days(p.oldest_wait, now) if p.oldest_wait is not None else None
+        name = f"{p.name} · {p.production}" + (" (demo)" if p.is_demo else "")
+        rows.append((name, int(p.uses), int(p.approval), int(p.awaiting), wait))
+    rows.sort(key=lambda r: (r[3] == 0, -(r[4] or 0), -r[3], -r[2], -r[1], r[0]))
+    table = pd.DataFrame(rows[:top], columns=PRODUCTION_TABLE_COLUMNS)
+    table["Oldest wait (days)"] = table["Oldest wait (days)"].astype("Int64")
+    return table

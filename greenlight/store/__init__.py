@@ -28,6 +28,7 @@ from greenlight.store.access import (
     Person,
     Role,
 )
+from greenlight.store.attention import PRODUCTION_COLUMNS, AwaitingUse
 from greenlight.store.database import (
     URL_ENV,
     StoreConfigError,
@@ -81,10 +82,12 @@ __all__ = [
     "DEMO_REMOVED",
     "DEMO_SEEDED",
     "EXPORT_EXTRAS",
+    "PRODUCTION_COLUMNS",
     "SCHEMA_VERSION",
     "URL_ENV",
     "USE_ID_PATTERN",
     "AlreadyLogged",
+    "AwaitingUse",
     "Change",
     "FileImport",
     "ImportedFile",

@@ -19,6 +19,7 @@ from greenlight.policy import without_text
 from greenlight.store import shared
 from greenlight.store.database import write_transaction
 from greenlight.store.tables import (
+    AWAITING_INDEXES,
     DATA_COUNTER,
     PRODUCTION_LISTING,
     TALLIES,
@@ -33,12 +34,13 @@ from greenlight.store.tables import (
     outcome_reasons,
     outcomes,
     people,
+    production_tally,
     role_grants,
     schema_migrations,
     use_history,
     uses,
 )
-from greenlight.store.tally import rebuild_in
+from greenlight.store.tally import rebuild_in, rebuild_productions_in
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         8,
         "people and their roles, the log's mode, who made each history row (local or signed in)",
         _people,
+    ),
+    Migration(
+        9,
+        "when each use began to await a decision, and uses per production for the overview",
+        lambda conn: move_to_attention(conn),
     ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
@@ -339,3 +346,35 @@ def move_to_people(conn: Connection) -> None:
     conn.exec_driver_sql(
         f"ALTER TABLE use_history ADD COLUMN person_id {kind} REFERENCES people (id)"
     )
+
+
+# --- schema 8: what awaits a decision, and uses per production ----------------------------
+
+
+def move_to_attention(conn: Connection) -> None:
+    """Migration 8: each use awaiting a decision gets the time it began to wait (its last
+    history row that moved it into an open status; its last change when the history has
+    none), the indexes that list them oldest first, and the production tally, counted."""
+    _add_column(conn, uses.c.awaiting_since)
+    open_ = workflow.OPEN_STATUSES
+    h = use_history
+    entered = (
+        sa.select(sa.func.max(h.c.at))
+        .where(
+            h.c.use_id == uses.c.id,
+            h.c.field.in_(("status", "created")),
+            h.c.new_value.in_(open_),
+            sa.or_(h.c.old_value.is_(None), h.c.old_value.not_in(open_)),
+        )
+        .scalar_subquery()
+    )
+    conn.execute(
+        sa.update(uses)
+        .where(uses.c.status.in_(open_))
+        .values(awaiting_since=sa.func.coalesce(entered, uses.c.updated_at))
+    )
+    for index in AWAITING_INDEXES:
+        index.create(conn)
+    production_tally.create(conn)
+    rebuild_productions_in(conn)
+    conn.execute(sa.update(counters).values(value=next_data_version(conn)))

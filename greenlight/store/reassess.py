@@ -49,6 +49,7 @@ _UPDATED = (
     "updated_by",
     "version",
     "decided_version",
+    "awaiting_since",
 )
 
 
@@ -99,6 +100,7 @@ def _plan(
             uses.c.outcome_id,
             uses.c.version,
             uses.c.decided_version,
+            uses.c.awaiting_since,
             productions.c.code,
         )
         .select_from(ANSWERS_OF_USES.join(productions, productions.c.id == uses.c.production_id))
@@ -130,6 +132,9 @@ def _plan(
                 "updated_by": who.name,
                 "version": row.version + 1,
                 "decided_version": row.decided_version if status == row.status else None,
+                "awaiting_since": workflow.awaiting_since(
+                    row.status, status, row.awaiting_since, now
+                ),
             }
         )
         changes = [

@@ -161,6 +161,8 @@ class UseRecord:
     archived: bool
     version: int  # grows by one with every change; name it as expected_version to write
     decided_version: int | None  # the version the standing approval or decline covers
+    # When it began to await the studio's decision; None while it awaits none (schema 8).
+    awaiting_since: datetime | None = None
 
     @property
     def fields(self) -> dict[str, str]:
@@ -270,6 +272,8 @@ class UseFilter:
     use_case_types: tuple[str, ...] = ()
     text: str = ""  # searched in title, description, tool and vendor, ignoring case
     archived: bool | None = False  # False: the live log; True: only archived; None: both
+    # With no production chosen, leave the demo productions' sample uses out of "all".
+    without_demo: bool = False
 
     def __post_init__(self) -> None:
         for name in ("productions", "departments", "statuses", "levels", "use_case_types"):

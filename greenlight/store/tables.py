@@ -138,6 +138,9 @@ uses = sa.Table(
     # The token of the form that logged the use: one submission, one use, even when two
     # processes race (the unique index below decides).
     sa.Column("submission", sa.String(SUBMISSION_LENGTH), nullable=True),
+    # When the use last began to await the studio's decision (entered an open status from
+    # one that is not: workflow.awaiting_since); None while it awaits none. Schema 8.
+    sa.Column("awaiting_since", sa.DateTime, nullable=True),
     sa.Index(None, "submission", unique=True),
     # The tallies answer the overview's groupings; the rows are read by production (below)
     # or by creation time (the edge days of a date range).
@@ -147,6 +150,13 @@ uses = sa.Table(
 # The log page lists one production's live uses newest first and counts them: this index
 # answers both without reading the table.
 PRODUCTION_LISTING = sa.Index(None, uses.c.production_id, uses.c.archived, uses.c.created_at)
+# The overview's list of uses awaiting a decision, oldest first, is a walk of the first index
+# (LIMITed: its cost does not grow with the log); a production's oldest wait is one probe of
+# the second. Uses that await nothing have a NULL there, which both skip. Schema 8.
+AWAITING_INDEXES = (
+    sa.Index(None, uses.c.archived, uses.c.awaiting_since),
+    sa.Index(None, uses.c.production_id, uses.c.archived, uses.c.awaiting_since),
+)
 
 # An answer set is what a use answered, the answers document without its free text, stored
 # once for every use that gave the same answers. Immutable, like an outcome; `key` is what
@@ -413,6 +423,32 @@ for _table in TALLIES:
     # holds only those, so finding them never reads the whole tally.
     sa.Index(f"ix_{_table.name}_empty", _table.c.period, info={"where": _table.c.uses == 0})
 level_tally, status_tally, type_tally, reason_tally, principle_tally = TALLIES
+
+# Uses per production, archived flag, level and status, whatever the day or department: the
+# overview's table by production. Not keyed by period, so it holds a few rows per production
+# (schema 8), and store_tally counts it with the others.
+production_tally = sa.Table(
+    "production_tally",
+    metadata,
+    sa.Column(
+        "production_id",
+        sa.Integer,
+        sa.ForeignKey("productions.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("archived", sa.Boolean, nullable=False),
+    sa.Column("level", sa.String(32), nullable=False),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("uses", sa.BigInteger, nullable=False),
+    sa.PrimaryKeyConstraint("production_id", "archived", "level", "status"),
+)
+sa.Index(
+    "ix_production_tally_empty",
+    production_tally.c.production_id,
+    info={"where": production_tally.c.uses == 0},
+)
+# Every tally, the period-keyed ones first.
+ALL_TALLIES: tuple[sa.Table, ...] = (*TALLIES, production_tally)
 
 DATA_COUNTER = "data"
 

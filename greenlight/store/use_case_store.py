@@ -22,6 +22,7 @@ from greenlight.store import access
 from greenlight.store import reassess as store_reassess
 from greenlight.store import tally as tally
 from greenlight.store.access import Actor
+from greenlight.store.attention import AttentionQueries
 from greenlight.store.database import (
     get_engine,
     insert_columns,
@@ -75,7 +76,9 @@ _checked: weakref.WeakSet = weakref.WeakSet()
 _checked_lock = threading.Lock()
 
 
-class UseCaseStore(ProductionsMixin, PeopleMixin, DemoMixin, OverviewQueries, UseReads):
+class UseCaseStore(
+    ProductionsMixin, PeopleMixin, DemoMixin, OverviewQueries, AttentionQueries, UseReads
+):
     """The log of intended GenAI uses, in SQLite or PostgreSQL.
 
     Every write takes an `actor` and every read of uses a `viewer` (store.access): a typed
@@ -173,7 +176,7 @@ class UseCaseStore(ProductionsMixin, PeopleMixin, DemoMixin, OverviewQueries, Us
                 if file is not None:
                     record_import(conn, production_id, production, file, named, len(batch))
                 self._insert_rows(conn, production_id, rows, progress)
-                tally.apply(conn, counted)
+                tally.apply(conn, counted, production_id)
                 self._bump(conn, [production])
         except sa.exc.IntegrityError:
             # A writer that committed the same form first (PostgreSQL lets both try).
@@ -372,6 +375,10 @@ class UseCaseStore(ProductionsMixin, PeopleMixin, DemoMixin, OverviewQueries, Us
     def _write(self, conn, current, who, changes, note, at, **values) -> None:
         when = to_db_time(at) if at else now_utc()
         version = current["version"]
+        if "status" in values:
+            values["awaiting_since"] = workflow.awaiting_since(
+                current["status"], values["status"], current["awaiting_since"], when
+            )
         update = (
             sa.update(uses)
             .where(uses.c.id == current["id"])

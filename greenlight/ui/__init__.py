@@ -1,8 +1,9 @@
 """The one Streamlit-aware package (shell, widgets, form, cached reads): pages import from
 here and from greenlight's other faces; nothing else in greenlight/ imports streamlit."""
 
-from greenlight.ui import guidance_view, log_detail, log_view, state, writes
+from greenlight.ui import guidance_view, links, log_detail, log_view, overview, state, writes
 from greenlight.ui.data import (
+    attention_data,
     departments,
     overview_charts,
     overview_data,
@@ -43,13 +44,13 @@ from greenlight.ui.widgets import (
 
 # fmt: off
 __all__ = [
-    "PAGES", "AssessmentForm", "actor", "as_text", "changelog", "current_production", "database_errors",
-    "departments", "download_row", "form_is_complete", "guarded", "guidance_view",
-    "guidance_and_engine", "keep", "level_badge", "level_icon", "loaded_notice", "log_detail",
-    "log_this_use", "log_view", "navigation", "outcome_card", "outcome_headline",
-    "overview_charts", "overview_data", "page", "production_list", "request_buttons",
-    "require_actor", "section_link", "select_production", "show_flash", "show_headline",
-    "show_in_log", "sidebar",
+    "PAGES", "AssessmentForm", "actor", "as_text", "attention_data", "changelog",
+    "current_production", "database_errors", "departments", "download_row", "form_is_complete",
+    "guarded", "guidance_view", "guidance_and_engine", "keep", "level_badge", "level_icon",
+    "links", "loaded_notice", "log_detail", "log_this_use", "log_view", "navigation",
+    "outcome_card", "outcome_headline", "overview", "overview_charts", "overview_data", "page",
+    "production_list", "request_buttons", "require_actor", "section_link", "select_production",
+    "show_flash", "show_headline", "show_in_log", "sidebar",
     "state", "status_badge", "store", "stored_assessment", "style_log", "unreadable_notice",
     "writes",
 ]

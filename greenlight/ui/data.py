@@ -4,6 +4,8 @@ so a write invalidates exactly what it changed."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import streamlit as st
 
 from greenlight import workflow
@@ -77,11 +79,12 @@ def production_list(log) -> tuple:
 def _departments(url: str, codes: tuple, version: int, _log) -> list[str]:
     from greenlight.store import UseFilter
 
-    return _log.distinct_values("department", UseFilter(productions=codes))
+    return _log.distinct_values("department", UseFilter(productions=codes, without_demo=not codes))
 
 
 def departments(log, codes: tuple[str, ...]) -> list[str]:
-    """The departments among the live uses of these productions (all when empty), cached."""
+    """The departments among the live uses of these productions (all but the demo when
+    empty), cached."""
     return _departments(log.url, codes, log.data_version(codes or None), log)
 
 
@@ -91,3 +94,27 @@ def overview_data(log, scope) -> dict:
 
     version = log.data_version(scope.productions or None)
     return _overview(log.url, astuple(scope), version, log, scope)
+
+
+AWAITING_SHOWN = 10  # the overview lists this many of the uses awaiting a decision
+TABLE_ROWS = 50  # the table by production shows the productions that need attention most
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _attention(url: str, key: tuple, version: int, day: str, _log, _filter) -> tuple:
+    # `day` keys it too: the waits are counted in days, so a new day counts them again.
+    from greenlight.present import production_table
+
+    frame = _log.production_attention(_filter)
+    table = production_table(frame, datetime.now(UTC), top=TABLE_ROWS)
+    return _log.awaiting_uses(_filter, AWAITING_SHOWN), table, len(frame)
+
+
+def attention_data(log, scope) -> tuple:
+    """(the uses awaiting a decision longest first, the table by production as shown, how
+    many productions it covers) for a UseFilter, from the cache when nothing changed."""
+    from dataclasses import astuple
+
+    version = log.data_version(scope.productions or None)
+    today = datetime.now(UTC).date().isoformat()
+    return _attention(log.url, astuple(scope), version, today, log, scope)

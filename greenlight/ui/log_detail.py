@@ -19,14 +19,15 @@ from greenlight.present import (
 )
 from greenlight.ui import writes
 from greenlight.ui.downloads import download_row, request_buttons
-from greenlight.ui.shell import actor, guarded, page, require_actor, select_production, show_in_log
+from greenlight.ui.shell import actor, guarded, page, require_actor
 from greenlight.ui.state import LOG_SELECTED_KEY, LOG_STATUS_DRAWN_KEY
 from greenlight.ui.text import as_text
 from greenlight.ui.widgets import level_badge, level_icon, section_link, status_badge
 
 
-def selected_use(log, code: str):
-    """The use selected by id, if it is one of this production's; else None."""
+def selected_use(log, shown):
+    """The use selected by id, if it is one of the productions the log lists (a UseFilter:
+    none named, every production); else None."""
     use_id = st.session_state.get(LOG_SELECTED_KEY)
     if not use_id:
         return None
@@ -35,21 +36,8 @@ def selected_use(log, code: str):
     except LookupError:  # removed meanwhile (the demo data)
         st.session_state.pop(LOG_SELECTED_KEY, None)
         return None
-    return record if record.production_code == code else None
-
-
-def open_linked_use(log) -> None:
-    """A link to a use (log?use=ID, as the escalation request gives it): show that use, in
-    its production. An id that names no use is said, as text, and nothing changes."""
-    use_id = st.query_params.get("use")
-    if not use_id:
-        return
-    del st.query_params["use"]
-    record = guarded(lambda: log.get_use(use_id))
-    if record is not None:
-        select_production(record.production_code)
-        show_in_log(record.id)
-        st.rerun()
+    listed = not shown.productions or record.production_code in shown.productions
+    return record if listed else None
 
 
 def request_downloads(guidance: Guidance, engine, record) -> None:

@@ -13,6 +13,7 @@ from greenlight.policy import Engine, Guidance
 from greenlight.present import file_slug, log_table
 from greenlight.store import UseFilter
 from greenlight.ui.data import style_log
+from greenlight.ui.links import ARCHIVED_KEY, PAGE_KEY, TEXT_KEY, URL_FILTERS, several
 from greenlight.ui.shell import guarded, page, require_actor
 from greenlight.ui.state import LOG_SELECTED_KEY, PRODUCTION_KEY, keep
 from greenlight.ui.text import as_text
@@ -21,9 +22,7 @@ PAGE_SIZE = 50
 IMPORTS_KEY = "log-imports"  # files this session imported
 IMPORTED_KEY = "log-imported"  # what the last import did, said once on the next run
 REASSESSED_KEY = "log-reassessed"  # what the last re-assessment did, said once
-FILTER_KEYS = ("log-levels", "log-statuses", "log-departments", "log-types", "log-text")
-ARCHIVED_KEY = "log-archived"
-PAGE_KEY = "log-page"
+FILTER_KEYS = (*URL_FILTERS.values(), TEXT_KEY)
 PICKED_KEY = "log-picked"  # (the table's key, whether a row of it was picked) on the last run
 
 
@@ -69,10 +68,18 @@ def demo_notice(log, production) -> None:
                         st.rerun()
 
 
-def filters(log, guidance: Guidance, code: str) -> UseFilter:
-    """The filter row; returns the uses it selects (kept across visits to other pages)."""
+def filters(log, guidance: Guidance, base: UseFilter) -> UseFilter:
+    """The filter row over the productions of `base`; returns the uses it selects (kept
+    across visits to other pages)."""
     keep(*FILTER_KEYS, ARCHIVED_KEY)
     kinds = guidance.matrix_kind
+    in_scope = UseFilter(productions=base.productions, without_demo=base.without_demo)
+    options = log.distinct_values("department", in_scope)
+    # A department kept from another production, or named by a link, that these do not have.
+    key = URL_FILTERS["department"]
+    chosen = st.session_state.get(key) or []
+    if any(d not in options for d in chosen):
+        st.session_state[key] = [d for d in chosen if d in options]
     with st.container(border=True):
         top = st.columns([2, 2, 2, 2])
         levels = top[0].multiselect(
@@ -89,7 +96,7 @@ def filters(log, guidance: Guidance, code: str) -> UseFilter:
         )
         departments = top[2].multiselect(
             "Department",
-            log.distinct_values("department", UseFilter(productions=(code,))),
+            options,
             format_func=lambda d: d or "(none)",
             key="log-departments",
         )
@@ -105,7 +112,8 @@ def filters(log, guidance: Guidance, code: str) -> UseFilter:
         )
         archived = bottom[1].toggle("Show archived uses instead", key=ARCHIVED_KEY)
     return UseFilter(
-        productions=(code,),
+        productions=base.productions,
+        without_demo=base.without_demo,
         levels=levels,
         statuses=statuses,
         departments=departments,
@@ -134,7 +142,7 @@ def use_table(log, guidance: Guidance, shown: UseFilter) -> None:
         st.session_state[PAGE_KEY] = pages
     number = st.number_input(f"Page (of {pages})", 1, pages, key=PAGE_KEY) if pages > 1 else 1
     listing = log.list_uses(shown, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-    frame = log_table(guidance, listing.to_frame())
+    frame = log_table(guidance, listing.to_frame(), with_production=several(shown))
     ids = tuple(frame["id"])
     st.caption(f"{total} use(s). Select a row to see it in full.")
     # Keyed by the uses it lists: a picked row means that row of these very uses. Under the
@@ -161,7 +169,8 @@ def use_table(log, guidance: Guidance, shown: UseFilter) -> None:
 
 
 def _no_uses(log, shown: UseFilter) -> None:
-    if not shown.archived and log.count_uses(UseFilter(productions=shown.productions)) == 0:
+    everything = UseFilter(productions=shown.productions, without_demo=shown.without_demo)
+    if not shown.archived and log.count_uses(everything) == 0:
         st.info(
             "No uses logged yet. Assess one on the Self-assessment page.",
             icon=":material/fact_check:",

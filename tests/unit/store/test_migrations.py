@@ -15,6 +15,7 @@ from greenlight.store import UseCaseStore, UseFilter
 from greenlight.store.database import dispose_engines
 from greenlight.store.migrations import _LEGACY_INDEXES, SCHEMA_VERSION, schema_version
 from greenlight.store.tables import (
+    ALL_TALLIES,
     PRINCIPLES_OF_USES,
     PRODUCTION_LISTING,
     TALLIES,
@@ -60,7 +61,7 @@ def _partial_indexes(engine: sa.Engine) -> dict[str, str]:
 
 
 # Only the tally rows a change took to zero, so store_tally.drop_empty never reads a whole tally.
-EMPTY_TALLY_INDEXES = {f"ix_{table.name}_empty": "uses = 0" for table in TALLIES}
+EMPTY_TALLY_INDEXES = {f"ix_{table.name}_empty": "uses = 0" for table in ALL_TALLIES}
 # A role once per person: per production, and studio-wide (where production_id is empty).
 ROLE_INDEXES = {
     "ux_role_grants_once": "production_id IS NOT NULL",
@@ -121,7 +122,7 @@ def test_a_schema_3_log_moves_to_shared_outcomes_and_answer_sets(db_url):
 
     store = UseCaseStore(db_url)
 
-    assert schema_version(store.engine) == SCHEMA_VERSION == 8
+    assert schema_version(store.engine) == SCHEMA_VERSION == 9
     assert (_columns(store.engine), _indexes(store.engine)) == fresh
     with store.engine.connect() as conn:
         versions = conn.execute(sa.select(schema_migrations.c.version)).scalars().all()
@@ -134,7 +135,7 @@ def test_a_schema_3_log_moves_to_shared_outcomes_and_answer_sets(db_url):
             stored[use_id].add((question, answer))
         n_outcomes = conn.execute(sa.select(sa.func.count()).select_from(outcomes)).scalar_one()
         n_sets = conn.execute(sa.select(sa.func.count()).select_from(answer_sets)).scalar_one()
-    assert versions == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert versions == [1, 2, 3, 4, 5, 6, 7, 8, 9]
     assert stored == concerns
     for use in rows["uses"]:
         record = store.get_use(use["id"])
