@@ -13,6 +13,9 @@ st.set_page_config(
     page_icon=Path(__file__).parent / "assets" / "favicon.svg",
     layout="wide",
 )
+# Studio mode: a visitor who is not signed in gets the sign-in page and the run stops here,
+# before any page script (or its ?use= and ?section= links) can run.
+ui.require_sign_in()
 navigation = ui.navigation()
 with ui.database_errors():
     ui.sidebar(ui.store())

@@ -2,6 +2,7 @@
 here and from greenlight's other faces; nothing else in greenlight/ imports streamlit."""
 
 from greenlight.ui import log_detail, log_view, state, writes
+from greenlight.ui.auth import identity, require_sign_in, studio_mode
 from greenlight.ui.data import (
     departments,
     overview_charts,
@@ -42,11 +43,11 @@ from greenlight.ui.widgets import (
 # fmt: off
 __all__ = [
     "PAGES", "AssessmentForm", "actor", "as_text", "changelog", "current_production", "database_errors",
-    "departments", "form_is_complete", "guarded", "guidance_and_engine", "keep", "level_badge",
+    "departments", "form_is_complete", "guarded", "guidance_and_engine", "identity", "keep", "level_badge",
     "level_icon", "log_detail", "log_this_use", "log_view", "navigation",
     "outcome_card", "overview_charts", "overview_data", "page", "production_list",
-    "require_actor", "section_link", "select_production", "show_flash", "show_in_log", "sidebar",
-    "state", "status_badge", "store", "stored_assessment", "style_log", "unreadable_notice",
+    "require_actor", "require_sign_in", "section_link", "select_production", "show_flash", "show_in_log", "sidebar",
+    "state", "status_badge", "store", "stored_assessment", "studio_mode", "style_log", "unreadable_notice",
     "writes",
 ]
 # fmt: on

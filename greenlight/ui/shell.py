@@ -13,6 +13,7 @@ from typing import TypeVar
 import streamlit as st
 
 from greenlight.policy import GUIDANCE_ENV, Engine, Guidance, GuidanceError, load_guidance
+from greenlight.ui.auth import identity, sign_out_button
 from greenlight.ui.data import production_list
 from greenlight.ui.state import (
     ACTOR_KEY,
@@ -199,7 +200,11 @@ def show_flash() -> None:
 
 
 def actor() -> str:
-    """The user's name as typed in the sidebar ('' until given)."""
+    """Who is making changes: the signed-in person in studio mode, else the name typed in the
+    sidebar ('' until given)."""
+    person = identity()
+    if person is not None:
+        return f"{person.name} <{person.email}>" if person.email else person.name
     return (st.session_state.get(ACTOR_KEY) or "").strip()
 
 
@@ -261,13 +266,29 @@ def sidebar(log) -> None:
             st.info("No production yet: create one below.", icon=":material/movie:")
         with st.popover("New production", icon=":material/add:", width="stretch"):
             _new_production_form(log)
-        st.text_input(
-            "Your name",
-            key=ACTOR_KEY,
-            max_chars=120,
-            placeholder="e.g. Sam Rivera, line producer",
-            help="Recorded as the author of every use you log and every change you make.",
-        )
+        _who_and_mode()
+
+
+def _who_and_mode() -> None:
+    """The mode the app runs in, said on every page, with who is recorded as making changes."""
+    person = identity()
+    if person is not None:
+        st.caption(f"Signed in as {as_text(person.name)}")
+        if person.email and person.email != person.name:
+            st.caption(as_text(person.email))
+        sign_out_button()
+        return
+    st.text_input(
+        "Your name",
+        key=ACTOR_KEY,
+        max_chars=120,
+        placeholder="e.g. Sam Rivera, line producer",
+        help="Recorded as the author of every use you log and every change you make.",
+    )
+    st.caption(
+        "Local mode, for one person on this machine: names are typed, not checked, and the "
+        "history marks them so."
+    )
 
 
 def _new_production_form(log) -> None:
