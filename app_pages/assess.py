@@ -10,7 +10,7 @@ from greenlight.policy import (
     load_answers,
     parse_answers,
 )
-from greenlight.present import escalation_request, file_slug
+from greenlight.present import build_request, file_slug
 
 guidance, engine = ui.guidance_and_engine()
 log = ui.store()
@@ -120,11 +120,12 @@ with outcome:
         ui.log_this_use(log, engine, code, preview, fields, start or workflow.DEFAULT_STATUS)
 
     slug = file_slug(fields["title"])
-    requested_by = fields.get("requested_by") or ui.actor()
-    left, right = st.columns(2)
+    names = {p.code: p.name for p in ui.production_list(log)}
+    me = ui.actor()
+    row = ui.download_row("assess")
     # Files made on click (a callable): a file made with every run is dropped by the next run,
     # and the browser, which checks each button's file as it draws it, can ask after it is gone.
-    left.download_button(
+    row.download_button(
         "Download answers",
         data=lambda: dump_answers(preview, guidance),
         file_name=f"{slug}-answers.yaml",
@@ -132,19 +133,18 @@ with outcome:
         icon=":material/download:",
         on_click="ignore",
     )
-    right.download_button(
-        "Download escalation request",
-        data=lambda: escalation_request(
+    ui.request_buttons(
+        lambda base: build_request(
             preview,
             result,
             guidance,
-            production=code or "",
-            requested_by=requested_by,
+            production=(names.get(code, ""), code) if code else None,
+            prepared_by=me or fields.get("requested_by", ""),
+            requested_by=me,
         ),
-        file_name=f"{slug}-escalation-request.md",
-        mime="text/markdown",
-        icon=":material/outgoing_mail:",
-        on_click="ignore",
+        slug,
+        "assess",
+        row,
     )
     st.file_uploader(
         "Load answers (YAML or JSON) to resume or reuse an assessment",

@@ -9,6 +9,7 @@ detail, view = ui.log_detail, ui.log_view
 
 guidance, engine = ui.guidance_and_engine()
 log = ui.store()
+detail.open_linked_use(log)
 code = ui.current_production()
 
 production = view.production(log, code)
@@ -33,6 +34,7 @@ if record is not None:
     with actions:
         detail.status_form(log, record)
         detail.archive_restore(log, record)
+        detail.request_downloads(guidance, engine, record)
     detail.answers_and_history(log, guidance, record, answers)
 
 st.divider()

@@ -86,6 +86,9 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 # The studio's decisions: each covers the use as it was when decided (its version), so any
 # later change of its answers or free text reopens it (see reopen_status).
 DECIDED_STATUSES: tuple[str, ...] = ("approved", "declined")
+# The statuses only the studio's reviewer may move a use to (the store checks who: see
+# greenlight.store.access.is_decision, which also counts reopening a decision).
+REVIEW_STATUSES: tuple[str, ...] = ("escalated", "approved", "declined")
 # Where a decision goes back to when the use it covered changes.
 REOPENED_STATUS = "submitted"
 

@@ -14,7 +14,8 @@ from greenlight.cli.common import (
     UserError,
     _database_argument,
     _guidance_argument,
-    _login,
+    cli_actor,
+    cli_viewer,
     database_errors,
     guidance_from,
     open_store,
@@ -126,7 +127,7 @@ def run_reassess(args: argparse.Namespace, out: TextIO) -> int:
     with database_errors():
         for code in args.production:
             try:
-                store.get_production(code)
+                store.get_production(code, viewer=cli_viewer())
             except NotFound as exc:
                 raise UserError(str(exc)) from None
 
@@ -137,7 +138,7 @@ def run_reassess(args: argparse.Namespace, out: TextIO) -> int:
         out.write(f"Re-assessing the log under guidance {guidance.id} {guidance.version}:\n")
         result = store.reassess(
             Engine(guidance),
-            actor=args.actor or _login(),
+            actor=cli_actor(args, store),
             codes=tuple(args.production),
             progress=progress,
         )

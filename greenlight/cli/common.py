@@ -96,6 +96,30 @@ def open_store(args: argparse.Namespace):
         return UseCaseStore(getattr(args, "database", None))
 
 
+def cli_actor(args: argparse.Namespace, store):
+    """Who a command acts as: on a local log, the --actor name (default: your login); on a
+    studio log, the local administrator (store.LocalAdministrator), never a typed name."""
+    from greenlight.store import LocalAdministrator
+
+    with database_errors():
+        studio = store.studio_mode()
+    if not studio:
+        return getattr(args, "actor", None) or _login()
+    if getattr(args, "actor", None):
+        raise UserError(
+            "this log is in studio mode: the command line acts as the local administrator "
+            "and records itself as such; leave out --actor"
+        )
+    return LocalAdministrator(_login())
+
+
+def cli_viewer():
+    """Who a command reads as: the local administrator, who sees every production."""
+    from greenlight.store import LocalAdministrator
+
+    return LocalAdministrator(_login())
+
+
 def _login() -> str:
     import getpass
 

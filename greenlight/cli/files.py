@@ -11,7 +11,8 @@ from greenlight.cli.common import (
     UserError,
     _database_argument,
     _guidance_argument,
-    _login,
+    cli_actor,
+    cli_viewer,
     database_errors,
     guidance_from,
     open_store,
@@ -48,13 +49,12 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
     store = open_store(args)
     for code in args.production:
         try:
-            store.get_production(code)
+            store.get_production(code, viewer=cli_viewer())
         except NotFound as exc:
             raise UserError(str(exc)) from None
     archived = None if args.archived else False  # None: archived uses and the others
-    chunks = iter_csv(
-        store, guidance, UseFilter(productions=tuple(args.production), archived=archived)
-    )
+    chosen = UseFilter(productions=tuple(args.production), archived=archived)
+    chunks = iter_csv(store, guidance, chosen, viewer=cli_viewer())
     with database_errors():
         if not args.output:
             for chunk in chunks:
@@ -102,7 +102,7 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
                 data,
                 args.production,
                 Engine(guidance),
-                actor=args.actor or _login(),
+                actor=cli_actor(args, store),
                 source_name=name,
                 status=args.status,
                 allow_repeat=args.again,

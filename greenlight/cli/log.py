@@ -14,8 +14,9 @@ from greenlight.cli.common import (
     _actor_argument,
     _database_argument,
     _guidance_argument,
-    _login,
     _Parser,
+    cli_actor,
+    cli_viewer,
     database_errors,
     guidance_from,
     note_lines,
@@ -43,8 +44,8 @@ def run_history(args: argparse.Namespace, out: TextIO) -> int:
     store = open_store(args)
     try:
         with database_errors():
-            use = store.get_use(args.use_id)
-            entries = store.history(args.use_id)
+            use = store.get_use(args.use_id, viewer=cli_viewer())
+            entries = store.history(args.use_id, viewer=cli_viewer())
     except NotFound as exc:
         raise UserError(str(exc)) from None
     head = f"{use.id}  {use.title}  ({use.production_code}, {use.level}, {use.status})"
@@ -83,11 +84,11 @@ def run_productions(args: argparse.Namespace, out: TextIO) -> int:
     store = open_store(args)
     if args.action == "add":
         with store_errors():
-            made = store.create_production(args.code, args.name, actor=args.actor or _login())
+            made = store.create_production(args.code, args.name, actor=cli_actor(args, store))
         out.write(f"added production {made.code}: {terminal_safe(made.name)}\n")
         return EXIT_OK
     with database_errors():
-        found = store.list_productions()
+        found = store.list_productions(cli_viewer())
     if args.json:
         rows = [
             {
@@ -143,7 +144,7 @@ def run_log(args: argparse.Namespace, out: TextIO) -> int:
             args.production,
             answers,
             Engine(guidance),
-            actor=args.actor or _login(),
+            actor=cli_actor(args, store),
             status=args.status,
             note=f"logged from {name} with the command line",
             submission=args.submission,
@@ -192,11 +193,11 @@ def run_status(args: argparse.Namespace, out: TextIO) -> int:
     expected = _version_of(args.version)
     store = open_store(args)
     with store_errors():
-        before = store.get_use(args.use_id)
+        before = store.get_use(args.use_id, viewer=cli_viewer())
         use = store.set_status(
             args.use_id,
             args.status,
-            actor=args.actor or _login(),
+            actor=cli_actor(args, store),
             approval_ref=args.ref,
             note=args.note,
             expected_version=expected,

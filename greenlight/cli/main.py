@@ -45,6 +45,8 @@ from greenlight.cli.log import (
     run_productions,
     run_status,
 )
+from greenlight.cli.people import _people_arguments, run_people
+from greenlight.cli.request import _request_arguments, run_request
 
 Command = tuple[
     str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace, TextIO], int]
@@ -68,6 +70,13 @@ COMMANDS: list[Command] = [
     ("log", "assess one answers document and log it as a new use", _log_arguments, run_log),
     ("status", "move a logged use to another status", _status_arguments, run_status),
     ("events", "list what happened to the log as a whole", _events_arguments, run_events),
+    (
+        "request",
+        "write a logged use's escalation request (text or PDF)",
+        _request_arguments,
+        run_request,
+    ),
+    ("people", "list people, grant and revoke roles", _people_arguments, run_people),
     ("backup", "write the whole log to a file", _backup_arguments, run_backup),
     ("restore", "restore a backup into an empty log", _restore_arguments, run_restore),
 ]

@@ -20,7 +20,7 @@ from greenlight.store import ALL_USES, UseFilter
 
 if TYPE_CHECKING:
     from greenlight.policy import Guidance
-    from greenlight.store import UseCaseStore
+    from greenlight.store import Actor, UseCaseStore
 
 # Rows fetched at a time: few enough that an export's memory stays a few MB at any size.
 EXPORT_BATCH = 100
@@ -42,7 +42,7 @@ def _answer_cell(value: Any) -> str:
     return str(value)
 
 
-def _rows(store: UseCaseStore, guidance: Guidance, f: UseFilter) -> Iterator[list[str]]:
+def _rows(store: UseCaseStore, guidance: Guidance, f: UseFilter, viewer) -> Iterator[list[str]]:
     # The hot loop of a large export: answers are rendered once per answer set (the set's id
     # comes with its JSON text), the rest without a call per cell.
     paths = [(q.path[0], q.path[1] if len(q.path) == 2 else None) for q in guidance.questions]
@@ -50,7 +50,7 @@ def _rows(store: UseCaseStore, guidance: Guidance, f: UseFilter) -> Iterator[lis
     at = len(BEFORE_ANSWERS)
     rendered: dict[int, list[str]] = {}
     cell_of: dict[str, str] = {}  # one str object per distinct cell, shared by the entries
-    for row in store.iter_export_rows(f, batch=EXPORT_BATCH, names=_READ):
+    for row in store.iter_export_rows(f, batch=EXPORT_BATCH, names=_READ, viewer=viewer):
         answers = rendered.get(row[_TEXT])
         if answers is None:
             doc = json.loads(row[_TEXT + 1])
@@ -69,14 +69,20 @@ def _rows(store: UseCaseStore, guidance: Guidance, f: UseFilter) -> Iterator[lis
 
 
 def iter_csv(
-    store: UseCaseStore, guidance: Guidance, f: UseFilter = ALL_USES, *, chunk_rows: int = 100
+    store: UseCaseStore,
+    guidance: Guidance,
+    f: UseFilter = ALL_USES,
+    *,
+    chunk_rows: int = 100,
+    viewer: Actor | None = None,
 ) -> Iterator[str]:
-    """The CSV text of the uses matching `f`, header first, in chunks of `chunk_rows` rows."""
+    """The CSV text of the uses matching `f` that `viewer` may see (the store scopes it),
+    header first, in chunks of `chunk_rows` rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(export_columns(guidance))
     pending: list[list[str]] = []
-    for cells in _rows(store, guidance, f):
+    for cells in _rows(store, guidance, f, viewer):
         pending.append(cells)
         if len(pending) >= chunk_rows:
             writer.writerows(pending)
@@ -89,7 +95,15 @@ def iter_csv(
         yield buffer.getvalue()
 
 
-def write_csv(store: UseCaseStore, guidance: Guidance, out: IO[str], f: UseFilter = ALL_USES):
-    """Write the CSV of the uses matching `f` to a text file (open it with newline="")."""
-    for chunk in iter_csv(store, guidance, f):
+def write_csv(
+    store: UseCaseStore,
+    guidance: Guidance,
+    out: IO[str],
+    f: UseFilter = ALL_USES,
+    *,
+    viewer: Actor | None = None,
+):
+    """Write the CSV of the uses matching `f` (as `viewer` sees them) to a text file (open
+    it with newline="")."""
+    for chunk in iter_csv(store, guidance, f, viewer=viewer):
         out.write(chunk)

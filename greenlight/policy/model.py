@@ -64,7 +64,9 @@ class Level:
     icon: str
     emoji: str
     meaning: str
-    actions: tuple[str, ...]
+    actions: tuple[str, ...]  # the production's standing steps, addressed to it
+    # What an escalation request at this level asks the studio contact to decide.
+    asks: str = ""
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,12 @@ RECORDS: dict[str, dict[str, Field]] = {
         Field("emoji", "str"),
         Field("meaning", "str"),
         Field("actions", "strs"),
+        Field(
+            "asks",
+            "str",
+            required=False,
+            help="what a request at this level asks the studio to decide, to the studio contact",
+        ),
     ),
     "section": _fields(
         Field("id", "str"),

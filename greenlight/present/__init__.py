@@ -1,5 +1,5 @@
-"""What people read and look at: the log's tables, the escalation request, guidance search,
-and the overview's charts.
+"""What people read and look at: the log's tables, the escalation request (text and PDF),
+guidance search, and the overview's charts.
 
 The tables (pandas) and the charts (Altair) load on first use, not with this package: a page
 that shows neither, such as the home page or the self-assessment, does not pay for them.
@@ -13,12 +13,22 @@ from typing import TYPE_CHECKING, Any
 from greenlight.present.documents import (
     AnswerRow,
     answer_rows,
-    escalation_request,
     escape_markdown,
     file_slug,
     row_contradiction,
 )
 from greenlight.present.guidance_search import matching_sections, section_text
+from greenlight.present.request import (
+    BASE_URL_ENV,
+    DEFAULT_BASE_URL,
+    EscalationRequest,
+    base_url,
+    build_request,
+    request_for_use,
+    request_markdown,
+    request_pdf,
+    use_link,
+)
 
 if TYPE_CHECKING:
     from greenlight.present import charts
@@ -40,10 +50,14 @@ _ON_FIRST_USE = {
 }
 
 __all__ = [
+    "BASE_URL_ENV",
+    "DEFAULT_BASE_URL",
     "AnswerRow",
+    "EscalationRequest",
     "answer_rows",
+    "base_url",
+    "build_request",
     "charts",
-    "escalation_request",
     "escape_markdown",
     "field_rows",
     "file_slug",
@@ -52,8 +66,12 @@ __all__ = [
     "log_table",
     "matching_sections",
     "reason_text",
+    "request_for_use",
+    "request_markdown",
+    "request_pdf",
     "row_contradiction",
     "section_text",
+    "use_link",
 ]
 
 

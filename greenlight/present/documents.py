@@ -1,18 +1,12 @@
-"""Documents made from an assessment: the answer table and the escalation request.
-
-The escalation request is a Markdown file the user can send to the studio contact as it is:
-the use, every answer, the reasons with their guidance sections, what is still unsure, and the
-guidance version. User text is escaped so it reads as written and cannot become links,
-headings or markup in whatever renders the file.
-"""
+"""Pieces of what people read about an assessment: the answer table, file names, and the
+sentence on a contradicted kind of use. The escalation request is in present.request."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 
-from greenlight.policy import FIELDS, Answers, Assessment, Guidance, Reason
+from greenlight.policy import Answers, Assessment, Guidance
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
 
@@ -75,84 +69,3 @@ def row_contradiction(guidance: Guidance, result: Assessment) -> str:
         f'the answers do not fit the kind of use chosen, "{chosen.label if chosen else "-"}"; '
         f"they fit {fit}."
     )
-
-
-def _reason_line(guidance: Guidance, reason: Reason) -> str:
-    section = guidance.section(reason.section)
-    return (
-        f"- **{guidance.level(reason.level).label}** - {reason.text} "
-        f"(guidance: {section.title}; rule `{reason.rule}`)"
-    )
-
-
-def escalation_request(
-    answers: Answers,
-    result: Assessment,
-    guidance: Guidance,
-    *,
-    production: str = "",
-    requested_by: str = "",
-    now: datetime | None = None,
-) -> str:
-    """A ready-to-send Markdown request for the studio contact."""
-    level = guidance.level(result.level)
-    when = (now or datetime.now()).strftime("%Y-%m-%d %H:%M")
-    lines = [
-        f"# GenAI use: request for review - {escape_markdown(answers.title)}",
-        "",
-        f"**Outcome:** {level.emoji} {level.label} - {level.meaning}",
-        "",
-    ]
-    facts = [("Production", production)] + [
-        (spec.label, answers.fields.get(spec.name, "")) for spec in FIELDS[1:]
-    ]
-    facts.append(("Requested by", requested_by or answers.fields.get("requested_by", "")))
-    seen = set()
-    for label, value in facts:
-        if value and label not in seen:
-            seen.add(label)
-            lines.append(f"- **{label}:** {escape_markdown(value)}")
-    row = guidance.matrix_row(result.matrix_row)
-    lines.append(f"- **Use case matrix row:** {row.label if row else 'none (other use)'}")
-    lines.append(f"- **Prepared:** {when}")
-    if result.row_contradicted:
-        lines.append(f"- **Kind of use:** {row_contradiction(guidance, result)}")
-    lines += ["", "## Why", ""]
-    if not result.raising:
-        lines.append("No rule of the guidance raised this use above low risk.")
-    for reason in result.raising:
-        lines.append(_reason_line(guidance, reason))
-    if result.notes:
-        lines += ["", "## Notes (these raise nothing)", ""]
-        lines += [_reason_line(guidance, reason) for reason in result.notes]
-    if result.unanswered:
-        lines += ["", "## Still open", ""]
-        lines += [f"- {guidance.question(qid).label}" for qid in result.unanswered]
-    unsure = [
-        q.label
-        for q in guidance.questions
-        if answers.values[q.id] == "unsure"
-        and q.id in answers.provided
-        and q.id not in result.not_applicable
-    ]
-    if unsure:
-        lines += ["", "## Answered unsure", ""]
-        lines += [f"- {label}" for label in unsure]
-    lines += ["", "## Next actions", ""]
-    lines += [f"{number}. {action}" for number, action in enumerate(result.actions, start=1)]
-    lines += ["", "## Every answer", "", "| Question | Answer |", "| --- | --- |"]
-    lines += [f"| {r.question} | {r.answer} |" for r in answer_rows(answers, guidance, result)]
-    readings = [r for r in guidance.readings if r.id in result.readings]
-    if readings:
-        lines += ["", "## How the guidance was read", ""]
-        lines += [f"- {' '.join(r.reading.split())}" for r in readings]
-    source = guidance.source
-    lines += [
-        "",
-        "---",
-        f"Assessed with Greenlight against {guidance.title} ({guidance.id} {guidance.version}), "
-        f"encoded from {source.publisher}, *{source.title}*, {source.guidance_version}, "
-        f"retrieved {source.retrieved}.",
-        "",
-    ]
-    return "\n".join(lines)

@@ -7,10 +7,27 @@ given, checks the workflow, writes history and keeps the tallies, in one transac
     store.log_use(code, answers, engine, actor="Sam Rivera", submission=form_token)
     store.set_status(use_id, "approved", actor="Ana Ortiz", expected_version=record.version)
 
+Who acts and who reads is checked here too (store.access): on a local log, a typed name;
+on a studio log, a signed-in Person (or the command line's LocalAdministrator), whose roles
+decide what they see and may change (NotPermitted otherwise):
+
+    store.grant("ana@studio.example", "reviewer", "LHK-S1", actor=LocalAdministrator("sam"))
+    store.set_status(use_id, "approved", actor=ana, approval_ref="WA-1", expected_version=3)
+    store.counts_by_level(f, viewer=ana)   # only the productions Ana has a role in
+
 A write that names the version its person was shown is refused with StaleUse when the use
 has moved on; a form token logged before is refused with AlreadyLogged.
 """
 
+from greenlight.store.access import (
+    ACTOR_KINDS,
+    ROLES,
+    Actor,
+    LocalAdministrator,
+    NotPermitted,
+    Person,
+    Role,
+)
 from greenlight.store.database import (
     URL_ENV,
     StoreConfigError,
@@ -22,6 +39,7 @@ from greenlight.store.db_errors import DatabaseTrouble, explain
 from greenlight.store.events import DEMO_REMOVED, DEMO_SEEDED
 from greenlight.store.history import Change
 from greenlight.store.migrations import SCHEMA_VERSION, SchemaError, ensure_schema, schema_version
+from greenlight.store.people import FIRST_ADMIN_ENV, Grant, PersonRecord
 from greenlight.store.queries import ALL_USES, EXPORT_EXTRAS
 from greenlight.store.records import (
     AlreadyLogged,
@@ -49,7 +67,17 @@ from greenlight.store.use_case_store import UseCaseStore
 from greenlight.workflow import TransitionError
 
 __all__ = [
+    "ACTOR_KINDS",
     "ALL_USES",
+    "FIRST_ADMIN_ENV",
+    "ROLES",
+    "Actor",
+    "Grant",
+    "LocalAdministrator",
+    "NotPermitted",
+    "Person",
+    "PersonRecord",
+    "Role",
     "DEMO_REMOVED",
     "DEMO_SEEDED",
     "EXPORT_EXTRAS",

@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from greenlight.store import access
 from greenlight.store import tally as tally
 from greenlight.store.database import read_transaction, write_transaction
 from greenlight.store.events import DEMO_REMOVED, DEMO_SEEDED, read_events, record_event
+from greenlight.store.history import stamp
 from greenlight.store.records import LogEvent, NewUse, NewUses, StoreError
 from greenlight.store.rows import (
     AssessedCache,
@@ -60,6 +62,8 @@ class DemoMixin:
         """
         actor = clean_actor(actor)
         rows = new_rows(NewUses.of(items), AssessedCache(guidance), actor)
+        # Seeded by Greenlight itself on an empty log (in either mode), never by a person.
+        stamp(rows.history, access.Acting(access.SYSTEM, actor))
         counted = tally.count_new(rows.uses, rows.outcomes)
         with write_transaction(self.engine) as conn:
             if conn.dialect.name == "postgresql":
@@ -83,21 +87,23 @@ class DemoMixin:
             self._bump(conn, [code])
         return len(items)
 
-    def remove_demo_productions(self, *, actor: str = "", confirm: bool = False) -> int:
+    def remove_demo_productions(self, *, actor: access.Actor = "", confirm: bool = False) -> int:
         """Delete every demo production with all its uses and history; return the uses removed.
 
         Refused without `confirm`, without an `actor`, and while a demo production holds a
         use its seed did not make (someone's real work). Leaves a "demo removed" event: who,
         when, which productions and how many uses. The only real deletion in the store:
-        logged uses of real productions are archived.
+        logged uses of real productions are archived. In studio mode, a studio admin's act.
         """
         if not confirm:
             raise StoreError(
                 "removing the demo deletes its uses and their history for good: confirm it "
                 "to go ahead (nothing was removed)"
             )
-        actor = clean_actor(actor)
         with write_transaction(self.engine) as conn:
+            who = access.acting(conn, actor)
+            access.require_admin(who, "remove the demo data")
+            actor = who.name
             demo = conn.execute(
                 sa.select(productions.c.id, productions.c.code, productions.c.name)
                 .where(productions.c.is_demo)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -16,6 +16,14 @@ from greenlight.store.tables import use_history
 
 if TYPE_CHECKING:
     from greenlight.policy import Guidance
+
+
+class Acting(Protocol):
+    """Who made a change, as history records it (store.access.Acting is one)."""
+
+    name: str
+    kind: str
+    person_id: int | None
 
 
 @dataclass(frozen=True)
@@ -39,15 +47,17 @@ def history_text(value: Any) -> str | None:
 
 
 def history_rows(
-    use_id: str, at: datetime, actor: str, changes: Sequence[Change], note: str, version: int
+    use_id: str, at: datetime, who: Acting, changes: Sequence[Change], note: str, version: int
 ) -> list[dict[str, Any]]:
-    """The use_history rows of a use's changes, made on `version` of the use, each with its
-    own note or the change's."""
+    """The use_history rows of a use's changes by `who`, made on `version` of the use, each
+    with its own note or the change's."""
     return [
         {
             "use_id": use_id,
             "at": at,
-            "actor": actor,
+            "actor": who.name,
+            "actor_kind": who.kind,
+            "person_id": who.person_id,
             "field": change.field,
             "old_value": history_text(change.old),
             "new_value": history_text(change.new),
@@ -58,18 +68,26 @@ def history_rows(
     ]
 
 
+def stamp(history: dict[str, list], who: Acting) -> None:
+    """Mark history rows given column by column (new uses') with who made them."""
+    n = len(history.get("use_id", ()))
+    history["actor_kind"] = [who.kind] * n
+    history["person_id"] = [who.person_id] * n
+
+
 def write_history(
     conn: Connection,
     use_id: str,
     at: datetime,
-    actor: str,
+    who: Acting,
     changes: list[Change],
     note: str,
     version: int,
 ) -> None:
-    """One history row per change of a use made on `version` of it, in one statement."""
+    """One history row per change of a use by `who`, made on `version` of it, in one
+    statement."""
     if changes:
-        rows = history_rows(use_id, at, actor, changes, note, version)
+        rows = history_rows(use_id, at, who, changes, note, version)
         conn.execute(sa.insert(use_history), rows)
 
 

@@ -26,11 +26,14 @@ from greenlight.store.tables import (
     counters,
     imported_files,
     log_events,
+    log_settings,
     metadata,
     next_data_version,
     outcome_principles,
     outcome_reasons,
     outcomes,
+    people,
+    role_grants,
     schema_migrations,
     use_history,
     uses,
@@ -98,6 +101,10 @@ def _imported_files(conn: Connection) -> None:
     imported_files.create(conn, checkfirst=True)
 
 
+def _people(conn: Connection) -> None:
+    move_to_people(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _initial),
     Migration(2, "roll-up tallies for the overview", _tallies),
@@ -116,6 +123,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         _versions,
     ),
     Migration(7, "imported files by their SHA-256, so none is imported twice", _imported_files),
+    Migration(
+        8,
+        "people and their roles, the log's mode, who made each history row (local or signed in)",
+        _people,
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 # An arbitrary constant: the PostgreSQL advisory lock that serialises schema upgrades.
@@ -311,3 +323,19 @@ def move_to_versions(conn: Connection) -> None:
     )
     log_events.create(conn)
     conn.execute(sa.update(counters).values(value=next_data_version(conn)))
+
+
+# --- schema 8: people, roles, the log's mode, who made each history row ---------------------
+
+
+def move_to_people(conn: Connection) -> None:
+    """Migration 8: the people, role_grants and log_settings tables (with no row: the log
+    stays local until a studio admin is named), and on every history row the kind of actor
+    and the signed-in person; every row written before is a local, unverified entry."""
+    for table in (people, role_grants, log_settings):
+        table.create(conn)  # with its indexes
+    _add_column(conn, use_history.c.actor_kind)
+    kind = use_history.c.person_id.type.compile(dialect=conn.dialect)
+    conn.exec_driver_sql(
+        f"ALTER TABLE use_history ADD COLUMN person_id {kind} REFERENCES people (id)"
+    )

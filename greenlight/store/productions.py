@@ -7,10 +7,11 @@ from collections.abc import Iterable, Sequence
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from greenlight.store import access
 from greenlight.store import tally as tally
-from greenlight.store.database import write_transaction
+from greenlight.store.database import read_transaction, write_transaction
 from greenlight.store.records import NotFound, Production, StoreError, utc
-from greenlight.store.rows import CODE_PATTERN, clean_actor, now_utc
+from greenlight.store.rows import CODE_PATTERN, now_utc
 from greenlight.store.tables import (
     CODE_LENGTH,
     DATA_COUNTER,
@@ -68,9 +69,10 @@ class ProductionsMixin:
     # --- productions ---------------------------------------------------------------------
 
     def create_production(
-        self, code: str, name: str, *, actor: str, is_demo: bool = False
+        self, code: str, name: str, *, actor: access.Actor, is_demo: bool = False
     ) -> Production:
-        """Add a production; its code (letters, digits, - and _) must be new."""
+        """Add a production; its code (letters, digits, - and _) must be new. In studio
+        mode, a studio admin's act (NotPermitted for anyone else)."""
         code = (code or "").strip()
         name = " ".join((name or "").split())
         if not CODE_PATTERN.fullmatch(code) or len(code) > CODE_LENGTH:
@@ -80,8 +82,9 @@ class ProductionsMixin:
             )
         if not name or len(name) > NAME_LENGTH:
             raise StoreError(f"production name: give 1 to {NAME_LENGTH} characters")
-        actor = clean_actor(actor)
         with write_transaction(self.engine) as conn:
+            who = access.acting(conn, actor)
+            access.require_admin(who, "add a production")
             exists = conn.execute(
                 sa.select(productions.c.id).where(productions.c.code == code)
             ).first()
@@ -89,18 +92,21 @@ class ProductionsMixin:
                 raise StoreError(f"a production with code {code!r} already exists: pick another")
             conn.execute(
                 sa.insert(productions).values(
-                    code=code, name=name, created_at=now_utc(), created_by=actor, is_demo=is_demo
+                    code=code, name=name, created_at=now_utc(), created_by=who.name, is_demo=is_demo
                 )
             )
             self._bump(conn, [code])
-        return self.get_production(code)
+        return self.get_production(code, viewer=actor)
 
-    def get_production(self, code: str) -> Production:
-        """The production with this code; NotFound if there is none."""
-        with self.engine.connect() as conn:
+    def get_production(self, code: str, viewer: access.Actor | None = None) -> Production:
+        """The production with this code; NotFound if there is none, NotPermitted if
+        `viewer` has no role in it."""
+        with read_transaction(self.engine) as conn:
+            who = access.acting(conn, viewer, reading=True)
             row = conn.execute(_PRODUCTION.where(productions.c.code == code)).first()
         if row is None:
             raise NotFound(f"no production with code {code!r}")
+        access.require(who, "see", row.id, row.code)
         return _production(row)
 
     def has_productions(self) -> bool:
@@ -109,12 +115,15 @@ class ProductionsMixin:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(productions.c.id).limit(1)).first() is not None
 
-    def list_productions(self) -> list[Production]:
-        """Every production, real ones first, then by name."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                _PRODUCTION.order_by(productions.c.is_demo, productions.c.name)
-            ).all()
+    def list_productions(self, viewer: access.Actor | None = None) -> list[Production]:
+        """Every production `viewer` may see (every one on a local log), real ones first,
+        then by name."""
+        with read_transaction(self.engine) as conn:
+            who = access.acting(conn, viewer, reading=True)
+            query = _PRODUCTION.order_by(productions.c.is_demo, productions.c.name)
+            if not who.sees_all:
+                query = query.where(productions.c.id.in_(sorted(who.productions())))
+            rows = conn.execute(query).all()
         # Every session's sidebar lists them again after each write: rows are unpacked
         # positionally, which is cheaper than going through row._mapping.
         return [_production(row) for row in rows]

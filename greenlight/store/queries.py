@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from greenlight.store import access
 from greenlight.store import tally_queries as tallied
 from greenlight.store.database import read_transaction
 from greenlight.store.filters import DIMENSIONS, SORT_KEYS, where
@@ -251,71 +252,101 @@ ALL_USES = UseFilter()  # every live (not archived) use of every production
 
 
 class OverviewQueries:
-    """The read-only queries of UseCaseStore (a mixin: needs `self.engine`)."""
+    """The read-only queries of UseCaseStore (a mixin: needs `self.engine`).
+
+    Each takes the `viewer` whose productions it reads (store.access): on a studio log, a
+    viewer's filter is narrowed to the productions they have a role in (one they have none
+    in reads as empty), and a read by no one is refused (NotPermitted).
+    """
 
     engine: Engine
 
-    def list_uses(self, f: UseFilter = ALL_USES, **options: Any) -> UsePage:
+    def list_uses(
+        self, f: UseFilter = ALL_USES, *, viewer: access.Actor | None = None, **options: Any
+    ) -> UsePage:
         """A page of the log: see store_queries.list_uses for sort, descending, offset, limit."""
         with read_transaction(self.engine) as conn:
-            return list_uses(conn, f, **options)
+            return list_uses(conn, _scoped(conn, f, viewer), **options)
 
-    def count_uses(self, f: UseFilter = ALL_USES) -> int:
+    def count_uses(self, f: UseFilter = ALL_USES, *, viewer: access.Actor | None = None) -> int:
         """How many uses match the filter."""
         with self.engine.connect() as conn:
-            return count_uses(conn, f)
+            return count_uses(conn, _scoped(conn, f, viewer))
 
-    def counts(self, f: UseFilter = ALL_USES, by: Sequence[str] = ("level",)):
+    def counts(
+        self,
+        f: UseFilter = ALL_USES,
+        by: Sequence[str] = ("level",),
+        *,
+        viewer: access.Actor | None = None,
+    ):
         """Uses grouped by dimensions (filters.DIMENSIONS): DataFrame[*by, uses]."""
         with self.engine.connect() as conn:
-            return counts(conn, f, tuple(by))
+            return counts(conn, _scoped(conn, f, viewer), tuple(by))
 
-    def count_by(self, f: UseFilter = ALL_USES, by: Sequence[str] = ("level",)) -> dict:
+    def count_by(
+        self,
+        f: UseFilter = ALL_USES,
+        by: Sequence[str] = ("level",),
+        *,
+        viewer: access.Actor | None = None,
+    ) -> dict:
         """counts() as a plain dict, {value: uses} ({(value, ...): uses} for several `by`)."""
         with self.engine.connect() as conn:
-            return count_map(conn, f, tuple(by))
+            return count_map(conn, _scoped(conn, f, viewer), tuple(by))
 
-    def counts_by_level(self, f: UseFilter = ALL_USES):
+    def counts_by_level(self, f: UseFilter = ALL_USES, *, viewer: access.Actor | None = None):
         """DataFrame[level, uses], least serious level first."""
-        return self.counts(f, ("level",))
+        return self.counts(f, ("level",), viewer=viewer)
 
-    def counts_by_status_level(self, f: UseFilter = ALL_USES):
+    def counts_by_status_level(
+        self, f: UseFilter = ALL_USES, *, viewer: access.Actor | None = None
+    ):
         """DataFrame[status, level, uses]."""
-        return self.counts(f, ("status", "level"))
+        return self.counts(f, ("status", "level"), viewer=viewer)
 
-    def counts_by_department_level(self, f: UseFilter = ALL_USES):
+    def counts_by_department_level(
+        self, f: UseFilter = ALL_USES, *, viewer: access.Actor | None = None
+    ):
         """DataFrame[department, level, uses]."""
-        return self.counts(f, ("department", "level"))
+        return self.counts(f, ("department", "level"), viewer=viewer)
 
-    def counts_by_type_level(self, f: UseFilter = ALL_USES):
+    def counts_by_type_level(self, f: UseFilter = ALL_USES, *, viewer: access.Actor | None = None):
         """DataFrame[use_case_type, level, uses]."""
-        return self.counts(f, ("use_case_type", "level"))
+        return self.counts(f, ("use_case_type", "level"), viewer=viewer)
 
-    def counts_by_week_level(self, f: UseFilter = ALL_USES):
+    def counts_by_week_level(self, f: UseFilter = ALL_USES, *, viewer: access.Actor | None = None):
         """DataFrame[week (Monday, a date), level, uses]."""
-        return self.counts(f, ("week", "level"))
+        return self.counts(f, ("week", "level"), viewer=viewer)
 
-    def counts_by_month_level(self, f: UseFilter = ALL_USES):
+    def counts_by_month_level(self, f: UseFilter = ALL_USES, *, viewer: access.Actor | None = None):
         """DataFrame[month (first day, a date), level, uses]."""
-        return self.counts(f, ("month", "level"))
+        return self.counts(f, ("month", "level"), viewer=viewer)
 
-    def counts_by_reason(self, f: UseFilter = ALL_USES):
+    def counts_by_reason(self, f: UseFilter = ALL_USES, *, viewer: access.Actor | None = None):
         """DataFrame[rule, level, section, uses], the rules that fire most first."""
         with self.engine.connect() as conn:
-            return counts_by_reason(conn, f)
+            return counts_by_reason(conn, _scoped(conn, f, viewer))
 
-    def principle_concerns(self, f: UseFilter = ALL_USES):
+    def principle_concerns(self, f: UseFilter = ALL_USES, *, viewer: access.Actor | None = None):
         """DataFrame[question_id, answer, uses] for principles answered no or unsure."""
         with self.engine.connect() as conn:
-            return principle_concerns(conn, f)
+            return principle_concerns(conn, _scoped(conn, f, viewer))
 
-    def distinct_values(self, name: str, f: UseFilter = ALL_USES) -> list[str]:
+    def distinct_values(
+        self, name: str, f: UseFilter = ALL_USES, *, viewer: access.Actor | None = None
+    ) -> list[str]:
         """The values of a dimension (e.g. department) present among the filtered uses."""
         with self.engine.connect() as conn:
-            return distinct_values(conn, f, name)
+            return distinct_values(conn, _scoped(conn, f, viewer), name)
 
     def iter_export_rows(
-        self, f: UseFilter = ALL_USES, batch: int = 1000, *, names: Sequence[str] | None = None
+        self,
+        f: UseFilter = ALL_USES,
+        batch: int = 1000,
+        *,
+        names: Sequence[str] | None = None,
+        viewer: access.Actor | None = None,
     ) -> Iterator[tuple]:
         """Every use matching the filter as a tuple of the columns `names` (see
         export_query; by default every column of `uses`, then EXPORT_EXTRAS), streamed in
@@ -324,6 +355,8 @@ class OverviewQueries:
         Ordered by production, creation time and id. A server-side cursor on PostgreSQL (and
         SQLite's lazy cursor) keep memory flat however large the log is.
         """
+        with self.engine.connect() as conn:
+            f = _scoped(conn, f, viewer)  # refused here, before the first row is yielded
         chosen = sa.select(productions.c.id, productions.c.code, productions.c.name)
         chosen = chosen.order_by(productions.c.code)
         if f.productions:
@@ -337,3 +370,9 @@ class OverviewQueries:
                 values = {"production_id": production_id, "code": code, "name": name}
                 for partition in streamed.execute(query, values).partitions():
                     yield from partition
+
+
+def _scoped(conn: Connection, f: UseFilter, viewer: access.Actor | None) -> UseFilter:
+    """`f` narrowed to what `viewer` may see (store.access.scoped)."""
+    who = access.acting(conn, viewer, reading=True)
+    return access.scoped(conn, who, f)

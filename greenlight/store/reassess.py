@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 
 from greenlight import workflow
 from greenlight.policy import FIELD_NAMES, AnswersError, document_of
+from greenlight.store import access
 from greenlight.store import tally as tally
 from greenlight.store.database import bulk_insert, write_transaction
 from greenlight.store.filters import where
@@ -77,7 +78,7 @@ def _plan(
     conn: Connection,
     engine: Engine,
     batch: list[str],
-    actor: str,
+    who: access.Acting,
     result: dict,
     parts_of: AssessedCache,
 ) -> _Batch:
@@ -126,7 +127,7 @@ def _plan(
                 "previous_guidance_version": row.guidance_version,
                 "status": status,
                 "updated_at": now,
-                "updated_by": actor,
+                "updated_by": who.name,
                 "version": row.version + 1,
                 "decided_version": row.decided_version if status == row.status else None,
             }
@@ -143,7 +144,7 @@ def _plan(
         if status != row.status:
             reopened = reopen_note(engine.guidance, row.status, row.level, assessment.level)
             changes.append(Change("status", row.status, status, reopened))
-        plan.history.extend(history_rows(row.id, now, actor, changes, note, row.version))
+        plan.history.extend(history_rows(row.id, now, who, changes, note, row.version))
         result["checked"] += 1
         result["changed"] += assessment.level != row.level
         result["raised"] += rank > row.level_rank
@@ -172,7 +173,7 @@ def _write(conn: Connection, plan: _Batch) -> None:
 def reassess(
     store: Any,
     engine: Engine,
-    actor: str,
+    actor: access.Actor,
     codes: Sequence[str],
     progress: Progress | None,
     batch_size: int,
@@ -192,8 +193,11 @@ def reassess(
     for start in range(0, len(ids), batch_size):
         batch = ids[start : start + batch_size]
         with write_transaction(store.engine) as conn:
+            # The right to move the log is read with each batch, so a revoked admin stops.
+            who = access.acting(conn, actor)
+            access.require_admin(who, "re-assess the log under a new guidance version")
             # Locks the uses it will change.
-            plan = _plan(conn, engine, batch, actor, result, parts_of)
+            plan = _plan(conn, engine, batch, who, result, parts_of)
             # Counted after the lock, so on PostgreSQL no other writer moves them in between;
             # only the uses whose tally keys change (the rest count the same before and after).
             if plan.moved:

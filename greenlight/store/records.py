@@ -226,6 +226,10 @@ class HistoryEntry:
     new: str | None
     note: str
     version: int | None = None  # the version of the use it was made on (0: the creation)
+    # Who made it (store.access.ACTOR_KINDS): "local" (a typed name, not verified),
+    # "person" (signed in: person_id), "administrator" (the command line) or "system".
+    actor_kind: str = "local"
+    person_id: int | None = None
 
 
 @dataclass(frozen=True)

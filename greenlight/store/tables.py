@@ -226,7 +226,83 @@ use_history = sa.Table(
     # The version of the use the change was made on, what its author saw (0: the creation;
     # None: written before schema 6). An approval's row names the version it approved.
     sa.Column("use_version", sa.Integer, nullable=True),
+    # Who made the change, beyond the name in `actor` (schema 8): "local" for a name typed
+    # on a one-person log, unverified (every row written before schema 8 is one);
+    # "person" for a signed-in person, named by `person_id`; "administrator" for the
+    # command line acting as the local administrator; "system" for the demo's seed.
+    sa.Column("actor_kind", sa.String(16), nullable=False, server_default=sa.text("'local'")),
+    sa.Column("person_id", sa.Integer, sa.ForeignKey("people.id"), nullable=True),
     sa.Index(None, "use_id", "id"),
+)
+
+# --- people and roles (schema 8; greenlight.store.access and .people use them) -------------
+
+EMAIL_LENGTH = 320
+# A person as their identity provider knows them: (issuer, subject) is who they are; the
+# e-mail is how an admin names them before their first sign-in (issuer and subject are
+# empty until then) and is unique, lower-cased.
+people = sa.Table(
+    "people",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("issuer", sa.String(500), nullable=True),
+    sa.Column("subject", sa.String(255), nullable=True),
+    sa.Column("email", sa.String(EMAIL_LENGTH), nullable=False, unique=True),
+    sa.Column("name", sa.String(NAME_LENGTH), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("created_by", sa.String(NAME_LENGTH), nullable=False),
+    sa.Column("signed_in_at", sa.DateTime, nullable=True),
+    sa.UniqueConstraint("issuer", "subject"),
+)
+
+# One role of one person: studio-wide (production_id empty) for a studio admin, for one
+# production for the others. Removing a production (the demo) removes its grants.
+role_grants = sa.Table(
+    "role_grants",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "person_id", sa.Integer, sa.ForeignKey("people.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("role", sa.String(32), nullable=False),
+    sa.Column(
+        "production_id",
+        sa.Integer,
+        sa.ForeignKey("productions.id", ondelete="CASCADE"),
+        nullable=True,
+    ),
+    sa.Column("granted_at", sa.DateTime, nullable=False),
+    sa.Column("granted_by", sa.String(NAME_LENGTH), nullable=False),
+)
+# A role once per person and production: a unique index treats every empty production_id
+# as distinct, so studio-wide roles have a partial index of their own.
+ROLE_ONCE = sa.Index(
+    "ux_role_grants_once",
+    role_grants.c.person_id,
+    role_grants.c.role,
+    role_grants.c.production_id,
+    unique=True,
+    info={"where": role_grants.c.production_id.is_not(None)},
+)
+STUDIO_ROLE_ONCE = sa.Index(
+    "ux_role_grants_studio_once",
+    role_grants.c.person_id,
+    role_grants.c.role,
+    unique=True,
+    info={"where": role_grants.c.production_id.is_(None)},
+)
+# A production's people (the scope of a member's reads, a lead's members).
+ROLE_BY_PRODUCTION = sa.Index("ix_role_grants_production", role_grants.c.production_id)
+
+# Settings of the log as a whole, by name: "mode" is "studio" once studio mode is on (no
+# row: a local, one-person log).
+log_settings = sa.Table(
+    "log_settings",
+    metadata,
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("changed_at", sa.DateTime, nullable=False),
+    sa.Column("changed_by", sa.String(NAME_LENGTH), nullable=False),
 )
 
 # What happened to the log as a whole rather than to one use (the demo seeded, the demo

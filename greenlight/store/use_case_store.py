@@ -18,8 +18,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from greenlight import workflow
+from greenlight.store import access
 from greenlight.store import reassess as store_reassess
 from greenlight.store import tally as tally
+from greenlight.store.access import Actor
 from greenlight.store.database import (
     get_engine,
     insert_columns,
@@ -30,9 +32,10 @@ from greenlight.store.database import (
 )
 from greenlight.store.demo_data import DemoMixin
 from greenlight.store.guards import already_logged, check_version
-from greenlight.store.history import Change, write_history
+from greenlight.store.history import Change, stamp, write_history
 from greenlight.store.imports import record_import
 from greenlight.store.migrations import ensure_schema
+from greenlight.store.people import PeopleMixin
 from greenlight.store.productions import ProductionsMixin
 from greenlight.store.queries import OverviewQueries
 from greenlight.store.records import (
@@ -52,7 +55,6 @@ from greenlight.store.rows import (
     NewRows,
     Progress,
     apply_assessment,
-    clean_actor,
     clean_note,
     new_rows,
     now_utc,
@@ -73,8 +75,13 @@ _checked: weakref.WeakSet = weakref.WeakSet()
 _checked_lock = threading.Lock()
 
 
-class UseCaseStore(ProductionsMixin, DemoMixin, OverviewQueries, UseReads):
-    """The log of intended GenAI uses, in SQLite or PostgreSQL."""
+class UseCaseStore(ProductionsMixin, PeopleMixin, DemoMixin, OverviewQueries, UseReads):
+    """The log of intended GenAI uses, in SQLite or PostgreSQL.
+
+    Every write takes an `actor` and every read of uses a `viewer` (store.access): a typed
+    name on a local log, a signed-in Person or the LocalAdministrator; what they may do is
+    checked in the write's own transaction (NotPermitted when they may not).
+    """
 
     def __init__(self, url: str | None = None):
         """Open (creating or upgrading the schema of) the database at `url` or the default."""
@@ -97,7 +104,7 @@ class UseCaseStore(ProductionsMixin, DemoMixin, OverviewQueries, UseReads):
         answers: Answers,
         engine: Engine,
         *,
-        actor: str,
+        actor: Actor,
         status: str = workflow.DEFAULT_STATUS,
         approval_ref: str = "",
         note: str = "",
@@ -124,7 +131,7 @@ class UseCaseStore(ProductionsMixin, DemoMixin, OverviewQueries, UseReads):
             submission=submission,
         )
         (use_id,) = self.insert_uses(production, [new], engine.guidance, actor=actor)
-        return self.get_use(use_id)
+        return self.get_use(use_id, viewer=actor)
 
     def insert_uses(
         self,
@@ -132,7 +139,7 @@ class UseCaseStore(ProductionsMixin, DemoMixin, OverviewQueries, UseReads):
         items: NewUses | Sequence[NewUse],
         guidance: Guidance,
         *,
-        actor: str,
+        actor: Actor,
         progress: Progress | None = None,
         file: FileImport | None = None,
     ) -> list[str]:
@@ -146,20 +153,25 @@ class UseCaseStore(ProductionsMixin, DemoMixin, OverviewQueries, UseReads):
         StoreError for no uses at all. With `file`, the uses come from that file, which is
         recorded: RepeatedImport if it was imported into `production` before, unless
         `file.allow_repeat`; they start the workflow afresh, logged now (see new_rows).
+        NotPermitted unless `actor` may work on `production`.
         """
-        actor = clean_actor(actor)
+        with read_transaction(self.engine) as conn:
+            named = access.acting(conn, actor).name  # checked again in the write below
         batch = items if isinstance(items, NewUses) else NewUses.of(items)
         if not len(batch):
             raise StoreError("there are no uses to log: nothing was written")
-        rows = new_rows(batch, AssessedCache(guidance), actor, imported=file is not None)
+        rows = new_rows(batch, AssessedCache(guidance), named, imported=file is not None)
         # Counted before the transaction, as the rows are built: no lock is held meanwhile.
         counted = tally.count_new(rows.uses, rows.outcomes)
         try:
             with write_transaction(self.engine) as conn:
                 production_id = self._production_id(conn, production, for_work=True)
+                who = access.acting(conn, actor)
+                access.require(who, "work", production_id, production)
+                stamp(rows.history, who)
                 already_logged(conn, rows.uses.get("submission", ()))
                 if file is not None:
-                    record_import(conn, production_id, production, file, actor, len(batch))
+                    record_import(conn, production_id, production, file, named, len(batch))
                 self._insert_rows(conn, production_id, rows, progress)
                 tally.apply(conn, counted)
                 self._bump(conn, [production])
@@ -211,7 +223,7 @@ class UseCaseStore(ProductionsMixin, DemoMixin, OverviewQueries, UseReads):
         answers: Answers,
         engine: Engine,
         *,
-        actor: str,
+        actor: Actor,
         note: str = "",
         expected_version: int | None = None,
     ) -> UseRecord:
@@ -221,27 +233,28 @@ class UseCaseStore(ProductionsMixin, DemoMixin, OverviewQueries, UseReads):
         whose level rises, goes back to submitted (workflow.reopen_status). With
         `expected_version`, a use that has moved on since is refused (StaleUse).
         """
-        actor, note = clean_actor(actor), clean_note(note)
+        note = clean_note(note)
         assessment = engine.assess(answers)
         with write_transaction(self.engine) as conn:
             current = self._lock_use(conn, use_id, expected_version)
+            who = self._may(conn, actor, "work", current)
             with tally.recounting(conn, uses.c.id == use_id):
                 values, changes = apply_assessment(conn, current, answers, assessment, engine)
                 if changes:
                     now = now_utc()
                     version = current["version"]
-                    values.update(updated_at=now, updated_by=actor, version=version + 1)
+                    values.update(updated_at=now, updated_by=who.name, version=version + 1)
                     conn.execute(sa.update(uses).where(uses.c.id == use_id).values(**values))
-                    write_history(conn, use_id, now, actor, changes, note, version)
+                    write_history(conn, use_id, now, who, changes, note, version)
             if changes:
                 self._bump(conn, [current["production_code"]])
-        return self.get_use(use_id)
+        return self.get_use(use_id, viewer=actor)
 
     def reassess(
         self,
         engine: Engine,
         *,
-        actor: str,
+        actor: Actor,
         codes: Sequence[str] | None = None,
         progress: Progress | None = None,
         batch_size: int = store_reassess.BATCH,
@@ -251,9 +264,11 @@ class UseCaseStore(ProductionsMixin, DemoMixin, OverviewQueries, UseReads):
         The old level and guidance version are kept next to the new ones (previous_level,
         previous_guidance_version). Works in short transactions of `batch_size` uses, so other
         writers are not held up; a use whose answers the new guidance rejects is left as it
-        was and reported in `problems`. See store_reassess for how.
+        was and reported in `problems`. See store_reassess for how. Moving the log to a
+        guidance version is a studio admin's act (NotPermitted for anyone else).
         """
-        actor = clean_actor(actor)
+        with read_transaction(self.engine) as conn:  # refused before any work; each batch rechecks
+            access.require_admin(access.acting(conn, actor), "re-assess the log")
         with paused_gc():  # rows and documents by the hundred thousand, and no cycles
             return store_reassess.reassess(self, engine, actor, codes or (), progress, batch_size)
 
@@ -262,7 +277,7 @@ class UseCaseStore(ProductionsMixin, DemoMixin, OverviewQueries, UseReads):
         use_id: str,
         status: str,
         *,
-        actor: str,
+        actor: Actor,
         approval_ref: str | None = None,
         note: str = "",
         at: datetime | None = None,
@@ -272,82 +287,100 @@ class UseCaseStore(ProductionsMixin, DemoMixin, OverviewQueries, UseReads):
 
         `approval_ref`, when given, replaces the stored reference in the same change. An
         approval or a decline records the version it was decided on (decided_version). With
-        `expected_version`, a use that has moved on since is refused (StaleUse).
+        `expected_version`, a use that has moved on since is refused (StaleUse). Escalating,
+        approving, declining and reopening a decision are the studio's decisions
+        (access.check_decision); any other move is the production's work.
         """
-        actor, note = clean_actor(actor), clean_note(note)
+        note = clean_note(note)
         with write_transaction(self.engine) as conn:
             current = self._lock_use(conn, use_id, expected_version)
             ref = current["approval_ref"] if approval_ref is None else approval_ref.strip()
             workflow.check_transition(
                 current["status"], status, level=current["level"], approval_ref=ref
             )
+            if access.is_decision(current["status"], status):
+                who = self._may(conn, actor, "see", current)
+                access.check_decision(conn, who, current, expected_version)
+            else:
+                who = self._may(conn, actor, "work", current)
             changes = [Change("status", current["status"], status)]
             if ref != current["approval_ref"]:
                 changes.append(Change("approval_ref", current["approval_ref"], ref))
             decided = current["version"] if status in workflow.DECIDED_STATUSES else None
             self._write(
-                conn, current, actor, changes, note, at,
+                conn, current, who, changes, note, at,
                 status=status, approval_ref=ref, decided_version=decided,
             )  # fmt: skip
-        return self.get_use(use_id)
+        return self.get_use(use_id, viewer=actor)
 
     def set_approval_ref(
         self,
         use_id: str,
         approval_ref: str,
         *,
-        actor: str,
+        actor: Actor,
         note: str = "",
         expected_version: int | None = None,
     ) -> UseRecord:
-        """Record or correct the studio's approval reference without changing the status."""
-        actor, note = clean_actor(actor), clean_note(note)
+        """Record or correct the studio's approval reference without changing the status
+        (the studio's reference: a decision, see access.check_decision)."""
+        note = clean_note(note)
         ref = (approval_ref or "").strip()
         with write_transaction(self.engine) as conn:
             current = self._lock_use(conn, use_id, expected_version)
+            who = self._may(conn, actor, "see", current)
+            access.check_decision(conn, who, current, expected_version)
             workflow.check_state(current["status"], current["level"], ref)
             if ref != current["approval_ref"]:
                 changes = [Change("approval_ref", current["approval_ref"], ref)]
-                self._write(conn, current, actor, changes, note, None, approval_ref=ref)
-        return self.get_use(use_id)
+                self._write(conn, current, who, changes, note, None, approval_ref=ref)
+        return self.get_use(use_id, viewer=actor)
 
     def archive_use(
-        self, use_id: str, *, actor: str, note: str = "", expected_version: int | None = None
+        self, use_id: str, *, actor: Actor, note: str = "", expected_version: int | None = None
     ) -> UseRecord:
         """Take a use out of the log (nothing is deleted; restore_use brings it back)."""
         return self._set_archived(use_id, True, actor, note, expected_version)
 
     def restore_use(
-        self, use_id: str, *, actor: str, note: str = "", expected_version: int | None = None
+        self, use_id: str, *, actor: Actor, note: str = "", expected_version: int | None = None
     ) -> UseRecord:
         """Bring an archived use back into the log."""
         return self._set_archived(use_id, False, actor, note, expected_version)
 
     def _set_archived(
-        self, use_id: str, archived: bool, actor: str, note: str, expected: int | None
+        self, use_id: str, archived: bool, actor: Actor, note: str, expected: int | None
     ) -> UseRecord:
-        actor, note = clean_actor(actor), clean_note(note)
+        note = clean_note(note)
         with write_transaction(self.engine) as conn:
             current = self._lock_use(conn, use_id, expected)
+            who = self._may(conn, actor, "work", current)
             if bool(current["archived"]) == archived:
                 state = "archived" if archived else "in the log (not archived)"
                 raise StoreError(f"use {use_id} is already {state}")
             changes = [Change("archived", bool(current["archived"]), archived)]
-            self._write(conn, current, actor, changes, note, None, archived=archived)
-        return self.get_use(use_id)
+            self._write(conn, current, who, changes, note, None, archived=archived)
+        return self.get_use(use_id, viewer=actor)
 
-    def _write(self, conn, current, actor, changes, note, at, **values) -> None:
+    def _may(self, conn: Connection, actor: Actor, action: str, use: dict) -> access.Acting:
+        """Who `actor` is, in this transaction; NotPermitted unless they may take `action`
+        on the production of `use` (its locked row)."""
+        who = access.acting(conn, actor)
+        access.require(who, action, use["production_id"], use["production_code"])
+        return who
+
+    def _write(self, conn, current, who, changes, note, at, **values) -> None:
         when = to_db_time(at) if at else now_utc()
         version = current["version"]
         update = (
             sa.update(uses)
             .where(uses.c.id == current["id"])
-            .values(**values, updated_at=when, updated_by=actor, version=version + 1)
+            .values(**values, updated_at=when, updated_by=who.name, version=version + 1)
         )
         if {"status", "archived"} & set(values):  # the columns the tallies count by
             with tally.recounting(conn, uses.c.id == current["id"]):
                 conn.execute(update)
         else:
             conn.execute(update)
-        write_history(conn, current["id"], when, actor, changes, note, version)
+        write_history(conn, current["id"], when, who, changes, note, version)
         self._bump(conn, [current["production_code"]])

@@ -9,7 +9,7 @@ from typing import IO, Any
 import sqlalchemy as sa
 
 from greenlight.policy import document_of
-from greenlight.store import tally
+from greenlight.store import access, tally
 from greenlight.store.backup import restore_backup, write_backup
 from greenlight.store.database import read_transaction
 from greenlight.store.imports import find_import
@@ -44,12 +44,15 @@ class UseReads:
 
     engine: Any
 
-    def get_use(self, use_id: str) -> UseRecord:
-        """One logged use (archived or not); NotFound if the id is unknown."""
+    def get_use(self, use_id: str, viewer: access.Actor | None = None) -> UseRecord:
+        """One logged use (archived or not); NotFound if the id is unknown, NotPermitted if
+        `viewer` may not see its production."""
         with read_transaction(self.engine) as conn:
+            who = access.acting(conn, viewer, reading=True)
             row = conn.execute(ONE_USE.where(uses.c.id == use_id)).mappings().first()
             if row is None:
                 raise NotFound(f"no logged use with id {use_id!r}")
+            _may_see(who, use_id, row["production_id"])
             reasons = conn.execute(
                 sa.select(
                     outcome_reasons.c.rule, outcome_reasons.c.level, outcome_reasons.c.section
@@ -100,11 +103,16 @@ class UseReads:
         with read_transaction(self.engine) as conn:
             return find_import(conn, production, sha256)
 
-    def history(self, use_id: str) -> list[HistoryEntry]:
-        """Every recorded change of a use, oldest first; NotFound if the id is unknown."""
+    def history(self, use_id: str, viewer: access.Actor | None = None) -> list[HistoryEntry]:
+        """Every recorded change of a use, oldest first; NotFound if the id is unknown,
+        NotPermitted if `viewer` may not see its production."""
         with read_transaction(self.engine) as conn:
-            if conn.execute(sa.select(uses.c.id).where(uses.c.id == use_id)).first() is None:
+            who = access.acting(conn, viewer, reading=True)
+            query = sa.select(uses.c.production_id).where(uses.c.id == use_id)
+            production_id = conn.execute(query).scalar()
+            if production_id is None:
                 raise NotFound(f"no logged use with id {use_id!r}")
+            _may_see(who, use_id, production_id)
             rows = conn.execute(
                 sa.select(use_history)
                 .where(use_history.c.use_id == use_id)
@@ -121,6 +129,17 @@ class UseReads:
                 new=r.new_value,
                 note=r.note,
                 version=r.use_version,
+                actor_kind=r.actor_kind,
+                person_id=r.person_id,
             )
             for r in rows
         ]
+
+
+def _may_see(who: access.Acting, use_id: str, production_id: int) -> None:
+    # Said without the production's code: the viewer may not know that it exists.
+    if not who.may("see", production_id):
+        raise access.NotPermitted(
+            f"{who.name} may not see use {use_id}: it belongs to a production they have no "
+            "role in; ask a studio admin or that production's lead for a role"
+        )

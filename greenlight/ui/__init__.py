@@ -10,6 +10,7 @@ from greenlight.ui.data import (
     production_list,
     style_log,
 )
+from greenlight.ui.downloads import download_row, request_buttons
 from greenlight.ui.form import AssessmentForm, form_is_complete, log_this_use
 from greenlight.ui.shell import (
     PAGES,
@@ -43,11 +44,19 @@ from greenlight.ui.widgets import (
 # fmt: off
 __all__ = [
     "PAGES", "AssessmentForm", "actor", "as_text", "changelog", "current_production", "database_errors",
+<<<<<<< HEAD
     "departments", "form_is_complete", "guarded", "guidance_and_engine", "identity", "keep", "level_badge",
     "level_icon", "log_detail", "log_this_use", "log_view", "navigation",
     "outcome_card", "overview_charts", "overview_data", "page", "production_list",
     "require_actor", "require_sign_in", "section_link", "select_production", "show_flash", "show_in_log", "sidebar",
     "state", "status_badge", "store", "stored_assessment", "studio_mode", "style_log", "unreadable_notice",
+=======
+    "departments", "download_row", "form_is_complete", "guarded", "guidance_and_engine", "keep", "level_badge",
+    "level_icon", "log_detail", "log_this_use", "log_view", "navigation",
+    "outcome_card", "overview_charts", "overview_data", "page", "production_list",
+    "request_buttons", "require_actor", "section_link", "select_production", "show_flash", "show_in_log", "sidebar",
+    "state", "status_badge", "store", "stored_assessment", "style_log", "unreadable_notice",
+>>>>>>> main
     "writes",
 ]
 # fmt: on

@@ -8,9 +8,18 @@ import streamlit as st
 
 from greenlight import workflow
 from greenlight.policy import AnswersError, Guidance, parse_answers
-from greenlight.present import answer_rows, field_rows, history_table, level_label, reason_text
+from greenlight.present import (
+    answer_rows,
+    field_rows,
+    file_slug,
+    history_table,
+    level_label,
+    reason_text,
+    request_for_use,
+)
 from greenlight.ui import writes
-from greenlight.ui.shell import guarded, page, require_actor
+from greenlight.ui.downloads import download_row, request_buttons
+from greenlight.ui.shell import actor, guarded, page, require_actor, select_production, show_in_log
 from greenlight.ui.state import LOG_SELECTED_KEY, LOG_STATUS_DRAWN_KEY
 from greenlight.ui.text import as_text
 from greenlight.ui.widgets import level_badge, level_icon, section_link, status_badge
@@ -27,6 +36,32 @@ def selected_use(log, code: str):
         st.session_state.pop(LOG_SELECTED_KEY, None)
         return None
     return record if record.production_code == code else None
+
+
+def open_linked_use(log) -> None:
+    """A link to a use (log?use=ID, as the escalation request gives it): show that use, in
+    its production. An id that names no use is said, as text, and nothing changes."""
+    use_id = st.query_params.get("use")
+    if not use_id:
+        return
+    del st.query_params["use"]
+    record = guarded(lambda: log.get_use(use_id))
+    if record is not None:
+        select_production(record.production_code)
+        show_in_log(record.id)
+        st.rerun()
+
+
+def request_downloads(guidance: Guidance, engine, record) -> None:
+    """The use's escalation request, for its stored assessment, as PDF and as text."""
+    st.markdown("**Escalation request for the studio contact**")
+    me = actor()  # read now: the file is made on a click, outside this run
+    request_buttons(
+        lambda base: request_for_use(record, guidance, engine, requested_by=me, base=base),
+        file_slug(record.title),
+        f"use-{record.id}",
+        download_row(f"use-{record.id}"),
+    )
 
 
 def readable_answers(record, guidance: Guidance):

@@ -76,7 +76,6 @@ def test_create_assess_log_approve_chart_and_export(
     actor = f"Journey tester {run}"
     code = f"E2E-{run.upper()}"
     name = f"Journey film {run}"
-    # Letters, digits and spaces only: the escalation request escapes Markdown characters.
     title = f"Digital replica of the lead for reshoots {run}"
     reference = f"STUDIO-WA-{run.upper()}"
 
@@ -136,13 +135,13 @@ def test_create_assess_log_approve_chart_and_export(
     expect(card.get_by_text(replica.text)).to_be_visible()
     save_screenshot(page, "journey-assess")
 
-    file_name, request = downloaded_text(page, "Download escalation request")
+    file_name, request = downloaded_text(page, "Escalation request (text)")
     assert file_name.endswith("-escalation-request.md"), file_name
-    assert f"# GenAI use: request for review - {title}\n" in request
-    assert f"**Outcome:** {approval.emoji} {approval.label} - " in request
-    why = request.split("\n## Why\n", 1)[1].split("\n## ", 1)[0]
+    assert "    Use:  " in request and f"  {title}\n" in request
+    assert f"\n{approval.label}. {approval.meaning}\n" in request
+    why = request.split("\nWhy\n---\n", 1)[1].split("\n---", 1)[0]
     for reason in expected.raising:
-        assert f"- **{guidance.level(reason.level).label}** - {reason.text} " in why, reason.rule
+        assert f"- {guidance.level(reason.level).label}: {reason.text} " in why, reason.rule
 
     # --- log it as submitted (a draft cannot be approved) --------------------------------------
     log_as = page.get_by_role("radiogroup", name="Log as")

@@ -4,7 +4,7 @@ needs written approval says so."""
 from __future__ import annotations
 
 from greenlight.policy import parse_answers
-from greenlight.present import escalation_request
+from greenlight.present import build_request, request_markdown
 from tests.unit.policy.build import (
     GUIDANCE,
     assess,
@@ -54,10 +54,14 @@ def test_a_matrix_row_and_its_situation_are_one_reason():
 
 def test_low_reasons_are_notes_in_the_request_apart_from_the_reasons():
     answers = parse_answers(document(**WRITERS_ROOM), GUIDANCE)
-    request = escalation_request(answers, assess(**WRITERS_ROOM), GUIDANCE)
-    why, notes = request.split("## Why", 1)[1].split("## Notes (these raise nothing)", 1)
-    assert "tool-terms-own-review" not in why and "tool-terms-own-review" in notes.split("##")[0]
-    assert "personal-data-input" in why
+    request = build_request(
+        answers, assess(**WRITERS_ROOM), GUIDANCE, production=None, prepared_by="", requested_by=""
+    )
+    text = request_markdown(request)
+    why, notes = text.split("\nWhy\n---\n", 1)[1].split("\nNotes (these raise nothing)\n", 1)
+    own_review = GUIDANCE.rule("tool-terms-own-review").text
+    assert own_review not in why and own_review in notes.split("\n-----")[0]
+    assert GUIDANCE.rule("personal-data-input").text in why
 
 
 def test_every_reason_that_needs_written_approval_says_so():

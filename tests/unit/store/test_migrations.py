@@ -61,10 +61,15 @@ def _partial_indexes(engine: sa.Engine) -> dict[str, str]:
 
 # Only the tally rows a change took to zero, so store_tally.drop_empty never reads a whole tally.
 EMPTY_TALLY_INDEXES = {f"ix_{table.name}_empty": "uses = 0" for table in TALLIES}
+# A role once per person: per production, and studio-wide (where production_id is empty).
+ROLE_INDEXES = {
+    "ux_role_grants_once": "production_id IS NOT NULL",
+    "ux_role_grants_studio_once": "production_id IS NULL",
+}
 
 
-def test_a_new_log_indexes_only_the_empty_tally_rows(db_url):
-    assert _partial_indexes(UseCaseStore(db_url).engine) == EMPTY_TALLY_INDEXES
+def test_a_new_log_indexes_only_the_empty_tally_rows_and_roles_once(db_url):
+    assert _partial_indexes(UseCaseStore(db_url).engine) == EMPTY_TALLY_INDEXES | ROLE_INDEXES
 
 
 def _fresh_layout(url: str) -> tuple[dict, dict]:
@@ -116,7 +121,7 @@ def test_a_schema_3_log_moves_to_shared_outcomes_and_answer_sets(db_url):
 
     store = UseCaseStore(db_url)
 
-    assert schema_version(store.engine) == SCHEMA_VERSION == 7
+    assert schema_version(store.engine) == SCHEMA_VERSION == 8
     assert (_columns(store.engine), _indexes(store.engine)) == fresh
     with store.engine.connect() as conn:
         versions = conn.execute(sa.select(schema_migrations.c.version)).scalars().all()
@@ -129,7 +134,7 @@ def test_a_schema_3_log_moves_to_shared_outcomes_and_answer_sets(db_url):
             stored[use_id].add((question, answer))
         n_outcomes = conn.execute(sa.select(sa.func.count()).select_from(outcomes)).scalar_one()
         n_sets = conn.execute(sa.select(sa.func.count()).select_from(answer_sets)).scalar_one()
-    assert versions == [1, 2, 3, 4, 5, 6, 7]
+    assert versions == [1, 2, 3, 4, 5, 6, 7, 8]
     assert stored == concerns
     for use in rows["uses"]:
         record = store.get_use(use["id"])
@@ -188,6 +193,6 @@ def test_a_schema_1_log_is_upgraded_with_counted_tallies(db_url):
     upgraded = UseCaseStore(db_url)
 
     assert (_columns(upgraded.engine), _indexes(upgraded.engine)) == fresh
-    assert _partial_indexes(upgraded.engine) == EMPTY_TALLY_INDEXES
+    assert _partial_indexes(upgraded.engine) == EMPTY_TALLY_INDEXES | ROLE_INDEXES
     assert_recounted(upgraded)
     assert upgraded.count_uses(UseFilter(archived=None)) == len(fixture_rows()["uses"])

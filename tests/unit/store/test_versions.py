@@ -178,7 +178,7 @@ def test_an_older_log_gets_versions_and_keeps_its_decisions(db_url):
             )
         counter = conn.exec_driver_sql("SELECT value FROM counters WHERE name = 'data'").scalar()
     engine.dispose()
-    assert [m.version for m in MIGRATIONS[5:]] == [6, 7]  # versions, then imported files
+    assert [m.version for m in MIGRATIONS[5:]] == [6, 7, 8]  # versions, imported files, people
 
     store = UseCaseStore(db_url)
 
