@@ -44,19 +44,12 @@ from greenlight.ui.widgets import (
 # fmt: off
 __all__ = [
     "PAGES", "AssessmentForm", "actor", "as_text", "changelog", "current_production", "database_errors",
-<<<<<<< HEAD
-    "departments", "form_is_complete", "guarded", "guidance_and_engine", "identity", "keep", "level_badge",
-    "level_icon", "log_detail", "log_this_use", "log_view", "navigation",
-    "outcome_card", "overview_charts", "overview_data", "page", "production_list",
-    "require_actor", "require_sign_in", "section_link", "select_production", "show_flash", "show_in_log", "sidebar",
-    "state", "status_badge", "store", "stored_assessment", "studio_mode", "style_log", "unreadable_notice",
-=======
-    "departments", "download_row", "form_is_complete", "guarded", "guidance_and_engine", "keep", "level_badge",
-    "level_icon", "log_detail", "log_this_use", "log_view", "navigation",
-    "outcome_card", "overview_charts", "overview_data", "page", "production_list",
-    "request_buttons", "require_actor", "section_link", "select_production", "show_flash", "show_in_log", "sidebar",
-    "state", "status_badge", "store", "stored_assessment", "style_log", "unreadable_notice",
->>>>>>> main
+    "departments", "download_row", "form_is_complete", "guarded", "guidance_and_engine",
+    "identity", "keep", "level_badge", "level_icon", "log_detail", "log_this_use", "log_view",
+    "navigation", "outcome_card", "overview_charts", "overview_data", "page", "production_list",
+    "request_buttons", "require_actor", "require_sign_in", "section_link", "select_production",
+    "show_flash", "show_in_log", "sidebar", "state", "status_badge", "store", "stored_assessment",
+    "studio_mode", "style_log", "unreadable_notice",
     "writes",
 ]
 # fmt: on
