@@ -18,6 +18,7 @@ st.set_page_config(
 ui.require_sign_in()
 navigation = ui.navigation()
 with ui.database_errors():
+    ui.enter(ui.store())
     ui.sidebar(ui.store())
     navigation.run()
 ui.show_flash()

@@ -17,16 +17,20 @@ from greenlight.ui.shell import (
     actor,
     current_production,
     database_errors,
+    enter,
     guarded,
     guidance_and_engine,
     navigation,
     page,
+    person,
     require_actor,
     select_production,
     show_flash,
     show_in_log,
     sidebar,
     store,
+    viewer,
+    who,
 )
 from greenlight.ui.state import keep
 from greenlight.ui.text import as_text
@@ -45,6 +49,7 @@ from greenlight.ui.widgets import (
 __all__ = [
     "PAGES", "AssessmentForm", "actor", "as_text", "changelog", "current_production", "database_errors",
     "departments", "download_row", "form_is_complete", "guarded", "guidance_and_engine",
+    "enter", "person", "viewer", "who",
     "identity", "keep", "level_badge", "level_icon", "log_detail", "log_this_use", "log_view",
     "navigation", "outcome_card", "overview_charts", "overview_data", "page", "production_list",
     "request_buttons", "require_actor", "require_sign_in", "section_link", "select_production",

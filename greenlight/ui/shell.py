@@ -22,6 +22,7 @@ from greenlight.ui.state import (
     LOG_STATUS_DRAWN_KEY,
     PRODUCTION_KEY,
     SELECT_KEY,
+    SIGNED_IN_KEY,
     recall,
     remember,
 )
@@ -199,13 +200,62 @@ def show_flash() -> None:
 # --- session: who and which production --------------------------------------------------------
 
 
+def person():
+    """The signed-in person as the store knows people (store.Person), or None in local mode."""
+    found = identity()
+    if found is None:
+        return None
+    from greenlight.store import Person
+
+    return Person(found.issuer, found.subject, found.email, found.name)
+
+
+def viewer():
+    """Whom the store scopes reads to: the signed-in person, or None (local mode sees all)."""
+    return person()
+
+
+def who():
+    """Who makes a change, as the store takes it: the signed-in person, else the typed name."""
+    return person() or actor()
+
+
 def actor() -> str:
-    """Who is making changes: the signed-in person in studio mode, else the name typed in the
-    sidebar ('' until given)."""
-    person = identity()
-    if person is not None:
-        return f"{person.name} <{person.email}>" if person.email else person.name
+    """Who is making changes, in words: the signed-in person's name in studio mode, else the
+    name typed in the sidebar ('' until given)."""
+    found = identity()
+    if found is not None:
+        return found.name
     return (st.session_state.get(ACTOR_KEY) or "").strip()
+
+
+def enter(use_log) -> None:
+    """Before any page: in studio mode, record the sign-in once per session (binding the
+    identity to the person an admin named, or naming the first admin); a log in studio mode
+    served without sign-in shows nothing. Stops the run with a page saying why."""
+    from greenlight.store import StoreError
+
+    found = person()
+    if found is None:
+        if use_log.studio_mode():
+            st.error(
+                "This log belongs to a studio that uses sign-in, and this server is not set up "
+                "for it, so nothing is shown. Whoever runs Greenlight should add the `[auth]` "
+                "settings to `.streamlit/secrets.toml` (see the README).",
+                icon=":material/lock:",
+            )
+            log.error("The log is in studio mode, but this server has no [auth] settings.")
+            st.stop()
+        return
+    key = (found.issuer, found.subject)
+    if st.session_state.get(SIGNED_IN_KEY) == key:
+        return
+    try:
+        use_log.sign_in(found)
+    except StoreError as exc:
+        st.error(as_text(exc), icon=":material/no_accounts:")
+        st.stop()
+    st.session_state[SIGNED_IN_KEY] = key
 
 
 def require_actor() -> str | None:

@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 ACTOR_KEY = "actor"
+SIGNED_IN_KEY = "signed-in"  # (issuer, subject) whose sign-in this session recorded
 PRODUCTION_KEY = "production"
 # A production to select on the next run, before the sidebar draws its selectbox (a widget's
 # value cannot change once it is drawn): one just made, or the one of a use opened to edit.
