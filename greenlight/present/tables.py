@@ -8,6 +8,7 @@ import pandas as pd
 
 from greenlight import workflow
 from greenlight.policy import FIELDS, Guidance
+from greenlight.store import ACTOR_KINDS
 
 LOG_COLUMNS = {
     "title": "Title",
@@ -50,11 +51,14 @@ TIME_FORMAT = "%Y-%m-%d %H:%M"  # a use's times, as every table of it shows them
 
 
 def history_table(entries: Iterable, guidance: Guidance) -> pd.DataFrame:
-    """A use's history (HistoryEntry records), newest first, in words rather than ids."""
+    """A use's history (HistoryEntry records), newest first, in words rather than ids; each
+    row says how its author was known (a typed, unverified name in local mode, a signed-in
+    person, the command line)."""
     rows = [
         (
             f"{e.at:{TIME_FORMAT}} UTC",
             e.actor,
+            ACTOR_KINDS.get(e.actor_kind, e.actor_kind),
             change_label(guidance, e.field),
             value_label(guidance, e.field, e.old),
             value_label(guidance, e.field, e.new),
@@ -62,7 +66,10 @@ def history_table(entries: Iterable, guidance: Guidance) -> pd.DataFrame:
         )
         for e in sorted(entries, key=lambda e: (e.at, e.id), reverse=True)
     ]
-    return pd.DataFrame(rows, columns=["When", "Who", "What", "From", "To", "Note"])
+    return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+
+
+HISTORY_COLUMNS = ["When", "Who", "Recorded as", "What", "From", "To", "Note"]
 
 
 _CHANGES = {

@@ -27,6 +27,7 @@ from greenlight.store.access import (
     NotPermitted,
     Person,
     Role,
+    is_decision,
 )
 from greenlight.store.database import (
     URL_ENV,
@@ -111,6 +112,7 @@ __all__ = [
     "UseRecord",
     "UseSummary",
     "ensure_schema",
+    "is_decision",
     "explain",
     "get_engine",
     "now_utc",

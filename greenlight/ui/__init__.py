@@ -1,8 +1,8 @@
 """The one Streamlit-aware package (shell, widgets, form, cached reads): pages import from
 here and from greenlight's other faces; nothing else in greenlight/ imports streamlit."""
 
-from greenlight.ui import log_detail, log_view, state, writes
-from greenlight.ui.auth import identity, require_sign_in, studio_mode
+from greenlight.ui import log_detail, log_view, people_admin, state, writes
+from greenlight.ui.auth import identity, person, require_sign_in, studio_mode, viewer
 from greenlight.ui.data import (
     departments,
     overview_charts,
@@ -20,16 +20,18 @@ from greenlight.ui.shell import (
     enter,
     guarded,
     guidance_and_engine,
+    may,
+    me,
     navigation,
+    no_production_yet,
     page,
-    person,
+    pages_for,
     require_actor,
     select_production,
     show_flash,
     show_in_log,
     sidebar,
     store,
-    viewer,
     who,
 )
 from greenlight.ui.state import keep
@@ -49,9 +51,9 @@ from greenlight.ui.widgets import (
 __all__ = [
     "PAGES", "AssessmentForm", "actor", "as_text", "changelog", "current_production", "database_errors",
     "departments", "download_row", "form_is_complete", "guarded", "guidance_and_engine",
-    "enter", "person", "viewer", "who",
+    "enter", "person", "viewer", "who", "me", "may", "no_production_yet", "people_admin",
     "identity", "keep", "level_badge", "level_icon", "log_detail", "log_this_use", "log_view",
-    "navigation", "outcome_card", "overview_charts", "overview_data", "page", "production_list",
+    "navigation", "outcome_card", "overview_charts", "overview_data", "page", "pages_for", "production_list",
     "request_buttons", "require_actor", "require_sign_in", "section_link", "select_production",
     "show_flash", "show_in_log", "sidebar", "state", "status_badge", "store", "stored_assessment",
     "studio_mode", "style_log", "unreadable_notice",

@@ -13,8 +13,9 @@ from greenlight.csvio import CsvImportError, import_csv, iter_csv
 from greenlight.policy import Engine, Guidance
 from greenlight.present import file_slug, log_table
 from greenlight.store import UseFilter
+from greenlight.ui.auth import viewer
 from greenlight.ui.data import style_log
-from greenlight.ui.shell import guarded, page, require_actor
+from greenlight.ui.shell import guarded, may, no_production_yet, page, require_actor
 from greenlight.ui.state import LOG_SELECTED_KEY, PRODUCTION_KEY, keep
 from greenlight.ui.text import as_text
 
@@ -33,11 +34,11 @@ def production(log, code: str | None):
     st.title("Use-case log")
     if code is None:
         st.info(
-            "No production yet. Create one with **New production** in the sidebar.",
+            no_production_yet(),
             icon=":material/movie:",
         )
         st.stop()
-    found = log.get_production(code)
+    found = log.get_production(code, viewer=viewer())
     st.text(f"{found.name} · {found.code}")
     return found
 
@@ -45,6 +46,8 @@ def production(log, code: str | None):
 def demo_notice(log, production) -> None:
     """For the demo production: what it is, and the button that removes it."""
     if not production.is_demo:
+        return
+    if not may("admin", production.code):  # removing the demo is a studio admin's act
         return
     with st.container(border=True):
         st.markdown(
@@ -90,7 +93,7 @@ def filters(log, guidance: Guidance, code: str) -> UseFilter:
         )
         departments = top[2].multiselect(
             "Department",
-            log.distinct_values("department", UseFilter(productions=(code,))),
+            log.distinct_values("department", UseFilter(productions=(code,)), viewer=viewer()),
             format_func=lambda d: d or "(none)",
             key="log-departments",
         )
@@ -126,7 +129,7 @@ def select(use_id: str | None) -> None:
 
 def use_table(log, guidance: Guidance, shown: UseFilter) -> None:
     """The uses the filter selects, a page at a time; a row picked selects that use by id."""
-    total = log.count_uses(shown)
+    total = log.count_uses(shown, viewer=viewer())
     if total == 0:
         _no_uses(log, shown)
         return
@@ -134,7 +137,9 @@ def use_table(log, guidance: Guidance, shown: UseFilter) -> None:
     if st.session_state.get(PAGE_KEY, 1) > pages:  # fewer pages under a narrower filter
         st.session_state[PAGE_KEY] = pages
     number = st.number_input(f"Page (of {pages})", 1, pages, key=PAGE_KEY) if pages > 1 else 1
-    listing = log.list_uses(shown, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    listing = log.list_uses(
+        shown, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE, viewer=viewer()
+    )
     frame = log_table(guidance, listing.to_frame())
     ids = tuple(frame["id"])
     st.caption(f"{total} use(s). Select a row to see it in full.")
@@ -162,7 +167,8 @@ def use_table(log, guidance: Guidance, shown: UseFilter) -> None:
 
 
 def _no_uses(log, shown: UseFilter) -> None:
-    if not shown.archived and log.count_uses(UseFilter(productions=shown.productions)) == 0:
+    everything = UseFilter(productions=shown.productions)
+    if not shown.archived and log.count_uses(everything, viewer=viewer()) == 0:
         st.info(
             "No uses logged yet. Assess one on the Self-assessment page.",
             icon=":material/fact_check:",
@@ -175,6 +181,8 @@ def _no_uses(log, shown: UseFilter) -> None:
 def reassess_log(log, engine: Engine, *, expanded: bool = False) -> None:
     """Re-assess every use of the log that an older guidance version assessed, with a
     progress bar (UseCaseStore.reassess, as `python -m greenlight reassess` does)."""
+    if not may("admin", None):  # moving the log to new guidance is a studio admin's act
+        return
     guidance = engine.guidance
     label = f"Re-assess the log under guidance {guidance.id} {guidance.version}"
     with st.expander(label, icon=":material/published_with_changes:", expanded=expanded):
@@ -223,9 +231,12 @@ def _reassessed(result) -> str:
 def csv_out(log, guidance: Guidance, code: str) -> None:
     """The export button: this production's log as CSV, made when pressed."""
     st.markdown("Export this production's log, one row per use, safe to open in a spreadsheet.")
+    me = viewer()  # read now: the file is made on a click, outside this run
     st.download_button(
         "Export CSV",
-        data=lambda: "".join(iter_csv(log, guidance, UseFilter(productions=(code,)))).encode(),
+        data=lambda: "".join(
+            iter_csv(log, guidance, UseFilter(productions=(code,)), viewer=me)
+        ).encode(),
         file_name=f"{file_slug(code, 'production')}-genai-log.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -240,6 +251,9 @@ def csv_in(log, engine: Engine, code: str) -> None:
     # second click; what was imported is said once, above it.
     if imported := st.session_state.pop(IMPORTED_KEY, None):
         st.success(imported, icon=":material/check_circle:")
+    if not may("work", code):
+        st.caption("Importing uses is for the production's members and lead.")
+        return
     upload = st.file_uploader(
         "Import CSV (the export format, or title plus answer columns)",
         type=["csv"],
