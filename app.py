@@ -13,8 +13,12 @@ st.set_page_config(
     page_icon=Path(__file__).parent / "assets" / "favicon.svg",
     layout="wide",
 )
-navigation = ui.navigation()
+# Studio mode: a visitor who is not signed in gets the sign-in page and the run stops here,
+# before any page script (or its ?use= and ?section= links) can run.
+ui.require_sign_in()
 with ui.database_errors():
+    # The navigation follows the person's roles, read afresh on every run.
+    navigation = ui.navigation(ui.enter(ui.store()))
     ui.sidebar(ui.store())
     navigation.run()
 ui.show_flash()

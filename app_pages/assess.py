@@ -21,7 +21,7 @@ form = ui.AssessmentForm(guidance, engine)
 # read leave the form with the use's free text, and a notice on the stored assessment.
 use_id = st.query_params.get("use")
 if use_id and form.editing != use_id:
-    record = ui.guarded(lambda: log.get_use(use_id))
+    record = ui.guarded(lambda: log.get_use(use_id, viewer=ui.viewer()))
     if record is not None:
         try:
             form.load(
@@ -42,7 +42,7 @@ if form.editing:
         icon=":material/edit:",
     )
 if form.unreadable and form.unreadable[0] == form.editing:
-    stored = ui.guarded(lambda: log.get_use(form.editing))
+    stored = ui.guarded(lambda: log.get_use(form.editing, viewer=ui.viewer()))
     if stored is not None:
         ui.unreadable_notice(
             guidance,
@@ -104,7 +104,13 @@ with outcome:
             form.reset()
             st.rerun()
     elif code is None:
-        st.info("Create a production in the sidebar to log this use.", icon=":material/movie:")
+        st.info(ui.no_production_yet(), icon=":material/movie:")
+    elif not ui.may("work", code):
+        st.info(
+            "Logging uses of this production is for its members and lead: your role here is "
+            "to review them. Download the answers or the request below to share them.",
+            icon=":material/visibility:",
+        )
     else:
         start = st.segmented_control(
             "Log as",

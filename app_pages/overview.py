@@ -14,7 +14,7 @@ st.title("Risk overview")
 productions = ui.production_list(log)
 if not productions:
     st.info(
-        "No production yet. Create one with **New production** in the sidebar.",
+        ui.no_production_yet(),
         icon=":material/movie:",
     )
     st.stop()

@@ -35,7 +35,7 @@ from greenlight.store import (
 
 if TYPE_CHECKING:
     from greenlight.policy import Engine
-    from greenlight.store import UseCaseStore
+    from greenlight.store import Actor, UseCaseStore
 
 MAX_ROWS_ENV = "GREENLIGHT_IMPORT_MAX_ROWS"
 DEFAULT_MAX_ROWS = 100_000
@@ -146,7 +146,7 @@ def import_csv(
     production: str,
     engine: Engine,
     *,
-    actor: str,
+    actor: Actor,
     source_name: str = "a CSV file",
     progress: Progress | None = None,
     status: str = workflow.DEFAULT_STATUS,

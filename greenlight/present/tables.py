@@ -9,6 +9,7 @@ import pandas as pd
 
 from greenlight import workflow
 from greenlight.policy import FIELDS, Guidance
+from greenlight.store import ACTOR_KINDS
 
 LOG_COLUMNS = {
     "title": "Title",
@@ -62,12 +63,23 @@ def shown_time(value) -> str:
 
 
 def history_table(entries: Iterable, guidance: Guidance) -> pd.DataFrame:
-    """A use's history (HistoryEntry records), newest first, in words rather than ids."""
+    """A use's history (HistoryEntry records), newest first, in words rather than ids; each
+    row says how its author was known (a typed, unverified name in local mode, a signed-in
+    person, the command line)."""
     rows = [
-        (shown_time(e.at), e.actor, *_change(guidance, e), e.note)
+        (
+            shown_time(e.at),
+            e.actor,
+            ACTOR_KINDS.get(e.actor_kind, e.actor_kind),
+            *_change(guidance, e),
+            e.note,
+        )
         for e in sorted(entries, key=lambda e: (e.at, e.id), reverse=True)
     ]
-    return pd.DataFrame(rows, columns=["When", "Who", "What", "From", "To", "Note"])
+    return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+
+
+HISTORY_COLUMNS = ["When", "Who", "Recorded as", "What", "From", "To", "Note"]
 
 
 def _change(guidance: Guidance, e) -> tuple[str, str, str]:

@@ -27,6 +27,7 @@ from greenlight.store.access import (
     NotPermitted,
     Person,
     Role,
+    is_decision,
 )
 from greenlight.store.attention import PRODUCTION_COLUMNS, AwaitingUse
 from greenlight.store.database import (
@@ -114,6 +115,7 @@ __all__ = [
     "UseRecord",
     "UseSummary",
     "ensure_schema",
+    "is_decision",
     "explain",
     "get_engine",
     "now_utc",

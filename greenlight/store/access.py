@@ -309,6 +309,16 @@ def visible_codes(conn: Connection, who: Acting) -> list[str]:
     return list(conn.execute(query.order_by(productions.c.code)).scalars())
 
 
+# The roles a production lead may grant and revoke in the productions they lead.
+LEAD_MANAGES = ("member",)
+
+
+def lead_may_manage(role: str, production, led) -> bool:
+    """Whether a production lead of the productions `led` may grant or revoke `role` in
+    `production` (ids or codes, the same in both); a studio admin may manage every role."""
+    return role in LEAD_MANAGES and production is not None and production in led
+
+
 def role_words(role: str, code: str | None) -> str:
     """A role as a sentence names it: "Studio admin", "Production member of LHK-S1"."""
     label = ROLES_BY_ID[role].label if role in ROLES_BY_ID else role

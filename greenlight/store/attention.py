@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from greenlight import workflow
+from greenlight.store import access
 from greenlight.store.filters import demo_production_ids, where
 from greenlight.store.records import UseFilter, utc
 from greenlight.store.tables import production_tally, productions, uses
@@ -160,12 +161,22 @@ class AttentionQueries:
 
     engine: sa.engine.Engine
 
-    def awaiting_uses(self, f: UseFilter = _EVERY_USE, limit: int = 10):
-        """The live uses awaiting a decision, longest waiting first (AwaitingUse records)."""
+    def awaiting_uses(
+        self, f: UseFilter = _EVERY_USE, limit: int = 10, *, viewer: access.Actor | None = None
+    ):
+        """The live uses awaiting a decision, longest waiting first (AwaitingUse records),
+        among those `viewer` may see."""
         with self.engine.connect() as conn:
-            return awaiting_uses(conn, f, limit)
+            return awaiting_uses(conn, _seen_by(conn, f, viewer), limit)
 
-    def production_attention(self, f: UseFilter = _EVERY_USE):
-        """Uses, written-approval uses, awaiting uses and the oldest wait per production."""
+    def production_attention(
+        self, f: UseFilter = _EVERY_USE, *, viewer: access.Actor | None = None
+    ):
+        """Uses, written-approval uses, awaiting uses and the oldest wait per production,
+        for the productions `viewer` may see."""
         with self.engine.connect() as conn:
-            return production_attention(conn, f)
+            return production_attention(conn, _seen_by(conn, f, viewer))
+
+
+def _seen_by(conn: Connection, f: UseFilter, viewer: access.Actor | None) -> UseFilter:
+    return access.scoped(conn, access.acting(conn, viewer, reading=True), f)

@@ -67,6 +67,25 @@ class PersonRecord:
         """Whether they are a studio admin."""
         return any(g.role == access.ADMIN for g in self.grants)
 
+    @property
+    def manages_people(self) -> bool:
+        """Whether they may manage anyone's roles: a studio admin, or a production lead."""
+        return self.is_admin or any(g.role == "lead" for g in self.grants)
+
+    def may_manage(self, role: str, production: str | None) -> bool:
+        """Whether they may grant or revoke `role` in the production with this code (None:
+        a studio-wide role), for a page deciding what to offer; the store checks again."""
+        led = {g.production for g in self.grants if g.role == "lead"}
+        return self.is_admin or access.lead_may_manage(role, production, led)
+
+    def may(self, action: str, production: str) -> bool:
+        """Whether their roles allow `action` (access.ACTIONS) on the production with this
+        code, for a page deciding what to offer; the store checks again at every write."""
+        if self.is_admin:
+            return True
+        allowed = access.ACTIONS[action].roles
+        return any(g.production == production and g.role in allowed for g in self.grants)
+
 
 def clean_email(email: str) -> str:
     """An e-mail address as the log keys it (trimmed, lower-cased); StoreError if it is not
@@ -250,7 +269,8 @@ def _may_manage(who: access.Acting, role: str, production_id: int | None, code: 
     _may_manage_someone(who)
     if _manages_all(who):
         return
-    if role != "member" or production_id is None or ("lead", production_id) not in who.roles:
+    led = {pid for held, pid in who.roles if held == "lead"}
+    if not access.lead_may_manage(role, production_id, led):
         raise access.NotPermitted(
             f"{who.name} may not grant or revoke {access.role_words(role, code)}: a production "
             "lead manages the members of their own production; a studio admin, every role"

@@ -1,7 +1,17 @@
 """The one Streamlit-aware package (shell, widgets, form, cached reads): pages import from
 here and from greenlight's other faces; nothing else in greenlight/ imports streamlit."""
 
-from greenlight.ui import guidance_view, links, log_detail, log_view, overview, state, writes
+from greenlight.ui import (
+    guidance_view,
+    links,
+    log_detail,
+    log_view,
+    overview,
+    people_admin,
+    state,
+    writes,
+)
+from greenlight.ui.auth import identity, person, require_sign_in, studio_mode, viewer
 from greenlight.ui.data import (
     attention_data,
     departments,
@@ -18,16 +28,22 @@ from greenlight.ui.shell import (
     actor,
     current_production,
     database_errors,
+    enter,
     guarded,
     guidance_and_engine,
+    may,
+    me,
     navigation,
+    no_production_yet,
     page,
+    pages_for,
     require_actor,
     select_production,
     show_flash,
     show_in_log,
     sidebar,
     store,
+    who,
 )
 from greenlight.ui.state import keep
 from greenlight.ui.text import as_text
@@ -45,13 +61,15 @@ from greenlight.ui.widgets import (
 # fmt: off
 __all__ = [
     "PAGES", "AssessmentForm", "actor", "as_text", "attention_data", "changelog",
-    "current_production", "database_errors", "departments", "download_row", "form_is_complete",
-    "guarded", "guidance_view", "guidance_and_engine", "keep", "level_badge", "level_icon",
-    "links", "loaded_notice", "log_detail", "log_this_use", "log_view", "navigation",
-    "outcome_card", "outcome_headline", "overview", "overview_charts", "overview_data", "page",
-    "production_list", "request_buttons", "require_actor", "section_link", "select_production",
-    "show_flash", "show_headline", "show_in_log", "sidebar",
-    "state", "status_badge", "store", "stored_assessment", "style_log", "unreadable_notice",
+    "current_production", "database_errors", "departments", "download_row", "enter",
+    "form_is_complete", "guarded", "guidance_view", "guidance_and_engine", "identity", "keep",
+    "level_badge", "level_icon", "links", "loaded_notice", "log_detail", "log_this_use",
+    "log_view", "may", "me", "navigation", "no_production_yet", "outcome_card",
+    "outcome_headline", "overview", "overview_charts", "overview_data", "page", "pages_for",
+    "people_admin", "person", "production_list", "request_buttons", "require_actor",
+    "require_sign_in", "section_link", "select_production", "show_flash", "show_headline",
+    "show_in_log", "sidebar", "state", "status_badge", "store", "stored_assessment",
+    "studio_mode", "style_log", "unreadable_notice", "viewer", "who",
     "writes",
 ]
 # fmt: on

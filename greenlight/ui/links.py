@@ -9,6 +9,7 @@ import streamlit as st
 from greenlight import workflow
 from greenlight.policy import Guidance
 from greenlight.store import UseFilter
+from greenlight.ui.auth import viewer
 from greenlight.ui.shell import current_production, select_production
 from greenlight.ui.state import LOG_SELECTED_KEY
 from greenlight.ui.text import as_text
@@ -76,10 +77,15 @@ def from_url(log, guidance: Guidance) -> None:
 
 
 def _open_use(log, use_id: str, ignored: list[str]) -> None:
+    from greenlight.store import NotPermitted
+
     try:
-        record = log.get_use(use_id)
+        record = log.get_use(use_id, viewer=viewer())
     except LookupError:
         ignored.append(f"no logged use has the id {use_id!r}")
+        return
+    except NotPermitted as exc:  # another production's: said without its title
+        ignored.append(str(exc))
         return
     st.session_state.pop(SCOPE_KEY, None)
     st.session_state[LOG_SELECTED_KEY] = record.id

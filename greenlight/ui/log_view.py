@@ -12,9 +12,10 @@ from greenlight.csvio import CsvImportError, import_csv, iter_csv
 from greenlight.policy import Engine, Guidance
 from greenlight.present import file_slug, log_table
 from greenlight.store import UseFilter
+from greenlight.ui.auth import viewer
 from greenlight.ui.data import style_log
 from greenlight.ui.links import ARCHIVED_KEY, PAGE_KEY, TEXT_KEY, URL_FILTERS, several
-from greenlight.ui.shell import guarded, page, require_actor
+from greenlight.ui.shell import guarded, may, no_production_yet, page, require_actor
 from greenlight.ui.state import LOG_SELECTED_KEY, PRODUCTION_KEY, keep
 from greenlight.ui.text import as_text
 
@@ -31,11 +32,11 @@ def production(log, code: str | None):
     st.title("Use-case log")
     if code is None:
         st.info(
-            "No production yet. Create one with **New production** in the sidebar.",
+            no_production_yet(),
             icon=":material/movie:",
         )
         st.stop()
-    found = log.get_production(code)
+    found = log.get_production(code, viewer=viewer())
     st.text(f"{found.name} · {found.code}")
     return found
 
@@ -43,6 +44,8 @@ def production(log, code: str | None):
 def demo_notice(log, production) -> None:
     """For the demo production: what it is, and the button that removes it."""
     if not production.is_demo:
+        return
+    if not may("admin", production.code):  # removing the demo is a studio admin's act
         return
     with st.container(border=True):
         st.markdown(
@@ -74,7 +77,7 @@ def filters(log, guidance: Guidance, base: UseFilter) -> UseFilter:
     keep(*FILTER_KEYS, ARCHIVED_KEY)
     kinds = guidance.matrix_kind
     in_scope = UseFilter(productions=base.productions, without_demo=base.without_demo)
-    options = log.distinct_values("department", in_scope)
+    options = log.distinct_values("department", in_scope, viewer=viewer())
     # A department kept from another production, or named by a link, that these do not have.
     key = URL_FILTERS["department"]
     chosen = st.session_state.get(key) or []
@@ -133,7 +136,7 @@ def select(use_id: str | None) -> None:
 
 def use_table(log, guidance: Guidance, shown: UseFilter) -> None:
     """The uses the filter selects, a page at a time; a row picked selects that use by id."""
-    total = log.count_uses(shown)
+    total = log.count_uses(shown, viewer=viewer())
     if total == 0:
         _no_uses(log, shown)
         return
@@ -141,7 +144,9 @@ def use_table(log, guidance: Guidance, shown: UseFilter) -> None:
     if st.session_state.get(PAGE_KEY, 1) > pages:  # fewer pages under a narrower filter
         st.session_state[PAGE_KEY] = pages
     number = st.number_input(f"Page (of {pages})", 1, pages, key=PAGE_KEY) if pages > 1 else 1
-    listing = log.list_uses(shown, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    listing = log.list_uses(
+        shown, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE, viewer=viewer()
+    )
     frame = log_table(guidance, listing.to_frame(), with_production=several(shown))
     ids = tuple(frame["id"])
     st.caption(f"{total} use(s). Select a row to see it in full.")
@@ -170,7 +175,7 @@ def use_table(log, guidance: Guidance, shown: UseFilter) -> None:
 
 def _no_uses(log, shown: UseFilter) -> None:
     everything = UseFilter(productions=shown.productions, without_demo=shown.without_demo)
-    if not shown.archived and log.count_uses(everything) == 0:
+    if not shown.archived and log.count_uses(everything, viewer=viewer()) == 0:
         st.info(
             "No uses logged yet. Assess one on the Self-assessment page.",
             icon=":material/fact_check:",
@@ -183,6 +188,8 @@ def _no_uses(log, shown: UseFilter) -> None:
 def reassess_log(log, engine: Engine, *, expanded: bool = False) -> None:
     """Re-assess every use of the log that an older guidance version assessed, with a
     progress bar (UseCaseStore.reassess, as `python -m greenlight reassess` does)."""
+    if not may("admin", None):  # moving the log to new guidance is a studio admin's act
+        return
     guidance = engine.guidance
     label = f"Re-assess the log under guidance {guidance.id} {guidance.version}"
     with st.expander(label, icon=":material/published_with_changes:", expanded=expanded):
@@ -231,9 +238,12 @@ def _reassessed(result) -> str:
 def csv_out(log, guidance: Guidance, code: str) -> None:
     """The export button: this production's log as CSV, made when pressed."""
     st.markdown("Export this production's log, one row per use, safe to open in a spreadsheet.")
+    me = viewer()  # read now: the file is made on a click, outside this run
     st.download_button(
         "Export CSV",
-        data=lambda: "".join(iter_csv(log, guidance, UseFilter(productions=(code,)))).encode(),
+        data=lambda: "".join(
+            iter_csv(log, guidance, UseFilter(productions=(code,)), viewer=me)
+        ).encode(),
         file_name=f"{file_slug(code, 'production')}-genai-log.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -248,6 +258,9 @@ def csv_in(log, engine: Engine, code: str) -> None:
     # second click; what was imported is said once, above it.
     if imported := st.session_state.pop(IMPORTED_KEY, None):
         st.success(imported, icon=":material/check_circle:")
+    if not may("work", code):
+        st.caption("Importing uses is for the production's members and lead.")
+        return
     upload = st.file_uploader(
         "Import CSV (the export format, or title plus answer columns)",
         type=["csv"],

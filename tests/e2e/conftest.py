@@ -87,17 +87,27 @@ def streamlit_command(script: str, port: int, *more: str) -> list[str]:
     ]  # fmt: skip
 
 
-def start_streamlit(workdir: Path, database_url: str) -> tuple[subprocess.Popen, str, Path]:
-    """Start `streamlit run app.py` and wait until it is healthy; retry if the port was taken."""
+def start_streamlit(
+    workdir: Path,
+    database_url: str,
+    options_for_port: Callable[[int], list[str]] | None = None,
+    env: dict[str, str] | None = None,
+) -> tuple[subprocess.Popen, str, Path]:
+    """Start `streamlit run app.py` and wait until it is healthy; retry if the port was taken.
+
+    `options_for_port(port)` gives more command-line options for the port chosen (a
+    secrets file whose sign-in address names it, say); `env` adds environment variables."""
     env = {
         **os.environ,
         "GREENLIGHT_DATABASE_URL": database_url,
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        **(env or {}),
     }
     for attempt in range(3):
         port = free_port()
         log_path = workdir / f"streamlit-{attempt}.log"
-        command = streamlit_command("app.py", port, "--server.runOnSave", "false")
+        more = options_for_port(port) if options_for_port else []
+        command = streamlit_command("app.py", port, "--server.runOnSave", "false", *more)
         with log_path.open("wb") as log:
             process = subprocess.Popen(
                 command,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from types import SimpleNamespace
 
@@ -53,7 +54,19 @@ def test_history_is_newest_first_and_in_words():
         ["Logged", "", "Draft"],
     ]
     assert table["Note"].tolist()[-2] == "sent to the studio"
+    assert set(table["Recorded as"]) == {"typed name, not verified (local mode)"}
     assert set(table["When"]) == {"2026-01-05 09:30:15 UTC"}  # to the second, as everywhere
+
+
+def test_history_says_how_each_author_was_known():
+    signed_in = replace(entry(2, "status", "submitted", "approved"), actor_kind="person")
+    cli = replace(entry(3, "archived", "false", "true"), actor_kind="administrator")
+    table = history_table([entry(1, "created", None, "draft"), signed_in, cli], G)
+    assert table["Recorded as"].tolist() == [
+        "command line, as the local administrator",
+        "signed-in person",
+        "typed name, not verified (local mode)",
+    ]
 
 
 def test_log_table_puts_title_level_and_status_first_with_labels():

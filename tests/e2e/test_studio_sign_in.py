@@ -1,0 +1,81 @@
+"""Studio mode in Chromium: sign-in through a real OpenID Connect provider on loopback.
+
+An anonymous visitor sees the sign-in page and nothing of the log on any page or link; a
+signed-in person is named on every page, has no name field to type into, and can sign out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from greenlight.policy import load_guidance, parse_answers
+from greenlight.policy.engine import Engine
+from greenlight.store import UseCaseStore
+from greenlight.ui import PAGES
+from tests.e2e.conftest import wait_for_app
+from tests.e2e.studio import Person, StudioApp, sign_in, studio_app
+
+pytestmark = pytest.mark.e2e
+
+GUIDANCE = load_guidance()
+ALICE = Person("alice", "alice@studio.test", "Alice Okafor")
+SECRET_TITLE = "Night market crowd replica"
+SECRET_PRODUCTION = "Harbour Lights Confidential"
+
+
+@pytest.fixture(scope="module")
+def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[StudioApp, str]]:
+    """The app in studio mode, its log holding one production with one use: (app, use id)."""
+    workdir = tmp_path_factory.mktemp("studio")
+    store = UseCaseStore(f"sqlite:///{workdir / 'studio.db'}")
+    store.create_production("HBL-S1", SECRET_PRODUCTION, actor="fixture")
+    answers = parse_answers({"title": SECRET_TITLE}, GUIDANCE)
+    use = store.log_use("HBL-S1", answers, Engine(GUIDANCE), actor="fixture")
+    with studio_app(workdir, [ALICE]) as app:
+        yield app, use.id
+
+
+def shows_nothing_of_the_log(page: Page) -> None:
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    body = page.locator("body")
+    for secret in (SECRET_TITLE, SECRET_PRODUCTION, "HBL-S1"):
+        expect(body).not_to_contain_text(secret)
+    expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
+
+
+@pytest.mark.parametrize("path", [spec.url_path for spec in PAGES])
+def test_an_anonymous_visitor_sees_only_the_sign_in_page(page: Page, studio, path):
+    app, _ = studio
+    page.goto(f"{app.base_url}/{path}")
+    wait_for_app(page)
+    shows_nothing_of_the_log(page)
+
+
+def test_links_to_a_use_or_a_section_show_nothing_before_sign_in(page: Page, studio):
+    app, use_id = studio
+    for link in (f"log?use={quote(use_id)}", f"assess?use={quote(use_id)}", "guidance?section=5"):
+        page.goto(f"{app.base_url}/{link}")
+        wait_for_app(page)
+        shows_nothing_of_the_log(page)
+
+
+def test_a_signed_in_person_is_named_has_no_name_field_and_can_sign_out(page: Page, studio):
+    app, _ = studio
+    sign_in(page, app, ALICE.sub)
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar).to_contain_text(f"Signed in as {ALICE.name}")
+    # Addresses carry an invisible word joiner, which keeps Markdown from making them links.
+    assert ALICE.email in sidebar.inner_text().replace("\u2060", "")
+    expect(sidebar.get_by_label("Your name")).to_have_count(0)
+    expect(page.get_by_test_id("stSidebarNav")).to_be_visible()
+
+    sidebar.get_by_role("button", name="Sign out").click()
+    # The provider asks whether to end its own session too, then sends the browser back.
+    page.wait_for_url(f"{app.issuer}/oauth2/end_session**")
+    page.goto(app.base_url)
+    wait_for_app(page)
+    shows_nothing_of_the_log(page)
