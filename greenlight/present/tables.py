@@ -70,16 +70,18 @@ def history_table(entries: Iterable, guidance: Guidance) -> pd.DataFrame:
         (
             shown_time(e.at),
             e.actor,
-            ACTOR_KINDS.get(e.actor_kind, e.actor_kind),
             *_change(guidance, e),
             e.note,
+            ACTOR_KINDS.get(e.actor_kind, e.actor_kind),
         )
         for e in sorted(entries, key=lambda e: (e.at, e.id), reverse=True)
     ]
     return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
 
 
-HISTORY_COLUMNS = ["When", "Who", "Recorded as", "What", "From", "To", "Note"]
+# How the author was known comes last: what changed matters more, and a phone shows the
+# first columns.
+HISTORY_COLUMNS = ["When", "Who", "What", "From", "To", "Note", "Recorded as"]
 
 
 def _change(guidance: Guidance, e) -> tuple[str, str, str]:

@@ -201,7 +201,7 @@ def test_a_selected_use_s_answers_and_history_are_shown_at_full_width(app, db_ur
     """Not in the details column, where their last columns needed a sideways scroll."""
     app.session_state["log-selected"] = _logged(db_url)
     at = open_page(app, "log")
-    history = ["When", "Who", "Recorded as", "What", "From", "To", "Note"]
+    history = ["When", "Who", "What", "From", "To", "Note", "Recorded as"]
     answers = ["Group", "Question", "Answer"]
 
     def headers(frames) -> list[list[str]]:
