@@ -18,7 +18,9 @@ from greenlight import workflow
 from greenlight.policy import without_text
 from greenlight.store import shared
 from greenlight.store.database import write_transaction
+from greenlight.store.outbox import outbox
 from greenlight.store.tables import (
+    AWAITING,
     DATA_COUNTER,
     PRODUCTION_LISTING,
     TALLIES,
@@ -105,6 +107,10 @@ def _people(conn: Connection) -> None:
     move_to_people(conn)
 
 
+def _review_desk(conn: Connection) -> None:
+    move_to_outbox(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _initial),
     Migration(2, "roll-up tallies for the overview", _tallies),
@@ -127,6 +133,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         8,
         "people and their roles, the log's mode, who made each history row (local or signed in)",
         _people,
+    ),
+    Migration(
+        9,
+        "the review desk's index of uses awaiting a decision; the outbox of notification e-mails",
+        _review_desk,
     ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
@@ -339,3 +350,30 @@ def move_to_people(conn: Connection) -> None:
     conn.exec_driver_sql(
         f"ALTER TABLE use_history ADD COLUMN person_id {kind} REFERENCES people (id)"
     )
+
+
+# --- schema 9: since when a use awaits a decision; the outbox --------------------------------
+
+
+def move_to_outbox(conn: Connection) -> None:
+    """Migration 9: every submitted or escalated use awaits a decision since it was last
+    submitted (its history's latest move to submitted; its creation when it was logged so),
+    in the review desk's index; and the outbox table, empty."""
+    _add_column(conn, uses.c.awaiting_since)
+    submitted = (
+        sa.select(sa.func.max(use_history.c.at))
+        .where(
+            use_history.c.use_id == uses.c.id,
+            use_history.c.field == "status",
+            use_history.c.new_value == workflow.REOPENED_STATUS,
+        )
+        .scalar_subquery()
+    )
+    conn.execute(
+        sa.update(uses)
+        .where(uses.c.status.in_(workflow.OPEN_STATUSES))
+        .values(awaiting_since=sa.func.coalesce(submitted, uses.c.created_at))
+    )
+    AWAITING.create(conn)
+    outbox.create(conn)
+    conn.execute(sa.update(counters).values(value=next_data_version(conn)))

@@ -21,6 +21,7 @@ from greenlight.policy import FIELD_NAMES, AnswersError, document_of
 from greenlight.store import access
 from greenlight.store import tally as tally
 from greenlight.store.database import bulk_insert, write_transaction
+from greenlight.store.desk import awaiting_since
 from greenlight.store.filters import where
 from greenlight.store.history import Change, history_rows, reopen_note
 from greenlight.store.records import ReassessResult, UseFilter
@@ -45,6 +46,7 @@ _UPDATED = (
     "previous_level",
     "previous_guidance_version",
     "status",
+    "awaiting_since",
     "updated_at",
     "updated_by",
     "version",
@@ -99,6 +101,7 @@ def _plan(
             uses.c.outcome_id,
             uses.c.version,
             uses.c.decided_version,
+            uses.c.awaiting_since,
             productions.c.code,
         )
         .select_from(ANSWERS_OF_USES.join(productions, productions.c.id == uses.c.production_id))
@@ -130,6 +133,7 @@ def _plan(
                 "updated_by": who.name,
                 "version": row.version + 1,
                 "decided_version": row.decided_version if status == row.status else None,
+                "awaiting_since": awaiting_since(row.status, status, row.awaiting_since, now),
             }
         )
         changes = [

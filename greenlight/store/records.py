@@ -161,6 +161,8 @@ class UseRecord:
     archived: bool
     version: int  # grows by one with every change; name it as expected_version to write
     decided_version: int | None  # the version the standing approval or decline covers
+    # Since when it has awaited the studio's decision (submitted or escalated); else None.
+    awaiting_since: datetime | None = None
 
     @property
     def fields(self) -> dict[str, str]:

@@ -310,6 +310,11 @@ def new_rows(
         for status, steps in zip(batch.status, batch.steps, strict=True)
     ]
     found["submission"] = _submissions(batch)
+    # Waiting for a decision since it reached its status: logged, or its path's last step.
+    found["awaiting_since"] = [
+        at if status in workflow.OPEN_STATUSES else None
+        for status, at in zip(batch.status, updated, strict=True)
+    ]
     # An imported use was made when its file says; it was logged now.
     trail = _created_rows(batch, ids, [now] * n if imported else created, actor)
     for i in (i for i, steps in enumerate(batch.steps) if steps):  # the demo's paths

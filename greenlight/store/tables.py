@@ -139,6 +139,9 @@ uses = sa.Table(
     # processes race (the unique index below decides).
     sa.Column("submission", sa.String(SUBMISSION_LENGTH), nullable=True),
     sa.Index(None, "submission", unique=True),
+    # Since when a submitted or escalated use has waited for the studio's decision (schema
+    # 9; None in any other status): escalating it keeps the time it was submitted.
+    sa.Column("awaiting_since", sa.DateTime, nullable=True),
     # The tallies answer the overview's groupings; the rows are read by production (below)
     # or by creation time (the edge days of a date range).
     sa.Index(None, "created_at"),
@@ -147,6 +150,13 @@ uses = sa.Table(
 # The log page lists one production's live uses newest first and counts them: this index
 # answers both without reading the table.
 PRODUCTION_LISTING = sa.Index(None, uses.c.production_id, uses.c.archived, uses.c.created_at)
+# The review desk lists the uses awaiting a decision oldest first, in some productions or
+# all: this index holds only those uses, in that order, with what the listing filters by.
+AWAITING = sa.Index(
+    "ix_uses_awaiting",
+    uses.c.awaiting_since, uses.c.id, uses.c.production_id, uses.c.archived,
+    info={"where": uses.c.awaiting_since.is_not(None)},
+)  # fmt: skip
 
 # An answer set is what a use answered, the answers document without its free text, stored
 # once for every use that gave the same answers. Immutable, like an outcome; `key` is what

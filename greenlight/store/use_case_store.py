@@ -31,10 +31,12 @@ from greenlight.store.database import (
     write_transaction,
 )
 from greenlight.store.demo_data import DemoMixin
+from greenlight.store.desk import DeskMixin, awaiting_since
 from greenlight.store.guards import already_logged, check_version
 from greenlight.store.history import Change, stamp, write_history
 from greenlight.store.imports import record_import
 from greenlight.store.migrations import ensure_schema
+from greenlight.store.outbox import OutboxMixin, notice_kind, queue_notices
 from greenlight.store.people import PeopleMixin
 from greenlight.store.productions import ProductionsMixin
 from greenlight.store.queries import OverviewQueries
@@ -61,6 +63,7 @@ from greenlight.store.rows import (
 )
 from greenlight.store.shared import answer_set_ids, outcome_ids
 from greenlight.store.tables import (
+    productions,
     use_history,
     uses,
 )
@@ -75,7 +78,9 @@ _checked: weakref.WeakSet = weakref.WeakSet()
 _checked_lock = threading.Lock()
 
 
-class UseCaseStore(ProductionsMixin, PeopleMixin, DemoMixin, OverviewQueries, UseReads):
+class UseCaseStore(
+    ProductionsMixin, PeopleMixin, DemoMixin, OverviewQueries, UseReads, DeskMixin, OutboxMixin
+):
     """The log of intended GenAI uses, in SQLite or PostgreSQL.
 
     Every write takes an `actor` and every read of uses a `viewer` (store.access): a typed
@@ -174,6 +179,8 @@ class UseCaseStore(ProductionsMixin, PeopleMixin, DemoMixin, OverviewQueries, Us
                     record_import(conn, production_id, production, file, named, len(batch))
                 self._insert_rows(conn, production_id, rows, progress)
                 tally.apply(conn, counted)
+                if file is None:
+                    _announce_new(conn, production_id, rows.uses, who)
                 self._bump(conn, [production])
         except sa.exc.IntegrityError:
             # A writer that committed the same form first (PostgreSQL lets both try).
@@ -244,8 +251,15 @@ class UseCaseStore(ProductionsMixin, PeopleMixin, DemoMixin, OverviewQueries, Us
                     now = now_utc()
                     version = current["version"]
                     values.update(updated_at=now, updated_by=who.name, version=version + 1)
+                    if "status" in values:  # a decision reopened: it waits again
+                        values["awaiting_since"] = awaiting_since(
+                            current["status"], values["status"], current["awaiting_since"], now
+                        )
                     conn.execute(sa.update(uses).where(uses.c.id == use_id).values(**values))
                     write_history(conn, use_id, now, who, changes, note, version)
+                    if "status" in values:
+                        kind = notice_kind(current["status"], values["status"])
+                        queue_notices(conn, {**current, **values}, kind, who)
             if changes:
                 self._bump(conn, [current["production_code"]])
         return self.get_use(use_id, viewer=actor)
@@ -311,6 +325,10 @@ class UseCaseStore(ProductionsMixin, PeopleMixin, DemoMixin, OverviewQueries, Us
                 conn, current, who, changes, note, at,
                 status=status, approval_ref=ref, decided_version=decided,
             )  # fmt: skip
+            queue_notices(
+                conn, current, notice_kind(current["status"], status), who,
+                decision=workflow.status(status).label,
+            )  # fmt: skip
         return self.get_use(use_id, viewer=actor)
 
     def set_approval_ref(
@@ -372,6 +390,10 @@ class UseCaseStore(ProductionsMixin, PeopleMixin, DemoMixin, OverviewQueries, Us
     def _write(self, conn, current, who, changes, note, at, **values) -> None:
         when = to_db_time(at) if at else now_utc()
         version = current["version"]
+        if "status" in values:
+            values["awaiting_since"] = awaiting_since(
+                current["status"], values["status"], current["awaiting_since"], when
+            )
         update = (
             sa.update(uses)
             .where(uses.c.id == current["id"])
@@ -384,3 +406,20 @@ class UseCaseStore(ProductionsMixin, PeopleMixin, DemoMixin, OverviewQueries, Us
             conn.execute(update)
         write_history(conn, current["id"], when, who, changes, note, version)
         self._bump(conn, [current["production_code"]])
+
+
+def _announce_new(conn: Connection, production_id: int, new: dict[str, list], who) -> None:
+    """The notices of uses logged (not imported) straight into a status awaiting a decision."""
+    waiting = [i for i, status in enumerate(new["status"]) if notice_kind("", status)]
+    if not waiting:
+        return
+    production = conn.execute(
+        sa.select(productions.c.code, productions.c.name).where(productions.c.id == production_id)
+    ).one()
+    for i in waiting:
+        use = {name: new[name][i] for name in ("id", "title", "level")}
+        use.update(
+            production_id=production_id, production_code=production.code,
+            production_name=production.name,
+        )  # fmt: skip
+        queue_notices(conn, use, notice_kind("", new["status"][i]), who)

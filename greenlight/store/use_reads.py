@@ -75,6 +75,7 @@ class UseReads:
         m["answers"] = document_of(m, m["answers"])
         m["reasons"] = tuple(LoggedReason(*r) for r in reasons)
         m["created_at"], m["updated_at"] = utc(m["created_at"]), utc(m["updated_at"])
+        m["awaiting_since"] = utc(m["awaiting_since"]) if m["awaiting_since"] else None
         m["archived"] = bool(m["archived"])
         return UseRecord(**m)
 

@@ -66,10 +66,15 @@ ROLE_INDEXES = {
     "ux_role_grants_once": "production_id IS NOT NULL",
     "ux_role_grants_studio_once": "production_id IS NULL",
 }
+# The review desk's: only the uses awaiting a decision.
+DESK_INDEXES = {"ix_uses_awaiting": "awaiting_since IS NOT NULL"}
 
 
 def test_a_new_log_indexes_only_the_empty_tally_rows_and_roles_once(db_url):
-    assert _partial_indexes(UseCaseStore(db_url).engine) == EMPTY_TALLY_INDEXES | ROLE_INDEXES
+    assert (
+        _partial_indexes(UseCaseStore(db_url).engine)
+        == EMPTY_TALLY_INDEXES | ROLE_INDEXES | DESK_INDEXES
+    )
 
 
 def _fresh_layout(url: str) -> tuple[dict, dict]:
@@ -121,7 +126,7 @@ def test_a_schema_3_log_moves_to_shared_outcomes_and_answer_sets(db_url):
 
     store = UseCaseStore(db_url)
 
-    assert schema_version(store.engine) == SCHEMA_VERSION == 8
+    assert schema_version(store.engine) == SCHEMA_VERSION == 9
     assert (_columns(store.engine), _indexes(store.engine)) == fresh
     with store.engine.connect() as conn:
         versions = conn.execute(sa.select(schema_migrations.c.version)).scalars().all()
@@ -134,12 +139,20 @@ def test_a_schema_3_log_moves_to_shared_outcomes_and_answer_sets(db_url):
             stored[use_id].add((question, answer))
         n_outcomes = conn.execute(sa.select(sa.func.count()).select_from(outcomes)).scalar_one()
         n_sets = conn.execute(sa.select(sa.func.count()).select_from(answer_sets)).scalar_one()
-    assert versions == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert versions == [1, 2, 3, 4, 5, 6, 7, 8, 9]
     assert stored == concerns
     for use in rows["uses"]:
         record = store.get_use(use["id"])
         assert [(r.rule, r.level, r.section) for r in record.reasons] == reasons[use["id"]]
         assert record.level == use["level"] and record.status == use["status"]
+        # Awaiting a decision since its last move to submitted (escalating keeps it).
+        moves = [
+            h["at"] for h in rows["use_history"]
+            if h["use_id"] == use["id"] and (h["field"], h["new_value"]) == ("status", "submitted")
+        ]  # fmt: skip
+        waiting = use["status"] in ("submitted", "escalated")
+        since = record.awaiting_since and record.awaiting_since.strftime("%Y-%m-%d %H:%M:%S")
+        assert since == (max(moves)[:19] if waiting else None)
         assert record.answers == json.loads(use["answers"])
         # The free text first, in field order (the answers in the order the database keeps:
         # PostgreSQL's JSONB has its own).
@@ -193,6 +206,6 @@ def test_a_schema_1_log_is_upgraded_with_counted_tallies(db_url):
     upgraded = UseCaseStore(db_url)
 
     assert (_columns(upgraded.engine), _indexes(upgraded.engine)) == fresh
-    assert _partial_indexes(upgraded.engine) == EMPTY_TALLY_INDEXES | ROLE_INDEXES
+    assert _partial_indexes(upgraded.engine) == EMPTY_TALLY_INDEXES | ROLE_INDEXES | DESK_INDEXES
     assert_recounted(upgraded)
     assert upgraded.count_uses(UseFilter(archived=None)) == len(fixture_rows()["uses"])
