@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         level_label,
         log_table,
         reason_text,
+        reasons_in_short,
     )
 
 # Names offered here whose modules load on first use: name -> (module, attribute or None).
@@ -45,7 +46,14 @@ _ON_FIRST_USE = {
     "charts": ("greenlight.present.charts", None),
     **{
         name: ("greenlight.present.tables", name)
-        for name in ("field_rows", "history_table", "level_label", "log_table", "reason_text")
+        for name in (
+            "field_rows",
+            "history_table",
+            "level_label",
+            "log_table",
+            "reason_text",
+            "reasons_in_short",
+        )  # fmt: skip
     },
 }
 
@@ -66,6 +74,7 @@ __all__ = [
     "log_table",
     "matching_sections",
     "reason_text",
+    "reasons_in_short",
     "request_for_use",
     "request_markdown",
     "request_pdf",

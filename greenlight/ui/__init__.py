@@ -1,7 +1,7 @@
 """The one Streamlit-aware package (shell, widgets, form, cached reads): pages import from
 here and from greenlight's other faces; nothing else in greenlight/ imports streamlit."""
 
-from greenlight.ui import log_detail, log_view, state, writes
+from greenlight.ui import desk, log_detail, log_view, notices, state, writes
 from greenlight.ui.auth import identity, require_sign_in, studio_mode
 from greenlight.ui.data import (
     departments,
@@ -55,6 +55,6 @@ __all__ = [
     "request_buttons", "require_actor", "require_sign_in", "section_link", "select_production",
     "show_flash", "show_in_log", "sidebar", "state", "status_badge", "store", "stored_assessment",
     "studio_mode", "style_log", "unreadable_notice",
-    "writes",
+    "writes", "desk", "notices",
 ]
 # fmt: on

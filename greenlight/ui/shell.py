@@ -42,6 +42,9 @@ class PageSpec:
     icon: str
     url_path: str
     default: bool = False
+    # Who the page is for: "everyone", or "review" (studio reviewers and admins; on a local
+    # log, the one person at the machine).
+    audience: str = "everyone"
 
 
 # The navigation, declared once: app.py builds st.navigation from it and the smoke tests
@@ -53,6 +56,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("app_pages/assess.py", "Self-assessment", ":material/fact_check:", "assess"),
     PageSpec("app_pages/log.py", "Use-case log", ":material/table_view:", "log"),
     PageSpec("app_pages/overview.py", "Risk overview", ":material/monitoring:", "overview"),
+    PageSpec(
+        "app_pages/review.py", "Review desk", ":material/rate_review:", "review", audience="review"
+    ),
     PageSpec("app_pages/guidance.py", "Guidance", ":material/menu_book:", "guidance"),
 )
 

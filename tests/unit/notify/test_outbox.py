@@ -10,6 +10,7 @@ import pytest
 
 from greenlight.notify import send_pending
 from greenlight.store import FileImport, NewUse, NotPermitted, StaleUse
+from tests.unit.cli_run import run_cli
 from tests.unit.notify import test_mail
 from tests.unit.notify.test_mail import free_port, settings_for
 from tests.unit.store import test_access
@@ -135,3 +136,23 @@ def test_two_senders_never_take_the_same_notice(studio):
     assert len(first) == 3 and len(second) == 2
     assert not {n.id for n in first} & {n.id for n in second}
     assert studio.claim_notices() == []
+
+
+def test_the_command_line_sends_and_retries(studio, smtp_server, tmp_path):
+    inbox, port = smtp_server
+    use = studio.log_use("A", answers(), ENGINE, actor=MIA, status="submitted")
+    secrets = tmp_path / "secrets.toml"
+    table = '[notifications]\nhost = "127.0.0.1"\nsender = "gl@studio.test"\nsecurity = "none"\n'
+    secrets.write_text(table + f"port = {free_port()}\n")
+    where = ("--secrets", str(secrets), "--database", studio.url)
+
+    code, out, _ = run_cli("notify", "send", *where)
+    assert code == 1 and out.startswith("0 sent, 1 failed\nfailed: use ")
+    assert outbox(studio, use.id) == [("submitted", "rita@studio.test", "failed")]
+
+    secrets.write_text(table + f"port = {port}\n")
+    assert run_cli("notify", "send", *where)[:2] == (0, "0 sent, 0 failed\n")
+    assert run_cli("notify", "send", "--retry", *where)[:2] == (0, "1 sent, 0 failed\n")
+    assert [m["To"] for m in inbox.messages] == ["rita@studio.test"]
+    code, _, err = run_cli("notify", "send", "--secrets", str(tmp_path / "none.toml"))
+    assert code == 2 and "no such file" in err
