@@ -63,14 +63,16 @@ def overview_charts(log, scope, guidance: Guidance) -> list[tuple[str, dict]]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _productions(url: str, version: int, _log) -> tuple:
-    return tuple(_log.list_productions())
+def _productions(url: str, version: int, who: tuple, _log, _viewer) -> tuple:
+    return tuple(_log.list_productions(_viewer))
 
 
-def production_list(log) -> tuple:
-    """Every production (store.list_productions), read again only after a write: the sidebar
-    and the overview need the list on every rerun of every session."""
-    return _productions(log.url, log.data_version(), log)
+def production_list(log, viewer=None) -> tuple:
+    """Every production `viewer` (store.Person; None on a local log) may see, read again only
+    after a write: the sidebar and the overview need the list on every rerun of every
+    session. Cached per person, so one person's list never reaches another."""
+    who = () if viewer is None else (viewer.issuer, viewer.subject)
+    return _productions(log.url, log.data_version(), who, log, viewer)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -19,7 +19,15 @@ from greenlight.present import (
 )
 from greenlight.ui import writes
 from greenlight.ui.downloads import download_row, request_buttons
-from greenlight.ui.shell import actor, guarded, page, require_actor, select_production, show_in_log
+from greenlight.ui.shell import (
+    actor,
+    guarded,
+    page,
+    require_actor,
+    select_production,
+    show_in_log,
+    viewer,
+)
 from greenlight.ui.state import LOG_SELECTED_KEY, LOG_STATUS_DRAWN_KEY
 from greenlight.ui.text import as_text
 from greenlight.ui.widgets import level_badge, level_icon, section_link, status_badge
@@ -205,7 +213,8 @@ def answers_and_history(log, guidance: Guidance, record, answers) -> None:
                 },
             )
     st.markdown("**History**")
-    st.dataframe(history_table(log.history(record.id), guidance), hide_index=True, width="stretch")
+    history = log.history(record.id, viewer=viewer())
+    st.dataframe(history_table(history, guidance), hide_index=True, width="stretch")
 
 
 def _stored_answers(document, prefix: str = "") -> pd.DataFrame:

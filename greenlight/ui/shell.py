@@ -295,7 +295,7 @@ def select_production(code: str) -> None:
 def sidebar(log) -> None:
     """The shared sidebar: the current production (with create) and the user's name."""
     show_flash()
-    productions = production_list(log)
+    productions = production_list(log, viewer())
     codes = [p.code for p in productions]
     names = {
         p.code: p.name + (" (demo)" if p.is_demo and "demo" not in p.name.lower() else "")
