@@ -41,7 +41,7 @@ from greenlight.store.tables import (
     uses,
 )
 
-GENERATOR_VERSION = 5
+GENERATOR_VERSION = 6
 SEED = 20261126
 CACHE = Path(__file__).resolve().parent / ".cache"
 FIRST_DAY = date(2022, 1, 3)
@@ -257,6 +257,7 @@ def batches(
                     1,  # logged at its status: version 1, the version any decision covers
                     1 if status in workflow.DECIDED_STATUSES else None,
                     None,  # no form token
+                    stamp if status in workflow.OPEN_STATUSES else None,  # awaiting since
                 )
             )
             level = (profile.level, profile.level_rank)
