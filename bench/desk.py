@@ -108,6 +108,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="greenlight-desk-") as folder:
         desk_figures(run, path, Path(folder), BIG)
     print(run.table())
+    for figure in run.figures:
+        print(f"- {figure.name}: {figure.note}")
 
 
 if __name__ == "__main__":
