@@ -234,7 +234,8 @@ def test_export_then_import_is_lossless_field_by_field(store, sqlite_url):
     # A report that imports back: what was assessed, and when the use was made; its place in
     # the workflow starts afresh, by the importer, now (a backup keeps those).
     afresh = {"production_name", "status", "approval_ref", "created_by", "updated_at", "updated_by"}
-    afresh |= {"version", "decided_version"}  # a new use starts at version 1, undecided
+    # A new use starts at version 1, undecided, and waiting from its import if submitted.
+    afresh |= {"version", "decided_version", "awaiting_since"}
     for summary in originals:
         before, after = store.get_use(summary.id), target.get_use(summary.id)
         for field in dataclasses.fields(before):
