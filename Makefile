@@ -9,6 +9,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# Local mode is for one person on this machine: the server listens on loopback only. To open
+# it to others (studio mode, with sign-in: see the README), e.g. make run HOST=0.0.0.0
+HOST ?= 127.0.0.1
 # Extra pytest arguments, e.g. make test PYTEST_ARGS='-k store -x'
 PYTEST_ARGS ?=
 
@@ -24,7 +27,7 @@ TEST_STAMP := $(VENV)/.installed-test
 .PHONY: help run test e2e lint format bench soak clean
 
 help:
-	@echo "make run     start the app on http://localhost:$(PORT)"
+	@echo "make run     start the app on http://$(HOST):$(PORT) (HOST=0.0.0.0 opens it to others)"
 	@echo "make test    lint, format check and the whole test suite (PostgreSQL too, when installed)"
 	@echo "make e2e     only the browser tests"
 	@echo "make lint    ruff check and format check;  make format  fix what ruff can"
@@ -46,7 +49,7 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 
 run: $(APP_STAMP)
 	$(COMPILE)
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

@@ -16,9 +16,9 @@ st.set_page_config(
 # Studio mode: a visitor who is not signed in gets the sign-in page and the run stops here,
 # before any page script (or its ?use= and ?section= links) can run.
 ui.require_sign_in()
-navigation = ui.navigation()
 with ui.database_errors():
-    ui.enter(ui.store())
+    # The navigation follows the person's roles, read afresh on every run.
+    navigation = ui.navigation(ui.enter(ui.store()))
     ui.sidebar(ui.store())
     navigation.run()
 ui.show_flash()

@@ -21,7 +21,7 @@ form = ui.AssessmentForm(guidance, engine)
 # read leave the form with the use's free text, and a notice on the stored assessment.
 use_id = st.query_params.get("use")
 if use_id and form.editing != use_id:
-    record = ui.guarded(lambda: log.get_use(use_id))
+    record = ui.guarded(lambda: log.get_use(use_id, viewer=ui.viewer()))
     if record is not None:
         try:
             form.load(
@@ -42,7 +42,7 @@ if form.editing:
         icon=":material/edit:",
     )
 if form.unreadable and form.unreadable[0] == form.editing:
-    stored = ui.guarded(lambda: log.get_use(form.editing))
+    stored = ui.guarded(lambda: log.get_use(form.editing, viewer=ui.viewer()))
     if stored is not None:
         ui.unreadable_notice(
             guidance,
@@ -57,7 +57,7 @@ st.caption(
     "the outcome. The outcome updates as you answer."
 )
 
-headline = st.empty()  # the level at a glance, above the questions (phones show the card last)
+headline = ui.outcome_headline()  # the level at a glance, kept in view while answering
 questions, outcome = st.columns([3, 2], gap="large")
 with questions:
     fields, answers = form.render()
@@ -65,10 +65,7 @@ document = build_document(guidance, fields, answers)
 preview = parse_answers({**document, "title": fields["title"].strip() or "Untitled use"}, guidance)
 result = engine.assess(preview)
 
-with headline.container(horizontal=True, vertical_alignment="center"):
-    st.markdown("**Outcome so far:**")
-    ui.level_badge(guidance, result.level)
-    st.caption(f"{len(result.raising)} reason(s), {len(result.unanswered)} question(s) open")
+ui.show_headline(headline, guidance, result)
 
 with outcome:
     st.subheader("Outcome")
@@ -107,7 +104,13 @@ with outcome:
             form.reset()
             st.rerun()
     elif code is None:
-        st.info("Create a production in the sidebar to log this use.", icon=":material/movie:")
+        st.info(ui.no_production_yet(), icon=":material/movie:")
+    elif not ui.may("work", code):
+        st.info(
+            "Logging uses of this production is for its members and lead: your role here is "
+            "to review them. Download the answers or the request below to share them.",
+            icon=":material/visibility:",
+        )
     else:
         start = st.segmented_control(
             "Log as",
@@ -154,6 +157,8 @@ with outcome:
         args=(load_answers, AnswersError),
         max_upload_size=1,
     )
+    if form.loaded:
+        ui.loaded_notice(*form.loaded)
     if form.upload_errors:
         st.error("That file could not be loaded; nothing was changed:", icon=":material/error:")
         st.text("\n".join(form.upload_errors))

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from greenlight import ui
-from greenlight.present import level_label, matching_sections
+from greenlight.present import level_label, matching_sections, query_words
 
 guidance, _ = ui.guidance_and_engine()
 
@@ -16,38 +16,30 @@ st.caption(
     "The wording here is ours; each section names the heading it comes from."
 )
 
+query = st.session_state.get("guidance-search", "")
 wanted = st.query_params.get("section")
+if wanted and not query and wanted in {s.id for s in guidance.sections}:
+    # A reason's link: its section first, open, where the page opens, above the search.
+    st.info(
+        f"Showing the section a reason pointed to: {guidance.section(wanted).title}.",
+        icon=":material/link:",
+    )
+    ui.guidance_view.section_card(guidance, guidance.section(wanted), (), expanded=True)
+elif wanted and not query:
+    st.warning("That link names a section this guidance does not have; showing all sections.")
+
 query = st.text_input(
     "Search the guidance", placeholder="e.g. consent, background, enterprise", key="guidance-search"
 )
+words = query_words(query)
 sections = matching_sections(guidance, query)
-if wanted and not query:
-    if wanted in {s.id for s in guidance.sections}:
-        st.info(
-            f"Showing the section a reason pointed to: {guidance.section(wanted).title}.",
-            icon=":material/link:",
-        )
-    else:
-        st.warning("That link names a section this guidance does not have; showing all sections.")
 if not sections:
     st.info("No section mentions that. Try a shorter word.", icon=":material/search_off:")
+elif words:
+    ui.guidance_view.match_summary(guidance, sections, words)
 
 for section in sections:
-    depth = 1 if section.parent else 0
-    with st.expander(("↳ " * depth) + section.title, expanded=bool(query) or section.id == wanted):
-        st.caption(f"Source: {section.cites} · link: ?section={section.id}")
-        st.markdown(" ".join(section.summary.split()))
-        for point in section.points:
-            st.markdown(f"- {' '.join(point.split())}")
-        rules = [rule for rule in guidance.rules if rule.section == section.id]
-        if rules:
-            st.markdown("**What Greenlight checks here**")
-            for rule in rules:
-                st.markdown(f"{ui.level_icon(guidance, rule.level)} {rule.text}")
-        for reading in guidance.readings:
-            if section.id in reading.sections:
-                st.markdown(f"**Our reading** - {' '.join(reading.reading.split())}")
-                st.caption(" ".join(reading.why.split()))
+    ui.guidance_view.section_card(guidance, section, words, expanded=bool(words))
 
 if guidance.matrix:
     st.subheader("Use case matrix")

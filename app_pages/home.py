@@ -26,17 +26,18 @@ code = ui.current_production()
 st.subheader("This production")
 if code is None:
     st.info(
-        "No production yet. Create one with **New production** in the sidebar.",
+        ui.no_production_yet(),
         icon=":material/movie:",
     )
 else:
-    production = log.get_production(code)
+    me = ui.viewer()
+    production = log.get_production(code, viewer=me)
     st.text(
         production.name + (" - demo data, remove it on the log page" if production.is_demo else "")
     )
     scope = UseFilter(productions=(code,))
-    by_level = log.count_by(scope, ("level",))  # plain dicts: no pandas on the home page
-    by_status = log.count_by(scope, ("status",))
+    by_level = log.count_by(scope, ("level",), viewer=me)  # dicts: no pandas on the home page
+    by_status = log.count_by(scope, ("status",), viewer=me)
     total = sum(by_level.values())
     if total == 0:
         st.info("No uses logged yet. Start with a self-assessment.", icon=":material/fact_check:")

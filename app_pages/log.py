@@ -9,14 +9,15 @@ detail, view = ui.log_detail, ui.log_view
 
 guidance, engine = ui.guidance_and_engine()
 log = ui.store()
-detail.open_linked_use(log)
 code = ui.current_production()
 
+ui.links.from_url(log, guidance)  # a link's filters or use, once
 production = view.production(log, code)
 view.demo_notice(log, production)
-view.use_table(log, guidance, view.filters(log, guidance, code))
+shown = ui.links.scope(code)
+view.use_table(log, guidance, view.filters(log, guidance, shown))
 
-record = detail.selected_use(log, code)
+record = detail.selected_use(log, shown)
 if record is not None:
     answers = detail.readable_answers(record, guidance)
     detail.summary(guidance, record)

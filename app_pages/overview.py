@@ -14,7 +14,7 @@ st.title("Risk overview")
 productions = ui.production_list(log)
 if not productions:
     st.info(
-        "No production yet. Create one with **New production** in the sidebar.",
+        ui.no_production_yet(),
         icon=":material/movie:",
     )
     st.stop()
@@ -45,9 +45,15 @@ with st.container(border=True):
     )
 start = period[0] if len(period) >= 1 else None
 end = period[1] if len(period) == 2 else (start if isinstance(start, dt.date) else None)
+# "All productions" is every production but the demo: its sample uses are no studio's work.
 scope = UseFilter(
-    productions=tuple(chosen), date_from=start, date_to=end, departments=tuple(departments)
+    productions=tuple(chosen),
+    date_from=start,
+    date_to=end,
+    departments=tuple(departments),
+    without_demo=not chosen,
 )
+ui.overview.demo_note(productions, chosen)
 data = ui.overview_data(log, scope)
 
 by_level = dict(data["level"][["level", "uses"]].itertuples(index=False))
@@ -57,7 +63,8 @@ metrics = st.columns(len(guidance.levels) + 3)
 metrics[0].metric("Uses", total)
 for column, level in zip(metrics[1:], guidance.levels, strict=False):
     column.metric(level.label, by_level.get(level.id, 0))
-metrics[-2].metric("Awaiting a decision", sum(by_status.get(s, 0) for s in workflow.OPEN_STATUSES))
+awaiting = sum(by_status.get(s, 0) for s in workflow.OPEN_STATUSES)
+metrics[-2].metric("Awaiting a decision", awaiting)
 metrics[-1].metric("Approved", by_status.get("approved", 0))
 
 if total == 0:
@@ -68,11 +75,14 @@ if total == 0:
     )
     st.stop()
 
+ui.overview.awaiting(log, guidance, scope, awaiting)
+ui.overview.by_production(log, scope)
+
+st.subheader("The log in figures")
 panels = ui.overview_charts(log, scope, guidance)
 for row_start in range(0, len(panels), 2):
-    for column, (title, spec) in zip(
-        st.columns(2, gap="large"), panels[row_start : row_start + 2], strict=False
+    for offset, (column, (title, spec)) in enumerate(
+        zip(st.columns(2, gap="large"), panels[row_start : row_start + 2], strict=False)
     ):
         with column.container(border=True):
-            st.markdown(f"**{title}**")
-            st.vega_lite_chart(spec=spec, width="stretch")
+            ui.overview.chart(title, spec, row_start + offset, scope)

@@ -7,6 +7,7 @@ and the tests are generated from it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 MAX_APPROVAL_REF = 500
 MAX_NOTE = 2000
@@ -190,3 +191,16 @@ def reopen_status(
     if current == "approved" and new_rank > old_rank:
         return REOPENED_STATUS
     return None
+
+
+def awaiting_since(
+    old: str | None, new: str, since: datetime | None, now: datetime
+) -> datetime | None:
+    """When a use moving from status `old` (None: a new use) to `new` began to await the
+    studio's decision: now if it enters an open status, `since` if it moves between open
+    ones (an escalation does not restart the wait), None once it awaits nothing."""
+    if new not in OPEN_STATUSES:
+        return None
+    if old in OPEN_STATUSES and since is not None:
+        return since
+    return now

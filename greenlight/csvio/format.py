@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from greenlight.policy import FIELD_NAMES, FIELDS
 
 if TYPE_CHECKING:
-    from greenlight.policy import Guidance
+    from greenlight.policy import Guidance, Question
 
 # Characters that make a spreadsheet read a cell as a formula, plus our own escape character.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -22,14 +22,25 @@ ESCAPE = "'"
 ESCAPED_STARTS = frozenset((*FORMULA_PREFIXES, ESCAPE))
 
 # The columns of the CSV around the answers (one column per question, named after its id),
-# declared once: the header, the import's known columns, and the export's rows, which the
-# store gives under these names (UseCaseStore.iter_export_rows).
-BEFORE_ANSWERS = ("id", "production", "production_name", *FIELD_NAMES)
-AFTER_ANSWERS = (
+# declared once: the header, the import's known columns, and the export's rows. The columns a
+# reader looks at first come first; the store gives every column but the READER_COLUMNS under
+# these names (UseCaseStore.iter_export_rows).
+BEFORE_ANSWERS = (
+    "title",
     "level",
-    "reasons",
-    "matrix_row",
+    "level_label",
     "status",
+    "status_label",
+    "department",
+    "production",
+    "production_name",
+    "id",
+    *(name for name in FIELD_NAMES if name not in ("title", "department")),
+    "reasons",
+    "reason_sentences",
+    "matrix_row",
+)
+AFTER_ANSWERS = (
     "approval_ref",
     "archived",
     "guidance_id",
@@ -39,8 +50,19 @@ AFTER_ANSWERS = (
     "updated_at",
     "updated_by",
 )
+# Written for a person beside the ids they explain (the level's and status's labels, each
+# reason's sentence) and made by the export from the guidance and the workflow; an import
+# ignores them whatever they hold (a reader may edit or delete them).
+READER_COLUMNS = ("level_label", "status_label", "reason_sentences")
 # Never trusted from a file: the import assesses every row again.
-DERIVED_COLUMNS = ("level", "reasons", "matrix_row", "guidance_id", "guidance_version")
+DERIVED_COLUMNS = (
+    "level",
+    "reasons",
+    "matrix_row",
+    "guidance_id",
+    "guidance_version",
+    *READER_COLUMNS,
+)
 # Read from a file but not stored: an imported use starts the workflow afresh (draft or
 # submitted, no approval), made by whoever imports it, now. The import reports which of these
 # a file filled in. (A backup, not a CSV, carries a log's whole state: greenlight.store.backup.)
@@ -53,6 +75,9 @@ IGNORED_COLUMNS = (
     "updated_at",
     "updated_by",
 )
+# How reason_sentences joins the sentences of a use's reasons (rule ids are joined by ";"):
+# a spreadsheet shows each on a line of its own.
+SENTENCE_BREAK = "\n"
 # The longest cell an import accepts (the longest free-text field is far shorter).
 MAX_CELL_CHARS = 2 * max(f.max_length for f in FIELDS)
 MAX_IMPORT_BYTES = 256 * 1024 * 1024
@@ -65,6 +90,55 @@ csv.field_size_limit(max(csv.field_size_limit(), _READER_LIMIT))
 def export_columns(guidance: Guidance) -> list[str]:
     """The header of the full format, answers taken from the guidance's questions."""
     return [*BEFORE_ANSWERS, *(q.id for q in guidance.questions), *AFTER_ANSWERS]
+
+
+def header_key(name: str) -> str:
+    """A header cell as the import matches it to a column: case, spaces and hyphens aside
+    ("Requested by" is requested_by)."""
+    return "_".join(name.strip().lower().replace("-", " ").split())
+
+
+def answer_words(question: Question) -> dict[str, str | bool]:
+    """The words an import reads as each answer to `question`, lower-cased: every value's id
+    (true and false for a yes/no question) and every label no other value shares ("yes",
+    "unsure", "studio enterprise agreement"). An id wins over another value's label."""
+    words: dict[str, str | bool] = {}
+    shared: set[str] = set()
+    for option in question.options:
+        label = option.label.strip().lower()
+        if label in words:
+            shared.add(label)
+        words[label] = option.value
+    for label in shared:
+        del words[label]
+    for option in question.options:
+        words[_id_text(option.value).lower()] = option.value
+    return words
+
+
+def answer_cells(question: Question) -> dict[str | bool, str]:
+    """Each answer to `question` as the export writes it: its label where the import reads
+    that label back as the same answer (answer_words), else its id."""
+    words = answer_words(question)
+    cells: dict[str | bool, str] = {}
+    for option in question.options:
+        label = option.label.strip()
+        read_back = words.get(label.lower())
+        same = read_back == option.value and type(read_back) is type(option.value)
+        cells[option.value] = label if same else _id_text(option.value)
+    return cells
+
+
+def answer_list(question: Question) -> str:
+    """The answers to `question` as an import error lists them: "Yes", "Unsure" or "No"."""
+    shown = [f'"{answer_cells(question)[option.value]}"' for option in question.options]
+    return ", ".join(shown[:-1]) + f" or {shown[-1]}" if len(shown) > 1 else "".join(shown)
+
+
+def _id_text(value: str | bool) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
 
 
 def neutralise(cell: str) -> str:
@@ -80,11 +154,10 @@ def restore(cell: str) -> str:
 
 
 def format_time(value: datetime) -> str:
-    """ISO 8601 in UTC with a Z, with microseconds only when there are any."""
+    """ISO 8601 in UTC to the second, with a Z: 2026-12-04T20:19:17Z (a naive time is UTC)."""
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
-    spec = "microseconds" if value.microsecond else "seconds"
-    return value.isoformat(timespec=spec) + "Z"
+    return value.isoformat(timespec="seconds") + "Z"
 
 
 def parse_time(text: str) -> datetime:

@@ -16,7 +16,13 @@ from greenlight import workflow
 from greenlight.csvio.cells import CsvImportError, CsvProblem, decode, read_records, refused
 from greenlight.csvio.columns import plain_uses
 from greenlight.csvio.format import IGNORED_COLUMNS
-from greenlight.csvio.row_checks import KnownAnswers, Start, check_header, checked_uses
+from greenlight.csvio.row_checks import (
+    KnownAnswers,
+    Start,
+    blank_reader_columns,
+    check_header,
+    checked_uses,
+)
 from greenlight.store import (
     FileImport,
     NewUses,
@@ -29,7 +35,7 @@ from greenlight.store import (
 
 if TYPE_CHECKING:
     from greenlight.policy import Engine
-    from greenlight.store import UseCaseStore
+    from greenlight.store import Actor, UseCaseStore
 
 MAX_ROWS_ENV = "GREENLIGHT_IMPORT_MAX_ROWS"
 DEFAULT_MAX_ROWS = 100_000
@@ -107,6 +113,7 @@ def _read(
     names = check_header(records.header, engine.guidance, problems)
     if problems:
         raise CsvImportError(problems)
+    blank_reader_columns(names, records.rows)
     known = KnownAnswers(engine, names)
     start = Start(production, status, note)
     plain = None if has_bad_bytes else plain_uses(records.rows, names, known, start)
@@ -139,7 +146,7 @@ def import_csv(
     production: str,
     engine: Engine,
     *,
-    actor: str,
+    actor: Actor,
     source_name: str = "a CSV file",
     progress: Progress | None = None,
     status: str = workflow.DEFAULT_STATUS,

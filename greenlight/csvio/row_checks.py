@@ -17,7 +17,17 @@ from greenlight.csvio.cells import (
     encoding_message,
     shorten,
 )
-from greenlight.csvio.format import ESCAPE, MAX_CELL_CHARS, export_columns, parse_time, restore
+from greenlight.csvio.format import (
+    ESCAPE,
+    MAX_CELL_CHARS,
+    READER_COLUMNS,
+    answer_list,
+    answer_words,
+    export_columns,
+    header_key,
+    parse_time,
+    restore,
+)
 from greenlight.policy import (
     FIELD_NAMES,
     Answers,
@@ -29,7 +39,7 @@ from greenlight.policy import (
 from greenlight.store import USE_ID_PATTERN, NewUse
 
 if TYPE_CHECKING:
-    from greenlight.policy import Assessment, Engine, Guidance
+    from greenlight.policy import Assessment, Engine, Guidance, Question
 
 # Joins a row's cells to test them all at once: any text may hold it, which at worst sends a
 # row down the slower restoring of every cell.
@@ -47,17 +57,23 @@ class Start:
 
 
 def check_header(header: list[str], guidance: Guidance, problems: list[CsvProblem]) -> list[str]:
-    """The header's column names (restored); every unknown, repeated or unreadable one and a
-    missing title go to `problems`."""
+    """The header's column names (restored, and matched to the format's columns whatever
+    their case: "Title" is title); every unknown, repeated or unreadable one and a missing
+    title go to `problems`."""
     known = export_columns(guidance)
-    names = [restore(cell.strip()) for cell in header]
+    by_key = {header_key(name): name for name in known}
+    names = []
     seen: set[str] = set()
-    for index, name in enumerate(names):
+    for index, cell in enumerate(header):
+        name = restore(cell.strip())
         if NOT_UTF8.search(name) or NUL in name:
             message = encoding_message(name) if NOT_UTF8.search(name) else "holds a NUL (0x00)"
             problems.append(CsvProblem(1, f"{index + 1}", message))
+            names.append(name)
             continue
         shown = shorten(name)
+        name = by_key.get(header_key(name), name)
+        names.append(name)
         if name in seen:
             problems.append(CsvProblem(1, shown, "appears twice in the header; keep one"))
         seen.add(name)
@@ -75,7 +91,20 @@ def check_header(header: list[str], guidance: Guidance, problems: list[CsvProble
     return names
 
 
-def _document(cells: dict[str, str], guidance: Guidance) -> dict[str, Any]:
+def blank_reader_columns(names: list[str], rows: list[list[str]]) -> None:
+    """Empty the cells of the columns written for readers (READER_COLUMNS) in every row of
+    the header's width: an import ignores them, however a person edited them."""
+    at = [index for index, name in enumerate(names) if name in READER_COLUMNS]
+    if not at:
+        return
+    width = len(names)
+    for row in rows:
+        if len(row) == width:
+            for index in at:
+                row[index] = ""
+
+
+def _document(cells: dict[str, str], guidance: Guidance, words: dict[str, dict]) -> dict[str, Any]:
     doc: dict[str, Any] = {}
     for name in FIELD_NAMES:
         if name in cells:
@@ -84,9 +113,8 @@ def _document(cells: dict[str, str], guidance: Guidance) -> dict[str, Any]:
         raw = cells.get(q.id, "")
         if raw == "":
             continue
-        value: Any = raw
-        if q.kind == "boolean" and raw.strip().lower() in ("true", "false"):
-            value = raw.strip().lower() == "true"
+        # A word it does not know goes as it is, for parse_answers to report.
+        value: Any = words[q.id].get(raw.strip().lower(), raw)
         target = doc
         for part in q.path[:-1]:
             target = target.setdefault(part, {})
@@ -111,6 +139,11 @@ class KnownAnswers:
             itemgetter(*asked) if len(asked) > 1 else lambda cells: tuple(map(cells.get, asked))
         )
         self._seen: dict[Any, tuple[Answers, Assessment]] = {}
+        self.words = {q.id: answer_words(q) for q in self._guidance.questions}
+
+    def question(self, question_id: str) -> Question:
+        """The question of an answer column."""
+        return self._guidance.question(question_id)
 
     def assess(self, cells: dict[str, str]) -> tuple[Answers, Assessment]:
         """The row's answers and their assessment; AnswersError if they are not valid."""
@@ -121,7 +154,7 @@ class KnownAnswers:
             if answers is not None:
                 return answers, seen[1]
         # The fast path for a valid document; parse_answers' own problems for any other.
-        answers = stored_answers(_document(cells, self._guidance), self._guidance)
+        answers = stored_answers(_document(cells, self._guidance, self.words), self._guidance)
         seen = self._seen[key] = (answers, self._engine.assess(answers))
         return seen
 
@@ -259,7 +292,7 @@ def _check_row(
         answers, assessment = known.assess(cells)
     except AnswersError as exc:
         for problem in exc.problems:
-            problems.append(CsvProblem(row, problem.path, problem.message))
+            problems.append(CsvProblem(row, problem.path, _answer_message(problem, cells, known)))
         return None
     if len(problems) > before:
         return None
@@ -272,3 +305,14 @@ def _check_row(
         note=start.note,
     )
     return item, cells.get("level", "").strip()
+
+
+def _answer_message(problem, cells: dict[str, str], known: KnownAnswers) -> str:
+    """An answers problem as the import says it: a word it does not read as an answer names
+    the words it does (the labels the export writes; ids work too)."""
+    words = known.words.get(problem.path)
+    cell = cells.get(problem.path, "").strip()
+    if words is None or not cell or cell.lower() in words:
+        return problem.message
+    question = known.question(problem.path)
+    return f"{shorten(cell, 40)!r} is not an answer here; write {answer_list(question)}"

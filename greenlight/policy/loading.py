@@ -200,6 +200,7 @@ def _build(folder: Path, parts: dict[str, list[tuple[str, Any, int]]]) -> Guidan
                 origin=origin,
                 supersedes=tuple(rec.get("supersedes") or ()),
                 open_text=" ".join(rec.get("open_text", "").split()),
+                short=" ".join(rec["short"].split()),
             )
             for origin, rec in _items(parts, "rules")
         ),

@@ -12,7 +12,7 @@ from greenlight.policy.conditions import (
     leaves,
     questions_of,
 )
-from greenlight.policy.model import KINDS, Guidance, Question, Rule
+from greenlight.policy.model import KINDS, MAX_SHORT, Guidance, Question, Rule
 from greenlight.policy.structure import did_you_mean
 
 
@@ -73,6 +73,7 @@ def check_meaning(g: Guidance) -> list[str]:
                     f"{rule.origin}: rule {rule.id} supersedes {other}, whose level is higher; "
                     "a reason may only stand in for one at its level or below"
                 )
+    problems.extend(_check_shorts(g.rules))
     order = {q.id: index for index, q in enumerate(g.questions)}
     for q in g.questions:
         if q.shown_when is not None:
@@ -201,4 +202,27 @@ def _check_monotonic(rule: Rule, questions: dict[str, Question]) -> list[str]:
             else:
                 continue
             break
+    return problems
+
+
+def _check_shorts(rules: Iterable[Rule]) -> list[str]:
+    """Each rule's short label: not blank, at most MAX_SHORT characters, its own."""
+    problems = []
+    seen: dict[str, Rule] = {}
+    for rule in rules:
+        short = rule.short
+        if not short:
+            problems.append(f"{rule.origin}: rule {rule.id}: short is empty; give a label")
+            continue
+        if len(short) > MAX_SHORT:
+            problems.append(
+                f"{rule.origin}: rule {rule.id}: short {short!r} has {len(short)} characters; "
+                f"shorten it to {MAX_SHORT} or fewer"
+            )
+        other = seen.setdefault(short.casefold(), rule)
+        if other is not rule:
+            problems.append(
+                f"{rule.origin}: rule {rule.id}: short {short!r} is also rule {other.id}'s "
+                f"({other.origin}); give each rule a label of its own"
+            )
     return problems

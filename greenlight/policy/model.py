@@ -16,6 +16,8 @@ KINDS = ("choice", "boolean", "category")
 # The group whose questions are the guiding principles: its id is also the key of their
 # answers in an answers document (principles.outputs_original), so it is part of the contract.
 PRINCIPLES_GROUP = "principles"
+# A rule's short label fits a chart's axis on a phone and a table's cell.
+MAX_SHORT = 32
 
 
 class ById(Mapping[str, T]):
@@ -168,6 +170,8 @@ class Rule:
     # The sentence shown instead of `text` when the rule fires only because a question it
     # reads was left open (and counted as its riskiest answer): "you said" would be untrue.
     open_text: str = ""
+    # The reason as a label of at most MAX_SHORT characters, for charts and tables.
+    short: str = ""
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from greenlight.policy.conditions import OPERATORS
+from greenlight.policy.model import MAX_SHORT
 from greenlight.policy.yaml_reader import LineDict, LineList
 
 
@@ -91,6 +92,7 @@ RECORDS: dict[str, dict[str, Field]] = {
         Field("level", "str"),
         Field("section", "str"),
         Field("when", "condition"),
+        Field("short", "str", help=f"a label for charts, at most {MAX_SHORT} characters"),
         Field("text", "str"),
         Field("actions", "strs", required=False),
         Field(

@@ -17,7 +17,15 @@ from greenlight.present.documents import (
     file_slug,
     row_contradiction,
 )
-from greenlight.present.guidance_search import matching_sections, section_text
+from greenlight.present.guidance_search import (
+    SectionShown,
+    count_matches,
+    marked_spans,
+    matching_sections,
+    query_words,
+    section_shown,
+    section_text,
+)
 from greenlight.present.request import (
     BASE_URL_ENV,
     DEFAULT_BASE_URL,
@@ -37,8 +45,10 @@ if TYPE_CHECKING:
         history_table,
         level_label,
         log_table,
+        production_table,
         reason_text,
         reasons_in_short,
+        waiting_days,
     )
 
 # Names offered here whose modules load on first use: name -> (module, attribute or None).
@@ -51,9 +61,11 @@ _ON_FIRST_USE = {
             "history_table",
             "level_label",
             "log_table",
+            "production_table",
             "reason_text",
             "reasons_in_short",
-        )  # fmt: skip
+            "waiting_days",
+        )
     },
 }
 
@@ -62,25 +74,32 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "AnswerRow",
     "EscalationRequest",
+    "SectionShown",
     "answer_rows",
     "base_url",
     "build_request",
     "charts",
+    "count_matches",
     "escape_markdown",
     "field_rows",
     "file_slug",
     "history_table",
     "level_label",
     "log_table",
+    "marked_spans",
     "matching_sections",
+    "query_words",
+    "production_table",
     "reason_text",
     "reasons_in_short",
     "request_for_use",
     "request_markdown",
     "request_pdf",
     "row_contradiction",
+    "section_shown",
     "section_text",
     "use_link",
+    "waiting_days",
 ]
 
 

@@ -8,7 +8,7 @@ The contract every builder keeps:
   Vega-Lite spec grows with the number of categories, never with the number of uses.
 * An empty frame never raises: the builder returns ``empty_chart()``, a one-line text chart.
   A page that would rather show ``st.info`` checks ``is_empty(frame)`` first.
-* Widths are ``"container"`` (autosize ``fit-x``; heights are the plot's own, a step per bar):
+* Widths are ``"container"`` (autosize ``fit-x``; heights are the plot's own, BAR_STEP px per bar):
   show a chart with ``st.altair_chart(chart, width="stretch")``.
 
 Levels are coloured by ``level_scale`` everywhere and stacked least serious first (at the
@@ -18,14 +18,23 @@ shown in full in the tooltip, so the charts stay readable on a 390 px phone.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 import altair as alt
 import pandas as pd
 
-from greenlight.policy import Guidance, Question
+from greenlight.policy import Guidance
+from greenlight.present.labels import (
+    ANSWER_COLOURS,
+    answer_labels,
+    by_total,
+    labelled,
+    lookup_expr,
+    ordered_labels,
+    question_label,
+    type_labels,
+)
 from greenlight.workflow import STATUSES
 
 # Encodings are always channel objects (alt.X2(...), never "field:T"): Altair turns a plain
@@ -33,9 +42,6 @@ from greenlight.workflow import STATUSES
 
 NO_DEPARTMENT = "(none)"
 OTHER_DEPARTMENTS = "({n} other departments)"
-# Non-clear principle answers, light to dark as they get more serious. Not level colours:
-# an answer is not a level, and the two must not be confused on the page.
-ANSWER_COLOURS: Mapping[str, str] = {"unsure": "#c4b5fd", "no": "#6d28d9"}
 # Category labels are cut (with an ellipsis) at this many px: less on a narrow screen, so a
 # 390 px phone keeps room for the bars. containerSize() is the chart's own width in the page.
 NARROW_PX = 600
@@ -51,6 +57,9 @@ _FIT_WIDTH = {
     "autosize": alt.AutoSizeParams(type="fit-x", contains="padding"),
 }
 EMPTY_MESSAGE = "No uses match these filters yet."
+# The selection a click on a bar makes, named in the spec; the overview reads the fields of
+# the clicked bar from it (st.vega_lite_chart's selection_mode) to open the log filtered.
+PICK = "pick"
 # Past half a year of weeks, the overview's timeline counts months instead.
 MAX_WEEKS = 26
 Period = Literal["week", "month"]
@@ -107,7 +116,7 @@ def level_chart(frame: pd.DataFrame, guidance: Guidance) -> alt.Chart:
     missing = [level.id for level in guidance.levels if level.id not in set(frame["level"])]
     zeros = pd.DataFrame({"level": missing, "uses": [0] * len(missing)})
     data = _with_levels(pd.concat([frame[["level", "uses"]], zeros], ignore_index=True), guidance)
-    order = _ordered_labels(data, "level_label", [level.label for level in guidance.levels])
+    order = ordered_labels(data, "level_label", [level.label for level in guidance.levels])
     return (
         alt.Chart(data)
         .mark_bar()
@@ -120,7 +129,8 @@ def level_chart(frame: pd.DataFrame, guidance: Guidance) -> alt.Chart:
                 alt.Tooltip("uses:Q", title="Uses", format=","),
             ],
         )
-        .properties(height=alt.Step(BAR_STEP * 1.5), **_FIT_WIDTH)
+        .add_params(_pick(["level"]))
+        .properties(height=_bars_height(order, BAR_STEP * 1.5), **_FIT_WIDTH)
     )
 
 
@@ -131,7 +141,7 @@ def department_level_chart(frame: pd.DataFrame, guidance: Guidance, top: int = 1
     data = _with_levels(frame, guidance)
     name = data["department"].fillna("").astype(str).str.strip()
     data["department"] = name.where(name != "", NO_DEPARTMENT)
-    order = _by_total(data, "department")
+    order = by_total(data, "department")
     if len(order) > top:  # departments are free text: a studio may have hundreds
         order, rest = order[:top], order[top:]
         folded = data[data["department"].isin(rest)]
@@ -142,18 +152,18 @@ def department_level_chart(frame: pd.DataFrame, guidance: Guidance, top: int = 1
             ignore_index=True,
         )
         order.append(other)
-    return _stacked_bars(data, "department", "Department", order, guidance)
+    return _stacked_bars(data, "department", "Department", order, guidance, "department")
 
 
 def type_level_chart(frame: pd.DataFrame, guidance: Guidance) -> alt.Chart:
     """Use-case types by level (DataFrame[use_case_type, level, uses]), in declared order."""
     if is_empty(frame):
         return empty_chart()
-    labels = _type_labels(guidance)
+    labels = type_labels(guidance)
     data = _with_levels(frame, guidance)
-    data["type_label"] = _labelled(data["use_case_type"], labels)
-    order = _ordered_labels(data, "type_label", list(labels.values()))
-    return _stacked_bars(data, "type_label", "Use-case type", order, guidance)
+    data["type_label"] = labelled(data["use_case_type"], labels)
+    order = ordered_labels(data, "type_label", list(labels.values()))
+    return _stacked_bars(data, "type_label", "Use-case type", order, guidance, "use_case_type")
 
 
 def status_level_chart(frame: pd.DataFrame, guidance: Guidance) -> alt.Chart:
@@ -162,15 +172,22 @@ def status_level_chart(frame: pd.DataFrame, guidance: Guidance) -> alt.Chart:
         return empty_chart()
     labels = {status.id: status.label for status in STATUSES}
     data = _with_levels(frame, guidance)
-    data["status_label"] = _labelled(data["status"], labels)
-    order = _ordered_labels(data, "status_label", list(labels.values()))
-    return _stacked_bars(data, "status_label", "Status", order, guidance)
+    data["status_label"] = labelled(data["status"], labels)
+    order = ordered_labels(data, "status_label", list(labels.values()))
+    return _stacked_bars(data, "status_label", "Status", order, guidance, "status")
 
 
 def rule_name(rule_id: str) -> str:
-    """A rule id as a short axis label: 'principle-4-temporary' -> 'Principle 4 temporary'."""
+    """A rule id as a short axis label: 'principle-4-temporary' -> 'Principle 4 temporary'
+    (for a rule the guidance no longer has; a declared rule shows its `short` label)."""
     words = rule_id.replace("-", " ").replace("_", " ").strip()
     return words[:1].upper() + words[1:]
+
+
+def rule_label(guidance: Guidance, rule_id: str) -> str:
+    """A rule's short label as the guidance declares it, else its id in words."""
+    short = {rule.id: rule.short for rule in guidance.rules}.get(rule_id)
+    return short or rule_name(rule_id)
 
 
 def reason_chart(frame: pd.DataFrame, guidance: Guidance, top: int = 10) -> alt.Chart:
@@ -182,16 +199,17 @@ def reason_chart(frame: pd.DataFrame, guidance: Guidance, top: int = 10) -> alt.
     data = _with_levels(frame[frame["rule"].isin(ranked)], guidance)
     rules = {rule.id: rule.text for rule in guidance.rules}
     sections = {section.id: section.title for section in guidance.sections}
+    labels = {rule: rule_label(guidance, rule) for rule in ranked}
     data["rule_text"] = [rules.get(r, "(no longer in the guidance)") for r in data["rule"]]
-    data["rule_name"] = [rule_name(r) for r in data["rule"]]
-    data["section_title"] = _labelled(data["section"], sections)
+    data["rule_name"] = [labels[r] for r in data["rule"]]
+    data["section_title"] = labelled(data["section"], sections)
     return (
         alt.Chart(data)
         .mark_bar()
         .encode(
             y=alt.Y(
                 "rule_name:N",
-                sort=[rule_name(r) for r in ranked],
+                sort=[labels[r] for r in ranked],
                 title=None,
                 axis=_category_axis(),
             ),
@@ -206,7 +224,7 @@ def reason_chart(frame: pd.DataFrame, guidance: Guidance, top: int = 10) -> alt.
                 alt.Tooltip("uses:Q", title="Uses", format=","),
             ],
         )
-        .properties(height=alt.Step(BAR_STEP), **_FIT_WIDTH)
+        .properties(height=_bars_height(ranked), **_FIT_WIDTH)
     )
 
 
@@ -274,6 +292,7 @@ def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
             del view[name]
     if "config" in spec and not spec["config"].get("view", True):
         del spec["config"]["view"]
+
     if spec.get("config") == {}:
         del spec["config"]
     return spec
@@ -295,18 +314,17 @@ def principle_chart(frame: pd.DataFrame, guidance: Guidance) -> alt.Chart:
     questions = guidance.questions_by_id
     data = frame.copy()
     data["uses"] = data["uses"].astype("int64")
-    data["principle"] = [_question_label(questions.get(qid), qid) for qid in data["question_id"]]
-    answers = _answer_labels(questions.get(qid) for qid in data["question_id"].unique())
-    data["answer_label"] = _labelled(data["answer"], answers)
+    data["principle"] = [question_label(questions.get(qid), qid) for qid in data["question_id"]]
+    answers = answer_labels(questions.get(qid) for qid in data["question_id"].unique())
+    data["answer_label"] = labelled(data["answer"], answers)
     rank = {answer: i for i, answer in enumerate(ANSWER_COLOURS)}
     data["answer_rank"] = [rank.get(a, len(rank)) for a in data["answer"]]
+    principles = by_total(data, "principle")
     return (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y(
-                "principle:N", sort=_by_total(data, "principle"), title=None, axis=_category_axis()
-            ),
+            y=alt.Y("principle:N", sort=principles, title=None, axis=_category_axis()),
             x=_uses_axis(),
             color=alt.Color(
                 "answer:N",
@@ -320,22 +338,11 @@ def principle_chart(frame: pd.DataFrame, guidance: Guidance) -> alt.Chart:
                 alt.Tooltip("uses:Q", title="Uses", format=","),
             ],
         )
-        .properties(height=alt.Step(BAR_STEP), **_FIT_WIDTH)
+        .properties(height=_bars_height(principles), **_FIT_WIDTH)
     )
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def _lookup_expr(labels: Mapping[str, str]) -> str:
-    """A Vega expression mapping a legend or axis value to its label (itself if unknown)."""
-    # json.dumps quotes and escapes every key and label, so any declared text is safe here.
-    return f"({json.dumps(dict(labels))})[datum.value] || datum.label"
-
-
-def _labelled(values: pd.Series, labels: Mapping[str, str]) -> list[str]:
-    """Each value's declared label, or the value itself when it is not declared."""
-    return [labels.get(v, str(v)) for v in values]
 
 
 def _with_levels(frame: pd.DataFrame, guidance: Guidance) -> pd.DataFrame:
@@ -348,52 +355,13 @@ def _with_levels(frame: pd.DataFrame, guidance: Guidance) -> pd.DataFrame:
     return data
 
 
-def _ordered_labels(data: pd.DataFrame, column: str, declared: Sequence[str]) -> list[str]:
-    """The declared labels in order, then any undeclared ones present, alphabetically."""
-    present = set(data[column])
-    extra = sorted(present.difference(declared))
-    return [label for label in declared if label in present] + extra
-
-
-def _by_total(data: pd.DataFrame, column: str) -> list[str]:
-    """The column's values, most uses first (ties alphabetically)."""
-    totals = data.groupby(column, sort=False)["uses"].sum()
-    return sorted(totals.index, key=lambda value: (-int(totals[value]), str(value)))
-
-
-def _type_labels(guidance: Guidance) -> dict[str, str]:
-    """Each use-case type's label: its matrix row's, else its answer option's."""
-    rows = {row.id: row.label for row in guidance.matrix}
-    question = guidance.matrix_kind
-    options = question.options if question is not None else ()
-    labels = {str(o.value): rows.get(str(o.value), o.label) for o in options}
-    return {**labels, **{k: v for k, v in rows.items() if k not in labels}}
-
-
-def _question_label(question: Question | None, question_id: str) -> str:
-    """'1. Will the output …' for a numbered principle; the id if it is no longer declared."""
-    if question is None:
-        return question_id
-    return f"{question.number}. {question.label}" if question.number else question.label
-
-
-def _answer_labels(questions: Iterable[Question | None]) -> dict[str, str]:
-    """The labels of the non-clear answers, in ANSWER_COLOURS order, read from the questions."""
-    labels = {answer: answer.capitalize() for answer in ANSWER_COLOURS}  # if none declares it
-    for question in questions:
-        for option in question.options if question is not None else ():
-            if str(option.value) in labels:
-                labels[str(option.value)] = option.label
-    return labels
-
-
 def _legend(title: str, labels: Mapping[str, str]) -> alt.Legend:
     """A legend under the chart, labels from the declarations; wraps to fit a phone."""
     return alt.Legend(
         title=title,
         orient="bottom",
         columns=LEGEND_COLUMNS,
-        labelExpr=_lookup_expr(labels),
+        labelExpr=lookup_expr(labels),
         symbolStrokeWidth=0,  # the timeline's bars have a white outline; their symbols need none
     )
 
@@ -416,10 +384,28 @@ def _level_order() -> alt.Order:
     return alt.Order("level_rank:Q", sort="ascending")
 
 
+def _bars_height(categories: Sequence[str], step: float = BAR_STEP) -> float:
+    """The plot height of horizontal bars, `step` px per category. A number, not
+    alt.Step: with a width that fits the container, Vega-Lite logs 'Dropping "fit-y"
+    because spec has discrete height' for a step height on every draw."""
+    return step * max(len(categories), 1)
+
+
+def _pick(fields: list[str]) -> alt.Parameter:
+    """A click on a bar selects its values of `fields` (the overview opens the log on them)."""
+    return alt.selection_point(name=PICK, fields=fields, on="click", clear=False)
+
+
 def _stacked_bars(
-    data: pd.DataFrame, column: str, title: str, order: list[str], guidance: Guidance
+    data: pd.DataFrame,
+    column: str,
+    title: str,
+    order: list[str],
+    guidance: Guidance,
+    picked: str,
 ) -> alt.Chart:
-    """Horizontal bars per category, stacked by level; the tooltip adds the category's total."""
+    """Horizontal bars per category, stacked by level; the tooltip adds the category's total;
+    a click selects the bar's `picked` value (an id, not its label) and level."""
     return (
         alt.Chart(data)
         .mark_bar()
@@ -436,5 +422,6 @@ def _stacked_bars(
             ],
         )
         .transform_joinaggregate(total="sum(uses)", groupby=[column])
-        .properties(height=alt.Step(BAR_STEP), **_FIT_WIDTH)
+        .add_params(_pick([picked, "level"]))
+        .properties(height=_bars_height(order), **_FIT_WIDTH)
     )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 import pandas as pd
 
 from greenlight import workflow
 from greenlight.policy import FIELDS, Guidance
+from greenlight.store import ACTOR_KINDS
 
 LOG_COLUMNS = {
     "title": "Title",
@@ -34,35 +36,61 @@ def level_label(guidance: Guidance, level_id: str) -> str:
     return f"{level.emoji} {level.label}"
 
 
-def log_table(guidance: Guidance, frame: pd.DataFrame) -> pd.DataFrame:
-    """The log listing (UsePage.to_frame()) with labels instead of ids, for display."""
+def log_table(
+    guidance: Guidance, frame: pd.DataFrame, *, with_production: bool = False
+) -> pd.DataFrame:
+    """The log listing (UsePage.to_frame()) with labels instead of ids, for display; with
+    the production's code first when it lists several productions."""
     types = guidance.matrix_kind
-    table = frame.reindex(columns=list(LOG_COLUMNS)).copy()
+    columns = {"production_code": "Production", **LOG_COLUMNS} if with_production else LOG_COLUMNS
+    table = frame.reindex(columns=list(columns)).copy()
     table["level"] = [level_label(guidance, value) for value in table["level"]]
     table["status"] = [workflow.status(value).label for value in table["status"]]
     table["use_case_type"] = [
         types.label_of(value) if types else value for value in table["use_case_type"]
     ]
-    return table.rename(columns=LOG_COLUMNS)
+    table["updated_at"] = [shown_time(value) for value in table["updated_at"]]
+    return table.rename(columns=columns)
 
 
-TIME_FORMAT = "%Y-%m-%d %H:%M"  # a use's times, as every table of it shows them (UTC)
+def shown_time(value) -> str:
+    """A use's time as every table of it shows it: to the second, in UTC, with the zone."""
+    if value is None or pd.isna(value):
+        return ""
+    stamp = pd.Timestamp(value)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return f"{stamp:%Y-%m-%d %H:%M:%S} UTC"
 
 
 def history_table(entries: Iterable, guidance: Guidance) -> pd.DataFrame:
-    """A use's history (HistoryEntry records), newest first, in words rather than ids."""
+    """A use's history (HistoryEntry records), newest first, in words rather than ids; each
+    row says how its author was known (a typed, unverified name in local mode, a signed-in
+    person, the command line)."""
     rows = [
         (
-            f"{e.at:{TIME_FORMAT}} UTC",
+            shown_time(e.at),
             e.actor,
-            change_label(guidance, e.field),
-            value_label(guidance, e.field, e.old),
-            value_label(guidance, e.field, e.new),
+            ACTOR_KINDS.get(e.actor_kind, e.actor_kind),
+            *_change(guidance, e),
             e.note,
         )
         for e in sorted(entries, key=lambda e: (e.at, e.id), reverse=True)
     ]
-    return pd.DataFrame(rows, columns=["When", "Who", "What", "From", "To", "Note"])
+    return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+
+
+HISTORY_COLUMNS = ["When", "Who", "Recorded as", "What", "From", "To", "Note"]
+
+
+def _change(guidance: Guidance, e) -> tuple[str, str, str]:
+    """(what, from, to) of a history row; archiving and restoring are said as such."""
+    if e.field == "archived" and e.new in ("true", "false"):
+        return ("Archived" if e.new == "true" else "Restored"), "", ""
+    return (
+        change_label(guidance, e.field),
+        value_label(guidance, e.field, e.old),
+        value_label(guidance, e.field, e.new),
+    )
 
 
 _CHANGES = {
@@ -112,8 +140,8 @@ def field_rows(record) -> list[tuple[str, str]]:
     rows += [
         ("Production", f"{record.production_name} ({record.production_code})"),
         ("Approval reference", record.approval_ref),
-        ("Logged", f"{record.created_at:{TIME_FORMAT}} UTC by {record.created_by}"),
-        ("Last change", f"{record.updated_at:{TIME_FORMAT}} UTC by {record.updated_by}"),
+        ("Logged", f"{shown_time(record.created_at)} by {record.created_by}"),
+        ("Last change", f"{shown_time(record.updated_at)} by {record.updated_by}"),
         ("Guidance", f"{record.guidance_id} {record.guidance_version}"),
     ]
     return rows
@@ -142,3 +170,32 @@ def reasons_in_short(guidance: Guidance, rule_ids: tuple[str, ...]) -> str:
         if words not in said:
             said.append(words)
     return "; ".join(said)
+
+
+def waiting_days(since: datetime, now: datetime) -> int:
+    """Whole days between when a use began to wait and now (0 on its first day)."""
+    return max((now - since).days, 0)
+
+
+PRODUCTION_TABLE_COLUMNS = [
+    "Production",
+    "Uses",
+    "Written approval",
+    "Awaiting a decision",
+    "Oldest wait (days)",
+]
+
+
+def production_table(frame: pd.DataFrame, now: datetime, top: int = 50) -> pd.DataFrame:
+    """The table by production (store PRODUCTION_COLUMNS) as people read it, what needs
+    attention first: the longest wait, then the most awaiting, then the most uses that need
+    written approval; at most `top` rows."""
+    rows = []
+    for p in frame.itertuples(index=False):
+        wait = waiting_days(p.oldest_wait, now) if p.oldest_wait is not None else None
+        name = f"{p.name} · {p.production}" + (" (demo)" if p.is_demo else "")
+        rows.append((name, int(p.uses), int(p.approval), int(p.awaiting), wait))
+    rows.sort(key=lambda r: (r[3] == 0, -(r[4] or 0), -r[3], -r[2], -r[1], r[0]))
+    table = pd.DataFrame(rows[:top], columns=PRODUCTION_TABLE_COLUMNS)
+    table["Oldest wait (days)"] = table["Oldest wait (days)"].astype("Int64")
+    return table

@@ -32,7 +32,9 @@ from greenlight.store.access import (
     NotPermitted,
     Person,
     Role,
+    is_decision,
 )
+from greenlight.store.attention import PRODUCTION_COLUMNS, AwaitingUse
 from greenlight.store.database import (
     URL_ENV,
     StoreConfigError,
@@ -93,10 +95,12 @@ __all__ = [
     "DEMO_REMOVED",
     "DEMO_SEEDED",
     "EXPORT_EXTRAS",
+    "PRODUCTION_COLUMNS",
     "SCHEMA_VERSION",
     "URL_ENV",
     "USE_ID_PATTERN",
     "AlreadyLogged",
+    "AwaitingUse",
     "Change",
     "FileImport",
     "ImportedFile",
@@ -123,6 +127,7 @@ __all__ = [
     "UseRecord",
     "UseSummary",
     "ensure_schema",
+    "is_decision",
     "explain",
     "get_engine",
     "now_utc",

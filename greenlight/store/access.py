@@ -30,7 +30,8 @@ from sqlalchemy.engine import Connection
 from greenlight import workflow
 from greenlight.store.records import StoreError, UseFilter
 from greenlight.store.rows import clean_actor
-from greenlight.store.tables import log_settings, people, productions, role_grants, use_history
+from greenlight.store.studio_tables import log_settings, people, role_grants
+from greenlight.store.tables import productions, use_history
 
 LOCAL, PERSON, ADMINISTRATOR, SYSTEM = "local", "person", "administrator", "system"
 # What each kind of history row says of its actor, for history views.
@@ -307,6 +308,16 @@ def visible_codes(conn: Connection, who: Acting) -> list[str]:
         return []
     query = sa.select(productions.c.code).where(productions.c.id.in_(ids))
     return list(conn.execute(query.order_by(productions.c.code)).scalars())
+
+
+# The roles a production lead may grant and revoke in the productions they lead.
+LEAD_MANAGES = ("member",)
+
+
+def lead_may_manage(role: str, production, led) -> bool:
+    """Whether a production lead of the productions `led` may grant or revoke `role` in
+    `production` (ids or codes, the same in both); a studio admin may manage every role."""
+    return role in LEAD_MANAGES and production is not None and production in led
 
 
 def role_words(role: str, code: str | None) -> str:

@@ -82,7 +82,7 @@ class DemoMixin:
             else:
                 production_id = found.id
             self._insert_rows(conn, production_id, rows, None)
-            tally.apply(conn, counted)
+            tally.apply(conn, counted, production_id)
             record_event(conn, now, actor, DEMO_SEEDED, f"{code} ({name})", len(items))
             self._bump(conn, [code])
         return len(items)

@@ -1,9 +1,10 @@
 """The review desk: the uses awaiting the studio's decision that a reviewer may take, oldest
-first, read through one partial index (tables.AWAITING) and never more than a page of them.
+first, read through the indexes of uses by wait (tables.AWAITING_INDEXES) and never more than
+a page of them.
 
 A use awaits a decision while it is submitted or escalated (workflow.OPEN_STATUSES); its
-`awaiting_since` is when it entered that state, kept through an escalation, so the days it
-has waited are the production's days, not the reviewer's.
+`awaiting_since` is when it entered that state, kept through an escalation
+(workflow.awaiting_since), so the days it has waited are the production's, not the reviewer's.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from greenlight import workflow
 from greenlight.store import access
 from greenlight.store.database import read_transaction
 from greenlight.store.records import StoreError, to_db_time, utc
@@ -23,16 +23,6 @@ from greenlight.store.tables import productions, use_history, uses
 
 DESK_PAGE = 50  # the first screen
 MAX_DESK_ROWS = 1000
-
-
-def awaiting_since(old: str, new: str, since: datetime | None, at: datetime) -> datetime | None:
-    """Since when a use moving from status `old` to `new` at `at` awaits a decision (None:
-    it does not); `since` is what it held before."""
-    if new not in workflow.OPEN_STATUSES:
-        return None
-    if old in workflow.OPEN_STATUSES and since is not None:
-        return since
-    return at
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,11 @@ SORT_KEYS: dict[str, Any] = {
 }
 
 
+def demo_production_ids() -> sa.ScalarSelect:
+    """The ids of the demo productions, as a subquery (a handful of rows)."""
+    return sa.select(productions.c.id).where(productions.c.is_demo).scalar_subquery()
+
+
 def where(f: UseFilter) -> list[sa.ColumnElement[bool]]:
     """The WHERE conditions on `uses` for a filter."""
     conditions: list[sa.ColumnElement[bool]] = []
@@ -46,6 +51,8 @@ def where(f: UseFilter) -> list[sa.ColumnElement[bool]]:
     if f.productions:
         ids = sa.select(productions.c.id).where(productions.c.code.in_(f.productions))
         conditions.append(uses.c.production_id.in_(ids.scalar_subquery()))
+    elif f.without_demo:
+        conditions.append(uses.c.production_id.not_in(demo_production_ids()))
     if f.date_from is not None:
         conditions.append(uses.c.created_at >= datetime.combine(f.date_from, time.min))
     if f.date_to is not None:

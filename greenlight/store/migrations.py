@@ -18,9 +18,9 @@ from greenlight import workflow
 from greenlight.policy import without_text
 from greenlight.store import shared
 from greenlight.store.database import write_transaction
-from greenlight.store.outbox import outbox
+from greenlight.store.studio_tables import log_settings, outbox, people, role_grants
 from greenlight.store.tables import (
-    AWAITING,
+    AWAITING_INDEXES,
     DATA_COUNTER,
     PRODUCTION_LISTING,
     TALLIES,
@@ -28,19 +28,17 @@ from greenlight.store.tables import (
     counters,
     imported_files,
     log_events,
-    log_settings,
     metadata,
     next_data_version,
     outcome_principles,
     outcome_reasons,
     outcomes,
-    people,
-    role_grants,
+    production_tally,
     schema_migrations,
     use_history,
     uses,
 )
-from greenlight.store.tally import rebuild_in
+from greenlight.store.tally import rebuild_in, rebuild_productions_in
 
 
 @dataclass(frozen=True)
@@ -107,10 +105,6 @@ def _people(conn: Connection) -> None:
     move_to_people(conn)
 
 
-def _review_desk(conn: Connection) -> None:
-    move_to_outbox(conn)
-
-
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _initial),
     Migration(2, "roll-up tallies for the overview", _tallies),
@@ -136,9 +130,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         9,
-        "the review desk's index of uses awaiting a decision; the outbox of notification e-mails",
-        _review_desk,
+        "when each use began to await a decision, and uses per production for the overview",
+        lambda conn: move_to_attention(conn),
     ),
+    Migration(10, "the outbox of notification e-mails", lambda conn: outbox.create(conn)),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 # An arbitrary constant: the PostgreSQL advisory lock that serialises schema upgrades.
@@ -352,28 +347,33 @@ def move_to_people(conn: Connection) -> None:
     )
 
 
-# --- schema 9: since when a use awaits a decision; the outbox --------------------------------
+# --- schema 9: what awaits a decision, and uses per production ----------------------------
 
 
-def move_to_outbox(conn: Connection) -> None:
-    """Migration 9: every submitted or escalated use awaits a decision since it was last
-    submitted (its history's latest move to submitted; its creation when it was logged so),
-    in the review desk's index; and the outbox table, empty."""
+def move_to_attention(conn: Connection) -> None:
+    """Migration 9: each use awaiting a decision gets the time it began to wait (its last
+    history row that moved it into an open status; its last change when the history has
+    none), the indexes that list them oldest first, and the production tally, counted."""
     _add_column(conn, uses.c.awaiting_since)
-    submitted = (
-        sa.select(sa.func.max(use_history.c.at))
+    open_ = workflow.OPEN_STATUSES
+    h = use_history
+    entered = (
+        sa.select(sa.func.max(h.c.at))
         .where(
-            use_history.c.use_id == uses.c.id,
-            use_history.c.field == "status",
-            use_history.c.new_value == workflow.REOPENED_STATUS,
+            h.c.use_id == uses.c.id,
+            h.c.field.in_(("status", "created")),
+            h.c.new_value.in_(open_),
+            sa.or_(h.c.old_value.is_(None), h.c.old_value.not_in(open_)),
         )
         .scalar_subquery()
     )
     conn.execute(
         sa.update(uses)
-        .where(uses.c.status.in_(workflow.OPEN_STATUSES))
-        .values(awaiting_since=sa.func.coalesce(submitted, uses.c.created_at))
+        .where(uses.c.status.in_(open_))
+        .values(awaiting_since=sa.func.coalesce(entered, uses.c.updated_at))
     )
-    AWAITING.create(conn)
-    outbox.create(conn)
+    for index in AWAITING_INDEXES:
+        index.create(conn)
+    production_tally.create(conn)
+    rebuild_productions_in(conn)
     conn.execute(sa.update(counters).values(value=next_data_version(conn)))

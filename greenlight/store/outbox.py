@@ -25,45 +25,13 @@ from greenlight.store import access
 from greenlight.store.database import read_transaction, write_transaction
 from greenlight.store.records import StoreError, utc
 from greenlight.store.rows import now_utc
-from greenlight.store.tables import (
-    EMAIL_LENGTH,
-    ID_LENGTH,
-    _BigId,
-    metadata,
-    people,
-    role_grants,
-    use_history,
-)
+from greenlight.store.studio_tables import outbox, people, role_grants
+from greenlight.store.tables import use_history
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 # A claim older than this was lost with the process that made it (a server stopped mid-send):
 # the notice is sent again rather than never.
 STALE_CLAIM = timedelta(minutes=15)
-
-outbox = sa.Table(
-    "outbox",
-    metadata,
-    sa.Column("id", _BigId, primary_key=True, autoincrement=True),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-    sa.Column("kind", sa.String(32), nullable=False),  # notify.NOTICE_KINDS
-    sa.Column(
-        "use_id",
-        sa.String(ID_LENGTH),
-        sa.ForeignKey("uses.id", ondelete="CASCADE"),
-        nullable=False,
-    ),  # fmt: skip
-    sa.Column("recipient", sa.String(EMAIL_LENGTH), nullable=False),
-    # What the e-mail says, as it was when the change was made.
-    sa.Column("title", sa.Text, nullable=False),
-    sa.Column("level", sa.String(32), nullable=False),
-    sa.Column("production", sa.Text, nullable=False),
-    sa.Column("decision", sa.String(32), nullable=False),
-    sa.Column("state", sa.String(16), nullable=False),
-    sa.Column("attempts", sa.Integer, nullable=False),
-    sa.Column("tried_at", sa.DateTime, nullable=True),
-    sa.Column("error", sa.Text, nullable=False),
-    sa.Index("ix_outbox_state", "state", "id"),
-)
 
 
 @dataclass(frozen=True)

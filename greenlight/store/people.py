@@ -24,14 +24,8 @@ from greenlight.store.database import read_transaction, write_transaction
 from greenlight.store.events import record_event
 from greenlight.store.records import NotFound, StoreError, utc
 from greenlight.store.rows import now_utc
-from greenlight.store.tables import (
-    EMAIL_LENGTH,
-    NAME_LENGTH,
-    log_settings,
-    people,
-    productions,
-    role_grants,
-)
+from greenlight.store.studio_tables import EMAIL_LENGTH, log_settings, people, role_grants
+from greenlight.store.tables import NAME_LENGTH, productions
 
 FIRST_ADMIN_ENV = "GREENLIGHT_FIRST_ADMIN"
 ROLE_GRANTED, ROLE_REVOKED, STUDIO_MODE_ON = "role granted", "role revoked", "studio mode on"
@@ -66,6 +60,32 @@ class PersonRecord:
     def is_admin(self) -> bool:
         """Whether they are a studio admin."""
         return any(g.role == access.ADMIN for g in self.grants)
+
+    @property
+    def manages_people(self) -> bool:
+        """Whether they may manage anyone's roles: a studio admin, or a production lead."""
+        return self.is_admin or any(g.role == "lead" for g in self.grants)
+
+    @property
+    def reviews(self) -> bool:
+        """Whether they take the studio's decisions anywhere: a studio admin, or a reviewer
+        of some production (what the review desk lists for them)."""
+        allowed = access.ACTIONS["decide"].roles
+        return self.is_admin or any(g.role in allowed for g in self.grants)
+
+    def may_manage(self, role: str, production: str | None) -> bool:
+        """Whether they may grant or revoke `role` in the production with this code (None:
+        a studio-wide role), for a page deciding what to offer; the store checks again."""
+        led = {g.production for g in self.grants if g.role == "lead"}
+        return self.is_admin or access.lead_may_manage(role, production, led)
+
+    def may(self, action: str, production: str) -> bool:
+        """Whether their roles allow `action` (access.ACTIONS) on the production with this
+        code, for a page deciding what to offer; the store checks again at every write."""
+        if self.is_admin:
+            return True
+        allowed = access.ACTIONS[action].roles
+        return any(g.production == production and g.role in allowed for g in self.grants)
 
 
 def clean_email(email: str) -> str:
@@ -250,7 +270,8 @@ def _may_manage(who: access.Acting, role: str, production_id: int | None, code: 
     _may_manage_someone(who)
     if _manages_all(who):
         return
-    if role != "member" or production_id is None or ("lead", production_id) not in who.roles:
+    led = {pid for held, pid in who.roles if held == "lead"}
+    if not access.lead_may_manage(role, production_id, led):
         raise access.NotPermitted(
             f"{who.name} may not grant or revoke {access.role_words(role, code)}: a production "
             "lead manages the members of their own production; a studio admin, every role"

@@ -75,13 +75,20 @@ class ProductionsMixin:
         mode, a studio admin's act (NotPermitted for anyone else)."""
         code = (code or "").strip()
         name = " ".join((name or "").split())
-        if not CODE_PATTERN.fullmatch(code) or len(code) > CODE_LENGTH:
-            raise StoreError(
-                f"production code {code!r}: use 1 to {CODE_LENGTH} letters, digits, - or _, "
-                "starting with a letter or digit"
-            )
-        if not name or len(name) > NAME_LENGTH:
-            raise StoreError(f"production name: give 1 to {NAME_LENGTH} characters")
+        # Every problem at once, name first as the form asks: an empty form is told that
+        # both are missing, not only the code.
+        problems = []
+        if not name:
+            problems.append(f"production name is missing: give 1 to {NAME_LENGTH} characters")
+        elif len(name) > NAME_LENGTH:
+            problems.append(f"production name is {len(name)} characters: give 1 to {NAME_LENGTH}")
+        spelled = f"1 to {CODE_LENGTH} letters, digits, - or _, starting with a letter or digit"
+        if not code:
+            problems.append(f"production code is missing: give {spelled}")
+        elif not CODE_PATTERN.fullmatch(code) or len(code) > CODE_LENGTH:
+            problems.append(f"production code {code!r}: use {spelled}")
+        if problems:
+            raise StoreError("; ".join(problems))
         with write_transaction(self.engine) as conn:
             who = access.acting(conn, actor)
             access.require_admin(who, "add a production")

@@ -6,8 +6,10 @@ grouped in the database, never computed over rows in Python.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -37,6 +39,8 @@ from greenlight.store.tables import (
 )
 
 MAX_PAGE = 1000
+# The creation time and id that end a row of export_query(sort_key=True).
+_SORT_KEY = itemgetter(-2, -1)
 
 # What an export can read of each use, by name, beside the columns of `uses`: its production's
 # code and name, its answer set's id and answers (JSON text; see answers_text), the rule ids of
@@ -61,27 +65,22 @@ def answers_text(dialect: str) -> sa.ColumnElement[str]:
 
 def iso_time(column: sa.ColumnElement[Any], dialect: str) -> sa.ColumnElement[str]:
     """A stored (naive UTC) time as the export writes it, made by the database:
-    csvio_format.format_time's ISO 8601 with a Z, microseconds only when there are any."""
+    csvio.format_time's ISO 8601 to the second with a Z."""
     if dialect == "postgresql":
         whole = sa.func.to_char(column, 'YYYY-MM-DD"T"HH24:MI:SS', type_=sa.Text)
-        fraction = sa.case(
-            (sa.func.date_trunc("second", column) == column, ""),
-            else_=sa.func.to_char(column, ".US", type_=sa.Text),
-        )
     else:  # SQLite holds the text SQLAlchemy wrote: YYYY-MM-DD HH:MM:SS.ffffff
         text = sa.type_coerce(column, sa.Text)
         whole = sa.func.replace(sa.func.substr(text, 1, 19), " ", "T", type_=sa.Text)
-        fraction = sa.case(
-            (sa.func.substr(text, 21) == "000000", ""),
-            else_=sa.func.substr(text, 20, type_=sa.Text),
-        )
-    return whole.concat(fraction).concat("Z")
+    return whole.concat("Z")
 
 
-def export_query(names: Sequence[str], f: UseFilter, dialect: str) -> sa.Select:
+def export_query(
+    names: Sequence[str], f: UseFilter, dialect: str, *, sort_key: bool = False
+) -> sa.Select:
     """One production's uses matching a filter, the columns `names` (columns of `uses` or
     EXPORT_EXTRAS) in that order, by creation time and id; the production is given by the
-    parameters production_id, code and name.
+    parameters production_id, code and name. With `sort_key`, each row ends with its
+    creation time and id as well, to merge it with another part of the same production.
 
     One production at a time, so the database sorts a production's uses, found through the
     (production_id, archived, created_at) index, never the whole log at once. Built once
@@ -94,7 +93,6 @@ def export_query(names: Sequence[str], f: UseFilter, dialect: str) -> sa.Select:
         "answers": answers_text(dialect),
         "reasons": uses.c.reason_rules,
         "matrix_row": sa.func.coalesce(uses.c.matrix_row, ""),
-        "archived": sa.case((uses.c.archived, "true"), else_="false"),
         "created_at": iso_time(uses.c.created_at, dialect),
         "updated_at": iso_time(uses.c.updated_at, dialect),
     }
@@ -102,6 +100,8 @@ def export_query(names: Sequence[str], f: UseFilter, dialect: str) -> sa.Select:
     if unknown:
         raise StoreError(f"an export cannot read {', '.join(unknown)}")
     columns = [(special[name] if name in special else uses.c[name]).label(name) for name in names]
+    if sort_key:
+        columns += [uses.c.created_at.label("_created_at"), uses.c.id.label("_id")]
     return (
         sa.select(*columns)
         .select_from(ANSWERS_OF_USES)
@@ -348,9 +348,10 @@ class OverviewQueries:
         names: Sequence[str] | None = None,
         viewer: access.Actor | None = None,
     ) -> Iterator[tuple]:
-        """Every use matching the filter as a tuple of the columns `names` (see
+        """Every use matching the filter as a row of the columns `names` (see
         export_query; by default every column of `uses`, then EXPORT_EXTRAS), streamed in
-        batches (times as csvio.format_time writes them).
+        batches (times as csvio.format_time writes them). Index a row by the place of a name
+        in `names`: with archived uses too, rows are plain tuples.
 
         Ordered by production, creation time and id. A server-side cursor on PostgreSQL (and
         SQLite's lazy cursor) keep memory flat however large the log is.
@@ -361,15 +362,29 @@ class OverviewQueries:
         chosen = chosen.order_by(productions.c.code)
         if f.productions:
             chosen = chosen.where(productions.c.code.in_(f.productions))
+        if names is None:
+            names = [*uses.c.keys(), *EXPORT_EXTRAS]
+        # Each query reads in the order of the (production_id, archived, created_at) index,
+        # so the database sorts only uses made in the same microsecond. Live and archived uses
+        # together are two such parts merged here: one query would have the database sort
+        # each production's rows whole (SQLite's sorter held megabytes of them).
+        parts = [f.archived] if f.archived is not None else [False, True]
         with self.engine.connect() as conn:
             streamed = conn.execution_options(stream_results=True, yield_per=batch)
-            if names is None:
-                names = [*uses.c.keys(), *EXPORT_EXTRAS]
-            query = export_query(names, f, conn.dialect.name)
+            keyed = len(parts) > 1
+            queries = [
+                export_query(names, replace(f, archived=part), conn.dialect.name, sort_key=keyed)
+                for part in parts
+            ]
             for production_id, code, name in conn.execute(chosen).all():
                 values = {"production_id": production_id, "code": code, "name": name}
-                for partition in streamed.execute(query, values).partitions():
-                    yield from partition
+                results = [streamed.execute(query, values) for query in queries]
+                if not keyed:
+                    for partition in results[0].partitions():
+                        yield from partition
+                    continue
+                for row in heapq.merge(*results, key=_SORT_KEY):
+                    yield row[:-2]
 
 
 def _scoped(conn: Connection, f: UseFilter, viewer: access.Actor | None) -> UseFilter:

@@ -21,7 +21,6 @@ from greenlight.policy import FIELD_NAMES, AnswersError, document_of
 from greenlight.store import access
 from greenlight.store import tally as tally
 from greenlight.store.database import bulk_insert, write_transaction
-from greenlight.store.desk import awaiting_since
 from greenlight.store.filters import where
 from greenlight.store.history import Change, history_rows, reopen_note
 from greenlight.store.records import ReassessResult, UseFilter
@@ -46,11 +45,11 @@ _UPDATED = (
     "previous_level",
     "previous_guidance_version",
     "status",
-    "awaiting_since",
     "updated_at",
     "updated_by",
     "version",
     "decided_version",
+    "awaiting_since",
 )
 
 
@@ -133,7 +132,9 @@ def _plan(
                 "updated_by": who.name,
                 "version": row.version + 1,
                 "decided_version": row.decided_version if status == row.status else None,
-                "awaiting_since": awaiting_since(row.status, status, row.awaiting_since, now),
+                "awaiting_since": workflow.awaiting_since(
+                    row.status, status, row.awaiting_since, now
+                ),
             }
         )
         changes = [

@@ -161,7 +161,7 @@ class UseRecord:
     archived: bool
     version: int  # grows by one with every change; name it as expected_version to write
     decided_version: int | None  # the version the standing approval or decline covers
-    # Since when it has awaited the studio's decision (submitted or escalated); else None.
+    # When it began to await the studio's decision; None while it awaits none (schema 9).
     awaiting_since: datetime | None = None
 
     @property
@@ -272,6 +272,8 @@ class UseFilter:
     use_case_types: tuple[str, ...] = ()
     text: str = ""  # searched in title, description, tool and vendor, ignoring case
     archived: bool | None = False  # False: the live log; True: only archived; None: both
+    # With no production chosen, leave the demo productions' sample uses out of "all".
+    without_demo: bool = False
 
     def __post_init__(self) -> None:
         for name in ("productions", "departments", "statuses", "levels", "use_case_types"):

@@ -310,13 +310,13 @@ def new_rows(
         for status, steps in zip(batch.status, batch.steps, strict=True)
     ]
     found["submission"] = _submissions(batch)
-    # Waiting for a decision since it reached its status: logged, or its path's last step.
-    found["awaiting_since"] = [
-        at if status in workflow.OPEN_STATUSES else None
-        for status, at in zip(batch.status, updated, strict=True)
-    ]
     # An imported use was made when its file says; it was logged now.
-    trail = _created_rows(batch, ids, [now] * n if imported else created, actor)
+    logged = [now] * n if imported else created
+    found["awaiting_since"] = [
+        workflow.awaiting_since(None, status, None, at)
+        for status, at in zip(batch.status, logged, strict=True)
+    ]
+    trail = _created_rows(batch, ids, logged, actor)
     for i in (i for i, steps in enumerate(batch.steps) if steps):  # the demo's paths
         rows = _status_history(
             ids[i], created[i], batch.steps[i], batch.status[i], level[i],
@@ -371,6 +371,9 @@ def apply_assessment(
     )
     if target is not None:
         values["status"] = target
+        values["awaiting_since"] = workflow.awaiting_since(
+            current["status"], target, current["awaiting_since"], now_utc()
+        )
         values["decided_version"] = None
         note = reopen_note(guidance, current["status"], current["level"], values["level"], changed)
         changes.append(Change("status", current["status"], target, note))

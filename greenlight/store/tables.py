@@ -138,10 +138,10 @@ uses = sa.Table(
     # The token of the form that logged the use: one submission, one use, even when two
     # processes race (the unique index below decides).
     sa.Column("submission", sa.String(SUBMISSION_LENGTH), nullable=True),
-    sa.Index(None, "submission", unique=True),
-    # Since when a submitted or escalated use has waited for the studio's decision (schema
-    # 9; None in any other status): escalating it keeps the time it was submitted.
+    # When the use last began to await the studio's decision (entered an open status from
+    # one that is not: workflow.awaiting_since); None while it awaits none. Schema 9.
     sa.Column("awaiting_since", sa.DateTime, nullable=True),
+    sa.Index(None, "submission", unique=True),
     # The tallies answer the overview's groupings; the rows are read by production (below)
     # or by creation time (the edge days of a date range).
     sa.Index(None, "created_at"),
@@ -150,13 +150,13 @@ uses = sa.Table(
 # The log page lists one production's live uses newest first and counts them: this index
 # answers both without reading the table.
 PRODUCTION_LISTING = sa.Index(None, uses.c.production_id, uses.c.archived, uses.c.created_at)
-# The review desk lists the uses awaiting a decision oldest first, in some productions or
-# all: this index holds only those uses, in that order, with what the listing filters by.
-AWAITING = sa.Index(
-    "ix_uses_awaiting",
-    uses.c.awaiting_since, uses.c.id, uses.c.production_id, uses.c.archived,
-    info={"where": uses.c.awaiting_since.is_not(None)},
-)  # fmt: skip
+# The overview's list of uses awaiting a decision, oldest first, is a walk of the first index
+# (LIMITed: its cost does not grow with the log); a production's oldest wait is one probe of
+# the second. Uses that await nothing have a NULL there, which both skip. Schema 9.
+AWAITING_INDEXES = (
+    sa.Index(None, uses.c.archived, uses.c.awaiting_since),
+    sa.Index(None, uses.c.production_id, uses.c.archived, uses.c.awaiting_since),
+)
 
 # An answer set is what a use answered, the answers document without its free text, stored
 # once for every use that gave the same answers. Immutable, like an outcome; `key` is what
@@ -243,76 +243,6 @@ use_history = sa.Table(
     sa.Column("actor_kind", sa.String(16), nullable=False, server_default=sa.text("'local'")),
     sa.Column("person_id", sa.Integer, sa.ForeignKey("people.id"), nullable=True),
     sa.Index(None, "use_id", "id"),
-)
-
-# --- people and roles (schema 8; greenlight.store.access and .people use them) -------------
-
-EMAIL_LENGTH = 320
-# A person as their identity provider knows them: (issuer, subject) is who they are; the
-# e-mail is how an admin names them before their first sign-in (issuer and subject are
-# empty until then) and is unique, lower-cased.
-people = sa.Table(
-    "people",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("issuer", sa.String(500), nullable=True),
-    sa.Column("subject", sa.String(255), nullable=True),
-    sa.Column("email", sa.String(EMAIL_LENGTH), nullable=False, unique=True),
-    sa.Column("name", sa.String(NAME_LENGTH), nullable=False),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-    sa.Column("created_by", sa.String(NAME_LENGTH), nullable=False),
-    sa.Column("signed_in_at", sa.DateTime, nullable=True),
-    sa.UniqueConstraint("issuer", "subject"),
-)
-
-# One role of one person: studio-wide (production_id empty) for a studio admin, for one
-# production for the others. Removing a production (the demo) removes its grants.
-role_grants = sa.Table(
-    "role_grants",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "person_id", sa.Integer, sa.ForeignKey("people.id", ondelete="CASCADE"), nullable=False
-    ),
-    sa.Column("role", sa.String(32), nullable=False),
-    sa.Column(
-        "production_id",
-        sa.Integer,
-        sa.ForeignKey("productions.id", ondelete="CASCADE"),
-        nullable=True,
-    ),
-    sa.Column("granted_at", sa.DateTime, nullable=False),
-    sa.Column("granted_by", sa.String(NAME_LENGTH), nullable=False),
-)
-# A role once per person and production: a unique index treats every empty production_id
-# as distinct, so studio-wide roles have a partial index of their own.
-ROLE_ONCE = sa.Index(
-    "ux_role_grants_once",
-    role_grants.c.person_id,
-    role_grants.c.role,
-    role_grants.c.production_id,
-    unique=True,
-    info={"where": role_grants.c.production_id.is_not(None)},
-)
-STUDIO_ROLE_ONCE = sa.Index(
-    "ux_role_grants_studio_once",
-    role_grants.c.person_id,
-    role_grants.c.role,
-    unique=True,
-    info={"where": role_grants.c.production_id.is_(None)},
-)
-# A production's people (the scope of a member's reads, a lead's members).
-ROLE_BY_PRODUCTION = sa.Index("ix_role_grants_production", role_grants.c.production_id)
-
-# Settings of the log as a whole, by name: "mode" is "studio" once studio mode is on (no
-# row: a local, one-person log).
-log_settings = sa.Table(
-    "log_settings",
-    metadata,
-    sa.Column("name", sa.String(100), primary_key=True),
-    sa.Column("value", sa.Text, nullable=False),
-    sa.Column("changed_at", sa.DateTime, nullable=False),
-    sa.Column("changed_by", sa.String(NAME_LENGTH), nullable=False),
 )
 
 # What happened to the log as a whole rather than to one use (the demo seeded, the demo
@@ -423,6 +353,32 @@ for _table in TALLIES:
     # holds only those, so finding them never reads the whole tally.
     sa.Index(f"ix_{_table.name}_empty", _table.c.period, info={"where": _table.c.uses == 0})
 level_tally, status_tally, type_tally, reason_tally, principle_tally = TALLIES
+
+# Uses per production, archived flag, level and status, whatever the day or department: the
+# overview's table by production. Not keyed by period, so it holds a few rows per production
+# (schema 8), and store_tally counts it with the others.
+production_tally = sa.Table(
+    "production_tally",
+    metadata,
+    sa.Column(
+        "production_id",
+        sa.Integer,
+        sa.ForeignKey("productions.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("archived", sa.Boolean, nullable=False),
+    sa.Column("level", sa.String(32), nullable=False),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("uses", sa.BigInteger, nullable=False),
+    sa.PrimaryKeyConstraint("production_id", "archived", "level", "status"),
+)
+sa.Index(
+    "ix_production_tally_empty",
+    production_tally.c.production_id,
+    info={"where": production_tally.c.uses == 0},
+)
+# Every tally, the period-keyed ones first.
+ALL_TALLIES: tuple[sa.Table, ...] = (*TALLIES, production_tally)
 
 DATA_COUNTER = "data"
 

@@ -36,6 +36,7 @@ from greenlight.store.database import (
 from greenlight.store.records import week_of
 from greenlight.store.shared import OUTCOME_ROWS, Outcome
 from greenlight.store.tables import (
+    ALL_TALLIES,
     PRINCIPLES_OF_USES,
     REASONS_OF_USES,
     TALLIES,
@@ -43,6 +44,7 @@ from greenlight.store.tables import (
     outcome_principles,
     outcome_reasons,
     principle_tally,
+    production_tally,
     reason_tally,
     uses,
 )
@@ -61,6 +63,8 @@ _CHILD: dict[sa.Table, sa.Table] = {
 }
 _JOINED = {outcome_reasons: REASONS_OF_USES, outcome_principles: PRINCIPLES_OF_USES}
 _RENAMED = {"reason_level": "level"}
+# The production tally's key, each a column of `uses` (its own key has no period).
+_PRODUCTION_KEY = ("production_id", "archived", "level", "status")
 
 
 def _key_names(table: sa.Table) -> tuple[str, ...]:
@@ -108,7 +112,18 @@ def tally_key(week: Any, month: Any, department: str, archived: Any, *rest: Any)
 
 def empty_deltas() -> Deltas:
     """No change to any tally."""
-    return {table: Counter() for table in TALLIES}
+    return {table: Counter() for table in ALL_TALLIES}
+
+
+def _production_key(production_id: Any, archived: Any, level: str, status: str) -> tuple:
+    return (production_id, bool(archived), level, status)
+
+
+def _production_counted(condition: sa.ColumnElement[bool], sign: int = 1) -> sa.Select:
+    """The production tally's rows for the uses matching `condition`, in key order."""
+    columns = [uses.c[name] for name in _PRODUCTION_KEY]
+    count = sa.func.count() if sign > 0 else -sa.func.count()
+    return sa.select(*columns, count).where(condition).group_by(*columns).order_by(*columns)
 
 
 def count_uses_of(conn: Connection, condition: sa.ColumnElement[bool]) -> Deltas:
@@ -125,12 +140,17 @@ def count_uses_of(conn: Connection, condition: sa.ColumnElement[bool]) -> Deltas
         counter = found[table]
         for row in conn.execute(query):
             counter[tally_key(*row[:-1])] += row[-1]
+    for row in conn.execute(_production_counted(condition)):
+        found[production_tally][_production_key(*row[:-1])] += row[-1]
     return found
 
 
-def apply(conn: Connection, deltas: Deltas) -> None:
-    """Add the deltas to the tallies; a count that reaches zero is deleted."""
+def apply(conn: Connection, deltas: Deltas, production_id: int | None = None) -> None:
+    """Add the deltas to the tallies; a count that reaches zero is deleted. New uses counted
+    by count_new are counted in the production tally under `production_id`, the production
+    they are written to (count_new runs before its id is read)."""
     ordered = conn.dialect.name == "postgresql"
+    _apply_production(conn, deltas[production_tally], production_id, ordered)
     for table in TALLIES:
         # Sorted on PostgreSQL, so concurrent writers lock tally rows in the same order
         # (SQLite has one writer at a time).
@@ -161,6 +181,21 @@ def apply(conn: Connection, deltas: Deltas) -> None:
             )
 
 
+def _apply_production(conn: Connection, counts: Counter, production_id, ordered: bool) -> None:
+    changes = Counter()
+    for key, n in counts.items():
+        if n:
+            changes[(production_id if key[0] is None else key[0], *key[1:])] += n
+    if not changes:
+        return
+    items = sorted(changes.items()) if ordered else list(changes.items())
+    columns = {name: [key[i] for key, _ in items] for i, name in enumerate(_PRODUCTION_KEY)}
+    columns["uses"] = [n for _, n in items]
+    insert_columns(conn, production_tally, columns, add_to="uses")
+    if any(n < 0 for _, n in items):
+        conn.execute(sa.delete(production_tally).where(production_tally.c.uses <= 0))
+
+
 def _counted(table: sa.Table, condition: sa.ColumnElement[bool], sign: int = 1) -> sa.Select:
     """The rows of a tally for the uses matching `condition`, counted in SQL (negated for
     sign -1), in key order so concurrent writers lock tally rows in the same order."""
@@ -185,8 +220,19 @@ def add_counted(conn: Connection, condition: sa.ColumnElement[bool], sign: int =
     """Add (sign 1) or take away (sign -1) the uses matching `condition` in every tally, with
     one INSERT ... SELECT ... ON CONFLICT each: the database counts, not Python."""
     insert = conflict_insert(conn.dialect)
-    for table in TALLIES:
+    for table in ALL_TALLIES:
         names = _key_names(table)
+        if table is production_tally:
+            statement = insert(table).from_select(
+                [*names, "uses"], _production_counted(condition, sign)
+            )
+            conn.execute(
+                statement.on_conflict_do_update(
+                    index_elements=list(names),
+                    set_={"uses": table.c.uses + statement.excluded.uses},
+                )
+            )
+            continue
         query = _counted(table, condition, sign)
         statement = insert(table).from_select([*names, "week", "month", "uses"], query)
         conn.execute(
@@ -199,7 +245,7 @@ def add_counted(conn: Connection, condition: sa.ColumnElement[bool], sign: int =
 
 def drop_empty(conn: Connection) -> None:
     """Delete the tally rows whose count fell to zero (found through a partial index)."""
-    for table in TALLIES:
+    for table in ALL_TALLIES:
         conn.execute(sa.delete(table).where(table.c.uses == 0))
 
 
@@ -262,6 +308,9 @@ def count_new(use_columns: Columns, outcomes: Sequence[Outcome]) -> Deltas:
         for (prefix, outcome), n in by_outcome.items():
             for row in rows_of[outcome]:
                 counter[prefix + row] += n
+    # The production is not known yet: apply() is told it.
+    keys = zip(use_columns["archived"], use_columns["level"], use_columns["status"], strict=True)
+    found[production_tally].update((None, bool(a), lv, st) for a, lv, st in keys)
     return found
 
 
@@ -269,16 +318,24 @@ def rebuild_tallies(engine: Engine) -> None:
     """Recount every tally from the rows (in one write transaction)."""
     with write_transaction(engine) as conn:
         rebuild_in(conn)
+        rebuild_productions_in(conn)
 
 
 def rebuild_in(conn: Connection) -> None:
-    """Recount every tally from the rows with one INSERT ... SELECT each, in the caller's
-    transaction."""
+    """Recount every period tally from the rows with one INSERT ... SELECT each, in the
+    caller's transaction (the production tally, which came later: rebuild_productions_in)."""
     for table in TALLIES:
         conn.execute(sa.delete(table))
         query = _counted(table, sa.true())
         names = [*_key_names(table), "week", "month", "uses"]
         conn.execute(sa.insert(table).from_select(names, query))
+
+
+def rebuild_productions_in(conn: Connection) -> None:
+    """Recount the production tally from the rows, in the caller's transaction."""
+    conn.execute(sa.delete(production_tally))
+    names = [*_PRODUCTION_KEY, "uses"]
+    conn.execute(sa.insert(production_tally).from_select(names, _production_counted(sa.true())))
 
 
 def read_tallies(conn: Connection) -> Deltas:
@@ -288,6 +345,9 @@ def read_tallies(conn: Connection) -> Deltas:
         names = _key_names(table)
         for row in conn.execute(sa.select(*(table.c[n] for n in names), table.c.uses)):
             found[table][(_as_date(row[0]), row[1], bool(row[2]), *row[3:-1])] = row[-1]
+    t = production_tally
+    for row in conn.execute(sa.select(*(t.c[n] for n in _PRODUCTION_KEY), t.c.uses)):
+        found[t][_production_key(*row[:-1])] = row[-1]
     return found
 
 

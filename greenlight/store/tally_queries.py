@@ -7,6 +7,10 @@ days at either edge that only part of a period covers, counted from the rows (a 
 most, found through the created_at index). Both halves are grouped in one statement, so the
 result, its types and its order are exactly those of the query over the rows. Anything else
 returns None and the caller groups the rows.
+
+"All productions but the demo" (UseFilter.without_demo) is the tallies' count less the demo
+productions' rows, counted from the rows in the same statement: the demo is a few dozen
+sample uses, so the cost stays flat in the log's size. Groups that come to zero are dropped.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from greenlight.store.filters import where
+from greenlight.store.filters import demo_production_ids, where
 from greenlight.store.records import UseFilter
 from greenlight.store.tables import (
     PRINCIPLES_OF_USES,
@@ -132,9 +136,17 @@ def _tally_column(table: sa.Table, name: str) -> sa.ColumnElement[Any]:
 
 
 def _parts(f: UseFilter, table: sa.Table, tally_columns: list, row_columns: list, source):
-    """The tally half and the edge-days half of a grouped count, as selects with column `n`."""
+    """The tally half and the edge-days half of a grouped count, as selects with column `n`,
+    and the demo's rows counted negative when the filter leaves them out."""
     split = _Split(f)
     parts = []
+    if f.without_demo:
+        f = replace(f, without_demo=False)  # the tally and edge halves count every use
+        parts.append(
+            sa.select(*row_columns, sa.literal(-1, sa.BigInteger).label("n"))
+            .select_from(source)
+            .where(*where(f), uses.c.production_id.in_(demo_production_ids()))
+        )
     if split.whole:
         parts.append(
             sa.select(*tally_columns, table.c.uses.label("n")).where(*_tally_where(table, f, split))
@@ -164,7 +176,9 @@ def counts_query(f: UseFilter, by: tuple[str, ...]) -> sa.Select | None:
     part = _parts(f, table, tally_columns, row_columns, uses)
     groups = [part.c[name] for name in by]
     order = [sa.func.max(part.c.rank) if name == "level" else part.c[name] for name in by]
-    return sa.select(*groups, _total(part.c.n).label("uses")).group_by(*groups).order_by(*order)
+    total = _total(part.c.n)
+    query = sa.select(*groups, total.label("uses")).group_by(*groups).order_by(*order)
+    return query.having(total != 0) if f.without_demo else query
 
 
 def count_query(f: UseFilter) -> sa.Select | None:
@@ -190,7 +204,8 @@ def reasons_query(f: UseFilter) -> sa.Select | None:
     )
     n = _total(part.c.n).label("uses")
     groups = [part.c.rule, part.c.level, part.c.section]
-    return sa.select(*groups, n).group_by(*groups).order_by(n.desc(), part.c.rule)
+    query = sa.select(*groups, n).group_by(*groups).order_by(n.desc(), part.c.rule)
+    return query.having(_total(part.c.n) != 0) if f.without_demo else query
 
 
 def principles_query(f: UseFilter) -> sa.Select | None:
@@ -206,7 +221,9 @@ def principles_query(f: UseFilter) -> sa.Select | None:
         PRINCIPLES_OF_USES,
     )
     groups = [part.c.question_id, part.c.answer]
-    return sa.select(*groups, _total(part.c.n).label("uses")).group_by(*groups).order_by(*groups)
+    total = _total(part.c.n)
+    query = sa.select(*groups, total.label("uses")).group_by(*groups).order_by(*groups)
+    return query.having(total != 0) if f.without_demo else query
 
 
 def distinct_query(f: UseFilter, name: str) -> sa.Select | None:
@@ -223,4 +240,7 @@ def distinct_query(f: UseFilter, name: str) -> sa.Select | None:
         [_DIMENSIONS[name][1].label(name)],
         uses,
     )
+    if f.without_demo:
+        value = part.c[name]
+        return sa.select(value).group_by(value).having(_total(part.c.n) != 0).order_by(value)
     return sa.select(part.c[name]).distinct().order_by(part.c[name])

@@ -22,6 +22,7 @@ from greenlight.store import access
 from greenlight.store import reassess as store_reassess
 from greenlight.store import tally as tally
 from greenlight.store.access import Actor
+from greenlight.store.attention import AttentionQueries
 from greenlight.store.database import (
     get_engine,
     insert_columns,
@@ -31,7 +32,7 @@ from greenlight.store.database import (
     write_transaction,
 )
 from greenlight.store.demo_data import DemoMixin
-from greenlight.store.desk import DeskMixin, awaiting_since
+from greenlight.store.desk import DeskMixin
 from greenlight.store.guards import already_logged, check_version
 from greenlight.store.history import Change, stamp, write_history
 from greenlight.store.imports import record_import
@@ -79,7 +80,14 @@ _checked_lock = threading.Lock()
 
 
 class UseCaseStore(
-    ProductionsMixin, PeopleMixin, DemoMixin, OverviewQueries, UseReads, DeskMixin, OutboxMixin
+    ProductionsMixin,
+    PeopleMixin,
+    DemoMixin,
+    OverviewQueries,
+    AttentionQueries,
+    UseReads,
+    DeskMixin,
+    OutboxMixin,
 ):
     """The log of intended GenAI uses, in SQLite or PostgreSQL.
 
@@ -178,7 +186,7 @@ class UseCaseStore(
                 if file is not None:
                     record_import(conn, production_id, production, file, named, len(batch))
                 self._insert_rows(conn, production_id, rows, progress)
-                tally.apply(conn, counted)
+                tally.apply(conn, counted, production_id)
                 if file is None:
                     _announce_new(conn, production_id, rows.uses, who)
                 self._bump(conn, [production])
@@ -251,10 +259,6 @@ class UseCaseStore(
                     now = now_utc()
                     version = current["version"]
                     values.update(updated_at=now, updated_by=who.name, version=version + 1)
-                    if "status" in values:  # a decision reopened: it waits again
-                        values["awaiting_since"] = awaiting_since(
-                            current["status"], values["status"], current["awaiting_since"], now
-                        )
                     conn.execute(sa.update(uses).where(uses.c.id == use_id).values(**values))
                     write_history(conn, use_id, now, who, changes, note, version)
                     if "status" in values:
@@ -391,7 +395,7 @@ class UseCaseStore(
         when = to_db_time(at) if at else now_utc()
         version = current["version"]
         if "status" in values:
-            values["awaiting_since"] = awaiting_since(
+            values["awaiting_since"] = workflow.awaiting_since(
                 current["status"], values["status"], current["awaiting_since"], when
             )
         update = (

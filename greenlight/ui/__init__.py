@@ -1,9 +1,21 @@
 """The one Streamlit-aware package (shell, widgets, form, cached reads): pages import from
 here and from greenlight's other faces; nothing else in greenlight/ imports streamlit."""
 
-from greenlight.ui import desk, log_detail, log_view, notices, state, writes
-from greenlight.ui.auth import identity, require_sign_in, studio_mode
+from greenlight.ui import (
+    desk,
+    guidance_view,
+    links,
+    log_detail,
+    log_view,
+    notices,
+    overview,
+    people_admin,
+    state,
+    writes,
+)
+from greenlight.ui.auth import identity, person, require_sign_in, studio_mode, viewer
 from greenlight.ui.data import (
+    attention_data,
     departments,
     overview_charts,
     overview_data,
@@ -11,7 +23,8 @@ from greenlight.ui.data import (
     style_log,
 )
 from greenlight.ui.downloads import download_row, request_buttons
-from greenlight.ui.form import AssessmentForm, form_is_complete, log_this_use
+from greenlight.ui.form import AssessmentForm, form_is_complete, loaded_notice, log_this_use
+from greenlight.ui.headline import outcome_headline, show_headline
 from greenlight.ui.shell import (
     PAGES,
     actor,
@@ -20,16 +33,18 @@ from greenlight.ui.shell import (
     enter,
     guarded,
     guidance_and_engine,
+    may,
+    me,
     navigation,
+    no_production_yet,
     page,
-    person,
+    pages_for,
     require_actor,
     select_production,
     show_flash,
     show_in_log,
     sidebar,
     store,
-    viewer,
     who,
 )
 from greenlight.ui.state import keep
@@ -47,14 +62,16 @@ from greenlight.ui.widgets import (
 
 # fmt: off
 __all__ = [
-    "PAGES", "AssessmentForm", "actor", "as_text", "changelog", "current_production", "database_errors",
-    "departments", "download_row", "form_is_complete", "guarded", "guidance_and_engine",
-    "enter", "person", "viewer", "who",
-    "identity", "keep", "level_badge", "level_icon", "log_detail", "log_this_use", "log_view",
-    "navigation", "outcome_card", "overview_charts", "overview_data", "page", "production_list",
-    "request_buttons", "require_actor", "require_sign_in", "section_link", "select_production",
-    "show_flash", "show_in_log", "sidebar", "state", "status_badge", "store", "stored_assessment",
-    "studio_mode", "style_log", "unreadable_notice",
-    "writes", "desk", "notices",
+    "PAGES", "AssessmentForm", "actor", "as_text", "attention_data", "changelog",
+    "current_production", "database_errors", "departments", "desk", "download_row", "enter",
+    "form_is_complete", "guarded", "guidance_view", "guidance_and_engine", "identity", "keep",
+    "level_badge", "level_icon", "links", "loaded_notice", "log_detail", "log_this_use",
+    "log_view", "may", "me", "navigation", "no_production_yet", "notices", "outcome_card",
+    "outcome_headline", "overview", "overview_charts", "overview_data", "page", "pages_for",
+    "people_admin", "person", "production_list", "request_buttons", "require_actor",
+    "require_sign_in", "section_link", "select_production", "show_flash", "show_headline",
+    "show_in_log", "sidebar", "state", "status_badge", "store", "stored_assessment",
+    "studio_mode", "style_log", "unreadable_notice", "viewer", "who",
+    "writes",
 ]
 # fmt: on

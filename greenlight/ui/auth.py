@@ -86,6 +86,21 @@ def identity() -> Identity | None:
     )
 
 
+def person():
+    """The signed-in person as the store knows people (store.Person), or None in local mode."""
+    found = identity()
+    if found is None:
+        return None
+    from greenlight.store import Person
+
+    return Person(found.issuer, found.subject, found.email, found.name)
+
+
+def viewer():
+    """Whom the store scopes reads to: the signed-in person, or None (local mode sees all)."""
+    return person()
+
+
 def require_sign_in() -> Identity | None:
     """In studio mode, the signed-in person, or the sign-in page and a stopped run.
 

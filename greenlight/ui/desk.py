@@ -16,9 +16,10 @@ import pandas as pd
 import streamlit as st
 
 from greenlight import workflow
-from greenlight.present import level_label, reasons_in_short
+from greenlight.present import level_label, reasons_in_short, waiting_days
 from greenlight.ui import log_detail, writes
-from greenlight.ui.shell import guarded, person, require_actor, viewer
+from greenlight.ui.auth import person, viewer
+from greenlight.ui.shell import guarded, require_actor
 from greenlight.ui.text import as_text
 
 OVERDUE_ENV = "GREENLIGHT_REVIEW_OVERDUE_DAYS"
@@ -118,7 +119,7 @@ def waiting_table(guidance, desk, days: int, now: datetime, version: int):
         return st.query_params.get("use") or None
     rows = []
     for item in desk.items:
-        waited = (now - item.awaiting_since).days
+        waited = waiting_days(item.awaiting_since, now)
         rows.append(
             {
                 "Waiting": f"{waited} day{'s' if waited != 1 else ''}",
@@ -190,7 +191,7 @@ def decision_form(log, record, guidance) -> None:
     if missing:
         st.error(f"To {DECISIONS[target].lower()} this use, give {' and '.join(missing)}.")
         return
-    who = person() or require_actor()
+    who = require_actor()
     if not who:
         return
     done = guarded(

@@ -64,6 +64,18 @@ def log_this_use(log, engine: Engine, code: str, answers, fields: dict, status: 
         st.rerun()
 
 
+def loaded_notice(file_name: str, title: str, given: int) -> None:
+    """What the last answers file put in the form, and from which file (both as text)."""
+    answers = "1 answer" if given == 1 else f"{given} answers"
+    st.success(
+        as_text(
+            f"Loaded \u201c{title}\u201d from the file {file_name}: {answers}. The "
+            "questions and the outcome now show them."
+        ),
+        icon=":material/upload_file:",
+    )
+
+
 class AssessmentForm:
     """The questions as widgets, with answers kept across pages and loads in session state.
 
@@ -82,6 +94,7 @@ class AssessmentForm:
             ("editing", None),
             ("version", None),
             ("errors", []),
+            ("loaded", None),
             ("unreadable", None),
             ("generation", 0),
             ("resets", 0),
@@ -117,6 +130,11 @@ class AssessmentForm:
     def upload_errors(self) -> list[str]:
         return self.state["errors"]
 
+    @property
+    def loaded(self) -> tuple[str, str, int] | None:
+        """(file name, title, answers given) of the answers file loaded last, if any."""
+        return self.state["loaded"]
+
     def _clear_widgets(self) -> None:
         # The widgets' own keys (of every generation) and their kept copies alike; the
         # next generation's widgets start from what is kept, or empty.
@@ -128,7 +146,7 @@ class AssessmentForm:
     def reset(self) -> None:
         """Clear every answer, the free text and the note; stop re-assessing a use."""
         self._clear_widgets()
-        self.state.update(editing=None, version=None, errors=[], unreadable=None)
+        self.state.update(editing=None, version=None, errors=[], unreadable=None, loaded=None)
         self.state["resets"] += 1
         st.session_state.pop(LOGGED_KEY, None)  # a cleared form is a new submission
 
@@ -139,7 +157,7 @@ class AssessmentForm:
             remember(f"f:{name}", value)
         for qid in answers.provided:
             remember(f"q:{qid}", answers.values[qid])
-        self.state.update(editing=editing, version=version, errors=[], unreadable=None)
+        self.state.update(editing=editing, version=version, errors=[], unreadable=None, loaded=None)
 
     def load_unreadable(self, record, problems: list[str]) -> None:
         """Re-assess a use whose answers this guidance cannot read: its free text only."""
@@ -150,6 +168,7 @@ class AssessmentForm:
             editing=record.id,
             version=getattr(record, "version", None),
             errors=[],
+            loaded=None,
             unreadable=(record.id, problems),
         )
 
@@ -161,9 +180,10 @@ class AssessmentForm:
         try:
             answers = loader(upload.getvalue(), self.guidance)
         except error_type as exc:
-            self.state["errors"] = [str(problem) for problem in exc.problems]
+            self.state.update(errors=[str(problem) for problem in exc.problems], loaded=None)
             return
         self.load(answers, editing=self.editing, version=self.version)
+        self.state["loaded"] = (upload.name, answers.title, len(answers.provided))
 
     def render(self) -> tuple[dict[str, str], dict[str, str | bool]]:
         """Draw every field and every question that matters; return (fields, given answers)."""

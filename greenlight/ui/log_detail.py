@@ -18,46 +18,29 @@ from greenlight.present import (
     request_for_use,
 )
 from greenlight.ui import writes
+from greenlight.ui.auth import viewer
 from greenlight.ui.downloads import download_row, request_buttons
-from greenlight.ui.shell import (
-    actor,
-    guarded,
-    page,
-    require_actor,
-    select_production,
-    show_in_log,
-    viewer,
-)
+from greenlight.ui.shell import actor, guarded, may, page, require_actor
 from greenlight.ui.state import LOG_SELECTED_KEY, LOG_STATUS_DRAWN_KEY
 from greenlight.ui.text import as_text
 from greenlight.ui.widgets import level_badge, level_icon, section_link, status_badge
 
 
-def selected_use(log, code: str):
-    """The use selected by id, if it is one of this production's; else None."""
+def selected_use(log, shown):
+    """The use selected by id, if it is one of the productions the log lists (a UseFilter:
+    none named, every production); else None."""
     use_id = st.session_state.get(LOG_SELECTED_KEY)
     if not use_id:
         return None
+    from greenlight.store import NotPermitted
+
     try:
-        record = log.get_use(use_id)
-    except LookupError:  # removed meanwhile (the demo data)
+        record = log.get_use(use_id, viewer=viewer())
+    except (LookupError, NotPermitted):  # removed meanwhile (the demo data), or a role revoked
         st.session_state.pop(LOG_SELECTED_KEY, None)
         return None
-    return record if record.production_code == code else None
-
-
-def open_linked_use(log) -> None:
-    """A link to a use (log?use=ID, as the escalation request gives it): show that use, in
-    its production. An id that names no use is said, as text, and nothing changes."""
-    use_id = st.query_params.get("use")
-    if not use_id:
-        return
-    del st.query_params["use"]
-    record = guarded(lambda: log.get_use(use_id))
-    if record is not None:
-        select_production(record.production_code)
-        show_in_log(record.id)
-        st.rerun()
+    listed = not shown.productions or record.production_code in shown.productions
+    return record if listed else None
 
 
 def request_downloads(guidance: Guidance, engine, record) -> None:
@@ -120,9 +103,26 @@ def facts_and_reasons(guidance: Guidance, record) -> None:
         st.markdown("No rule raised this use above the lowest level.")
 
 
+def offered(record) -> list[str]:
+    """The statuses this person may move the use to: its workflow's next steps, less the
+    decisions (escalate, approve, decline, reopen) they may not take and the production's
+    work they may not do. The store decides again, and says why, at the write."""
+    from greenlight.store import is_decision
+
+    return [
+        target
+        for target in workflow.TRANSITIONS.get(record.status, ())
+        if may("decide" if is_decision(record.status, target) else "work", record.production_code)
+    ]
+
+
 def status_form(log, record) -> None:
     """Change the status. A refused change keeps what was chosen and typed, and says why."""
     st.markdown("**Change the status**")
+    targets = offered(record)
+    if not targets:
+        st.caption("Your roles in this production allow no change of this use's status.")
+        return
     drawn = st.session_state.get(LOG_STATUS_DRAWN_KEY)
     shown = (record.id, record.status, record.version)
     if drawn and drawn[0] == record.id and drawn[1:] != shown[1:]:
@@ -139,7 +139,7 @@ def status_form(log, record) -> None:
     with st.form(f"status-{stamp}"):
         target = st.selectbox(
             "New status",
-            workflow.TRANSITIONS.get(record.status, ()),
+            targets,
             format_func=lambda s: workflow.status(s).label,
             key=f"status-target-{stamp}",
         )
@@ -174,6 +174,8 @@ def _changed_here(done) -> None:
 
 def archive_restore(log, record) -> None:
     """Re-assess (on the Self-assessment page), and archive or restore the use."""
+    if not may("work", record.production_code):
+        return
     st.page_link(
         page("assess"),
         label="Re-assess this use",
@@ -213,8 +215,8 @@ def answers_and_history(log, guidance: Guidance, record, answers) -> None:
                 },
             )
     st.markdown("**History**")
-    history = log.history(record.id, viewer=viewer())
-    st.dataframe(history_table(history, guidance), hide_index=True, width="stretch")
+    entries = log.history(record.id, viewer=viewer())
+    st.dataframe(history_table(entries, guidance), hide_index=True, width="stretch")
 
 
 def _stored_answers(document, prefix: str = "") -> pd.DataFrame:

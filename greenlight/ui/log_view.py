@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 
-import pandas as pd
 import streamlit as st
 
 from greenlight import workflow
@@ -13,8 +12,10 @@ from greenlight.csvio import CsvImportError, import_csv, iter_csv
 from greenlight.policy import Engine, Guidance
 from greenlight.present import file_slug, log_table
 from greenlight.store import UseFilter
+from greenlight.ui.auth import viewer
 from greenlight.ui.data import style_log
-from greenlight.ui.shell import guarded, page, require_actor
+from greenlight.ui.links import ARCHIVED_KEY, PAGE_KEY, TEXT_KEY, URL_FILTERS, several
+from greenlight.ui.shell import guarded, may, no_production_yet, page, require_actor
 from greenlight.ui.state import LOG_SELECTED_KEY, PRODUCTION_KEY, keep
 from greenlight.ui.text import as_text
 
@@ -22,9 +23,7 @@ PAGE_SIZE = 50
 IMPORTS_KEY = "log-imports"  # files this session imported
 IMPORTED_KEY = "log-imported"  # what the last import did, said once on the next run
 REASSESSED_KEY = "log-reassessed"  # what the last re-assessment did, said once
-FILTER_KEYS = ("log-levels", "log-statuses", "log-departments", "log-types", "log-text")
-ARCHIVED_KEY = "log-archived"
-PAGE_KEY = "log-page"
+FILTER_KEYS = (*URL_FILTERS.values(), TEXT_KEY)
 PICKED_KEY = "log-picked"  # (the table's key, whether a row of it was picked) on the last run
 
 
@@ -33,11 +32,11 @@ def production(log, code: str | None):
     st.title("Use-case log")
     if code is None:
         st.info(
-            "No production yet. Create one with **New production** in the sidebar.",
+            no_production_yet(),
             icon=":material/movie:",
         )
         st.stop()
-    found = log.get_production(code)
+    found = log.get_production(code, viewer=viewer())
     st.text(f"{found.name} · {found.code}")
     return found
 
@@ -45,6 +44,8 @@ def production(log, code: str | None):
 def demo_notice(log, production) -> None:
     """For the demo production: what it is, and the button that removes it."""
     if not production.is_demo:
+        return
+    if not may("admin", production.code):  # removing the demo is a studio admin's act
         return
     with st.container(border=True):
         st.markdown(
@@ -70,10 +71,18 @@ def demo_notice(log, production) -> None:
                         st.rerun()
 
 
-def filters(log, guidance: Guidance, code: str) -> UseFilter:
-    """The filter row; returns the uses it selects (kept across visits to other pages)."""
+def filters(log, guidance: Guidance, base: UseFilter) -> UseFilter:
+    """The filter row over the productions of `base`; returns the uses it selects (kept
+    across visits to other pages)."""
     keep(*FILTER_KEYS, ARCHIVED_KEY)
     kinds = guidance.matrix_kind
+    in_scope = UseFilter(productions=base.productions, without_demo=base.without_demo)
+    options = log.distinct_values("department", in_scope, viewer=viewer())
+    # A department kept from another production, or named by a link, that these do not have.
+    key = URL_FILTERS["department"]
+    chosen = st.session_state.get(key) or []
+    if any(d not in options for d in chosen):
+        st.session_state[key] = [d for d in chosen if d in options]
     with st.container(border=True):
         top = st.columns([2, 2, 2, 2])
         levels = top[0].multiselect(
@@ -90,7 +99,7 @@ def filters(log, guidance: Guidance, code: str) -> UseFilter:
         )
         departments = top[2].multiselect(
             "Department",
-            log.distinct_values("department", UseFilter(productions=(code,))),
+            options,
             format_func=lambda d: d or "(none)",
             key="log-departments",
         )
@@ -106,7 +115,8 @@ def filters(log, guidance: Guidance, code: str) -> UseFilter:
         )
         archived = bottom[1].toggle("Show archived uses instead", key=ARCHIVED_KEY)
     return UseFilter(
-        productions=(code,),
+        productions=base.productions,
+        without_demo=base.without_demo,
         levels=levels,
         statuses=statuses,
         departments=departments,
@@ -126,7 +136,7 @@ def select(use_id: str | None) -> None:
 
 def use_table(log, guidance: Guidance, shown: UseFilter) -> None:
     """The uses the filter selects, a page at a time; a row picked selects that use by id."""
-    total = log.count_uses(shown)
+    total = log.count_uses(shown, viewer=viewer())
     if total == 0:
         _no_uses(log, shown)
         return
@@ -134,8 +144,10 @@ def use_table(log, guidance: Guidance, shown: UseFilter) -> None:
     if st.session_state.get(PAGE_KEY, 1) > pages:  # fewer pages under a narrower filter
         st.session_state[PAGE_KEY] = pages
     number = st.number_input(f"Page (of {pages})", 1, pages, key=PAGE_KEY) if pages > 1 else 1
-    listing = log.list_uses(shown, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-    frame = log_table(guidance, listing.to_frame())
+    listing = log.list_uses(
+        shown, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE, viewer=viewer()
+    )
+    frame = log_table(guidance, listing.to_frame(), with_production=several(shown))
     ids = tuple(frame["id"])
     st.caption(f"{total} use(s). Select a row to see it in full.")
     # Keyed by the uses it lists: a picked row means that row of these very uses. Under the
@@ -162,7 +174,8 @@ def use_table(log, guidance: Guidance, shown: UseFilter) -> None:
 
 
 def _no_uses(log, shown: UseFilter) -> None:
-    if not shown.archived and log.count_uses(UseFilter(productions=shown.productions)) == 0:
+    everything = UseFilter(productions=shown.productions, without_demo=shown.without_demo)
+    if not shown.archived and log.count_uses(everything, viewer=viewer()) == 0:
         st.info(
             "No uses logged yet. Assess one on the Self-assessment page.",
             icon=":material/fact_check:",
@@ -175,6 +188,8 @@ def _no_uses(log, shown: UseFilter) -> None:
 def reassess_log(log, engine: Engine, *, expanded: bool = False) -> None:
     """Re-assess every use of the log that an older guidance version assessed, with a
     progress bar (UseCaseStore.reassess, as `python -m greenlight reassess` does)."""
+    if not may("admin", None):  # moving the log to new guidance is a studio admin's act
+        return
     guidance = engine.guidance
     label = f"Re-assess the log under guidance {guidance.id} {guidance.version}"
     with st.expander(label, icon=":material/published_with_changes:", expanded=expanded):
@@ -223,9 +238,12 @@ def _reassessed(result) -> str:
 def csv_out(log, guidance: Guidance, code: str) -> None:
     """The export button: this production's log as CSV, made when pressed."""
     st.markdown("Export this production's log, one row per use, safe to open in a spreadsheet.")
+    me = viewer()  # read now: the file is made on a click, outside this run
     st.download_button(
         "Export CSV",
-        data=lambda: "".join(iter_csv(log, guidance, UseFilter(productions=(code,)))).encode(),
+        data=lambda: "".join(
+            iter_csv(log, guidance, UseFilter(productions=(code,)), viewer=me)
+        ).encode(),
         file_name=f"{file_slug(code, 'production')}-genai-log.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -240,6 +258,9 @@ def csv_in(log, engine: Engine, code: str) -> None:
     # second click; what was imported is said once, above it.
     if imported := st.session_state.pop(IMPORTED_KEY, None):
         st.success(imported, icon=":material/check_circle:")
+    if not may("work", code):
+        st.caption("Importing uses is for the production's members and lead.")
+        return
     upload = st.file_uploader(
         "Import CSV (the export format, or title plus answer columns)",
         type=["csv"],
@@ -283,21 +304,41 @@ def csv_in(log, engine: Engine, code: str) -> None:
         )
     except CsvImportError as exc:
         bar.empty()
-        st.error(
-            f"Nothing was imported: {len(exc.problems)} problem(s) to fix first.",
-            icon=":material/error:",
-        )
-        st.dataframe(
-            pd.DataFrame(
-                [(p.row, p.column, p.message) for p in exc.problems],
-                columns=["Row", "Column", "Problem"],
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+        import_problems(exc, upload.name)
         return
     st.session_state[IMPORTS_KEY] = st.session_state.get(IMPORTS_KEY, 0) + 1
     st.session_state[IMPORTED_KEY] = (  # Markdown, with the file's name as text
         f"Imported {result.imported} use(s) from {as_text(upload.name)}; each was re-assessed."
     )
     st.rerun()
+
+
+SHOWN_PROBLEMS = 100  # listed on the page; the download has every one
+
+
+def import_problems(exc: CsvImportError, file_name: str) -> None:
+    """Why a file was not imported: every problem as a line of its own, wrapped, with its row
+    and column first (the file's text shown as text), and all of them as a text file."""
+    problems = exc.problems
+    count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+    st.error(
+        f"Nothing was imported: {count} to fix in the file first, then import it again. "
+        "Rows are numbered as a spreadsheet shows them (the header is row 1).",
+        icon=":material/error:",
+    )
+    lines = []
+    for problem in problems[:SHOWN_PROBLEMS]:
+        where = f"Row {problem.row}" + (f", column {problem.column}" if problem.column else "")
+        lines.append(f"- **{as_text(where)}:** {as_text(problem.message)}")
+    box = st.container(height=420) if len(problems) > 8 else st.container()
+    box.markdown("\n".join(lines))
+    if len(problems) > SHOWN_PROBLEMS:
+        st.caption(f"The first {SHOWN_PROBLEMS} of {len(problems)} are listed here.")
+    st.download_button(
+        "Download the list of problems",
+        data="\n".join(map(str, problems)) + "\n",
+        file_name=f"{file_slug(file_name.rsplit('.', 1)[0], 'import')}-problems.txt",
+        mime="text/plain",
+        icon=":material/download:",
+        on_click="ignore",
+    )

@@ -8,18 +8,19 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import streamlit as st
 
 from greenlight.policy import GUIDANCE_ENV, Engine, Guidance, GuidanceError, load_guidance
-from greenlight.ui.auth import identity, sign_out_button
+from greenlight.ui.auth import identity, person, sign_out_button
 from greenlight.ui.data import production_list
 from greenlight.ui.state import (
     ACTOR_KEY,
     FLASH_KEY,
     LOG_SELECTED_KEY,
     LOG_STATUS_DRAWN_KEY,
+    ME_KEY,
     PRODUCTION_KEY,
     SELECT_KEY,
     SIGNED_IN_KEY,
@@ -28,11 +29,26 @@ from greenlight.ui.state import (
 )
 from greenlight.ui.text import as_text
 
+if TYPE_CHECKING:
+    from greenlight.store import Actor, PersonRecord
+
 T = TypeVar("T")
 
 # The server's log: what the database error page keeps from visitors (paths, hosts, the
 # driver's words) goes here, for whoever runs the app.
 log = logging.getLogger("greenlight")
+
+
+# Who sees a page in the navigation, from the signed-in person's roles as read on this run
+# (None: local mode, one person, who sees the pages meant for everyone, and the review desk:
+# they record the studio's answers themselves). Hiding a page is not the protection: the
+# store refuses what the person's roles do not allow.
+EVERYONE, PEOPLE_MANAGERS, REVIEWERS = "everyone", "people managers", "reviewers"
+AUDIENCES: dict[str, Callable[[PersonRecord | None], bool]] = {
+    EVERYONE: lambda me: True,
+    PEOPLE_MANAGERS: lambda me: me is not None and me.manages_people,
+    REVIEWERS: lambda me: me is None or me.reviews,
+}
 
 
 @dataclass(frozen=True)
@@ -42,9 +58,7 @@ class PageSpec:
     icon: str
     url_path: str
     default: bool = False
-    # Who the page is for: "everyone", or "review" (studio reviewers and admins; on a local
-    # log, the one person at the machine).
-    audience: str = "everyone"
+    audience: str = EVERYONE  # AUDIENCES
 
 
 # The navigation, declared once: app.py builds st.navigation from it and the smoke tests
@@ -57,10 +71,18 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("app_pages/log.py", "Use-case log", ":material/table_view:", "log"),
     PageSpec("app_pages/overview.py", "Risk overview", ":material/monitoring:", "overview"),
     PageSpec(
-        "app_pages/review.py", "Review desk", ":material/rate_review:", "review", audience="review"
+        "app_pages/review.py", "Review desk", ":material/rate_review:", "review", audience=REVIEWERS
     ),
     PageSpec("app_pages/guidance.py", "Guidance", ":material/menu_book:", "guidance"),
+    PageSpec(
+        "app_pages/people.py", "People", ":material/group:", "people", audience=PEOPLE_MANAGERS
+    ),
 )
+
+
+def pages_for(me: PersonRecord | None) -> tuple[PageSpec, ...]:
+    """The pages this person sees in the navigation (None: local mode)."""
+    return tuple(spec for spec in PAGES if AUDIENCES[spec.audience](me))
 
 
 def page(url_path: str) -> str:
@@ -68,7 +90,8 @@ def page(url_path: str) -> str:
     return next(spec.path for spec in PAGES if spec.url_path == url_path)
 
 
-def navigation() -> st.navigation:
+def navigation(me: PersonRecord | None = None) -> st.navigation:
+    """The pages this person may open (`me`: their roles on this run; None in local mode)."""
     return st.navigation(
         [
             st.Page(
@@ -78,7 +101,7 @@ def navigation() -> st.navigation:
                 url_path=spec.url_path,
                 default=spec.default,
             )
-            for spec in PAGES
+            for spec in pages_for(me)
         ]
     )
 
@@ -168,10 +191,15 @@ def database_errors() -> Iterator[None]:
     read-only while the app runs) shows the explained error page, not a traceback."""
     import sqlalchemy as sa
 
+    from greenlight.store import NotPermitted
+
     try:
         yield
     except sa.exc.SQLAlchemyError as exc:
         database_error_page(exc, "The use-case log could not be used.")
+    except NotPermitted as exc:  # a role revoked while the page was open, say
+        st.error(as_text(exc), icon=":material/lock:")
+        st.stop()
 
 
 def guarded(action: Callable[[], T], *, success: str | None = None) -> T | None:
@@ -206,21 +234,6 @@ def show_flash() -> None:
 # --- session: who and which production --------------------------------------------------------
 
 
-def person():
-    """The signed-in person as the store knows people (store.Person), or None in local mode."""
-    found = identity()
-    if found is None:
-        return None
-    from greenlight.store import Person
-
-    return Person(found.issuer, found.subject, found.email, found.name)
-
-
-def viewer():
-    """Whom the store scopes reads to: the signed-in person, or None (local mode sees all)."""
-    return person()
-
-
 def who():
     """Who makes a change, as the store takes it: the signed-in person, else the typed name."""
     return person() or actor()
@@ -235,12 +248,26 @@ def actor() -> str:
     return (st.session_state.get(ACTOR_KEY) or "").strip()
 
 
-def enter(use_log) -> None:
+def me() -> PersonRecord | None:
+    """The signed-in person with their roles as read on this run (None in local mode)."""
+    return st.session_state.get(ME_KEY)
+
+
+def may(action: str, production: str | None) -> bool:
+    """Whether this person's roles allow `action` (store ACTIONS) on the production: what a
+    page offers; the store checks again at every write. Always True in local mode."""
+    found = me()
+    return found is None or found.may(action, production or "")
+
+
+def enter(use_log) -> PersonRecord | None:
     """Before any page: in studio mode, record the sign-in once per session (binding the
-    identity to the person an admin named, or naming the first admin); a log in studio mode
-    served without sign-in shows nothing. Stops the run with a page saying why."""
+    identity to the person an admin named, or naming the first admin), and read the person's
+    roles afresh on every run, so a change of role counts from their next page; a log in
+    studio mode served without sign-in shows nothing. Stops the run with a page saying why."""
     from greenlight.store import StoreError
 
+    st.session_state.pop(ME_KEY, None)
     found = person()
     if found is None:
         if use_log.studio_mode():
@@ -252,20 +279,27 @@ def enter(use_log) -> None:
             )
             log.error("The log is in studio mode, but this server has no [auth] settings.")
             st.stop()
-        return
+        return None
     key = (found.issuer, found.subject)
-    if st.session_state.get(SIGNED_IN_KEY) == key:
-        return
     try:
-        use_log.sign_in(found)
+        if st.session_state.get(SIGNED_IN_KEY) == key:
+            record = use_log.whoami(found)
+        else:
+            record = use_log.sign_in(found)
+            st.session_state[SIGNED_IN_KEY] = key
     except StoreError as exc:
         st.error(as_text(exc), icon=":material/no_accounts:")
         st.stop()
-    st.session_state[SIGNED_IN_KEY] = key
+    st.session_state[ME_KEY] = record
+    return record
 
 
-def require_actor() -> str | None:
-    """The user's name, or a warning asking for it (every change records who made it)."""
+def require_actor() -> Actor | None:
+    """Who makes a change, as the store takes it: the signed-in person, else the typed name,
+    or a warning asking for it (every change records who made it)."""
+    found = person()
+    if found is not None:
+        return found
     name = actor()
     if not name:
         st.warning(
@@ -292,10 +326,21 @@ def select_production(code: str) -> None:
     st.session_state[SELECT_KEY] = code
 
 
+def no_production_yet() -> str:
+    """What a person with no production to show reads, and what they can do about it."""
+    found = me()
+    if found is None or found.is_admin:
+        return "No production yet. Create one with **New production** in the sidebar."
+    return (
+        "You have no role in any production yet: ask a studio admin, or the lead of the "
+        "production you work on, to add you."
+    )
+
+
 def sidebar(log) -> None:
     """The shared sidebar: the current production (with create) and the user's name."""
     show_flash()
-    productions = production_list(log, viewer())
+    productions = production_list(log)
     codes = [p.code for p in productions]
     names = {
         p.code: p.name + (" (demo)" if p.is_demo and "demo" not in p.name.lower() else "")
@@ -319,9 +364,12 @@ def sidebar(log) -> None:
             )
             remember(PRODUCTION_KEY, st.session_state[PRODUCTION_KEY])
         else:
-            st.info("No production yet: create one below.", icon=":material/movie:")
-        with st.popover("New production", icon=":material/add:", width="stretch"):
-            _new_production_form(log)
+            below = me() is None or me().is_admin
+            said = "No production yet: create one below." if below else no_production_yet()
+            st.info(said, icon=":material/movie:")
+        if me() is None or me().is_admin:  # the store allows no one else in studio mode
+            with st.popover("New production", icon=":material/add:", width="stretch"):
+                _new_production_form(log)
         _who_and_mode()
 
 

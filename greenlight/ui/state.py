@@ -14,6 +14,7 @@ import streamlit as st
 
 ACTOR_KEY = "actor"
 SIGNED_IN_KEY = "signed-in"  # (issuer, subject) whose sign-in this session recorded
+ME_KEY = "me"  # the signed-in person's PersonRecord, read afresh on every run
 PRODUCTION_KEY = "production"
 # A production to select on the next run, before the sidebar draws its selectbox (a widget's
 # value cannot change once it is drawn): one just made, or the one of a use opened to edit.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 
+from greenlight.store import Actor
 from greenlight.ui.notices import send_after_write
 
 
@@ -19,7 +20,7 @@ def new_token() -> str:
     return uuid.uuid4().hex
 
 
-def set_status(log, record, status: str, *, actor: str, approval_ref: str, note: str):
+def set_status(log, record, status: str, *, actor: Actor, approval_ref: str, note: str):
     """Move the use shown in `record` to `status`, unless it changed since it was shown;
     then send the e-mails the change calls for."""
     done = log.set_status(
@@ -34,20 +35,20 @@ def set_status(log, record, status: str, *, actor: str, approval_ref: str, note:
     return done
 
 
-def archive_or_restore(log, record, *, actor: str):
+def archive_or_restore(log, record, *, actor: Actor):
     """Archive the use shown in `record`, or restore it if it is archived."""
     method = log.restore_use if record.archived else log.archive_use
     return method(record.id, actor=actor, expected_version=record.version)
 
 
-def update_use(log, use_id: str, answers, engine, *, actor: str, note: str, version):
+def update_use(log, use_id: str, answers, engine, *, actor: Actor, note: str, version):
     """Save a re-assessment of the use as it was when the form was filled (`version`)."""
     done = log.update_use(use_id, answers, engine, actor=actor, note=note, expected_version=version)
     send_after_write(log)  # a decision it reopened
     return done
 
 
-def log_use(log, code: str, answers, engine, *, actor: str, status: str, token: str):
+def log_use(log, code: str, answers, engine, *, actor: Actor, status: str, token: str):
     """Log a new use, once per form submission (`token`)."""
     done = log.log_use(code, answers, engine, actor=actor, status=status, submission=token)
     send_after_write(log)  # logged as submitted

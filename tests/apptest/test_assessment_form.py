@@ -1,14 +1,15 @@
-"""The self-assessment form: Clear all answers clears every widget for good, and Log this
-use logs one use per submission."""
+"""The self-assessment form: Clear all answers clears every widget for good, Log this use
+logs one use per submission, the headline shows the outcome, a loaded file is confirmed."""
 
 from __future__ import annotations
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from greenlight.policy import load_answers, parse_answers
 from greenlight.store import UseFilter
 from greenlight.ui.text import plain
-from tests.apptest.helpers import fresh_log, start_app
+from tests.apptest.helpers import ENGINE, GUIDANCE, fresh_log, start_app
 
 
 @pytest.fixture
@@ -71,3 +72,78 @@ def test_log_this_use_logs_once_and_then_says_so(assess):
     at.text_input(key=_key(at, "f:title")).input("Moodboard, second pass")
     at.run()
     assert not _button(at, "Log this use").disabled
+
+
+LOW_USE = b"""title: Season 2 look moodboard
+use_case_type: ideation
+principles:
+  outputs_original: yes
+  no_training_on_inputs: yes
+  enterprise_environment: yes
+  temporary_only: yes
+  no_performance_replacement: yes
+context:
+  final_deliverable: false
+  tool_tier: enterprise
+  vendor_pipeline: false
+"""
+
+
+def _headline(at: AppTest) -> str:
+    """The text of the outcome headline (the container keyed outcome-headline)."""
+    blocks = at.main.children.values()
+    [block] = [b for b in blocks if getattr(b.proto, "id", "").endswith("-outcome-headline")]
+    return " ".join(md.value for md in block.children.values())
+
+
+def _expected(document: bytes):
+    return ENGINE.assess(load_answers(document, GUIDANCE))
+
+
+def test_the_headline_shows_the_level_and_counts_of_the_outcome(assess):
+    at, _ = assess
+    empty = ENGINE.assess(parse_answers({"title": "Untitled use"}, GUIDANCE))
+    assert len(empty.raising) > 1 and len(empty.unanswered) > 1  # plurals, both counts shown
+    headline = _headline(at)
+    assert GUIDANCE.level(empty.level).label in headline
+    assert (
+        f"{len(empty.raising)} reasons · {len(empty.unanswered)} questions open · "
+        "[see why](#outcome)" in headline
+    ), headline
+    at.file_uploader[0].set_value(("low.yaml", LOW_USE, "application/x-yaml"))
+    at.run()
+    low = _expected(LOW_USE)
+    assert low.level == "low" and not low.raising and not low.unanswered
+    headline = _headline(at)
+    assert GUIDANCE.level("low").label in headline
+    assert GUIDANCE.level(empty.level).label not in headline
+    assert "0 reasons · [see why](#outcome)" in headline, headline
+
+
+def test_loading_an_answers_file_says_what_was_loaded_and_from_which_file(assess):
+    at, _ = assess
+    name = "**moodboard** [x](https://evil.example) :red[y].yaml"
+    at.file_uploader[0].set_value((name, LOW_USE, "application/x-yaml"))
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    given = len(load_answers(LOW_USE, GUIDANCE).provided)
+    [success] = at.success
+    assert plain(success.value) == (
+        f"Loaded \u201cSeason 2 look moodboard\u201d from the file {name}: {given} answers. "
+        "The questions and the outcome now show them."
+    )
+    assert "[x](" not in success.value and ":red[" not in success.value  # the name is text
+    assert not at.toast  # said beside the uploader; a toast would cover the headline
+    assert at.text_input(key=_key(at, "f:title")).value == "Season 2 look moodboard"
+    # A file that cannot be read replaces the notice with its problems; the form is kept.
+    at.file_uploader[0].set_value(("bad.yaml", b"title: [", "application/x-yaml"))
+    at.run()
+    assert not at.success and at.error
+    assert at.text_input(key=_key(at, "f:title")).value == "Season 2 look moodboard"
+    # Clearing the form clears the notice.
+    at.file_uploader[0].set_value(("low.yaml", LOW_USE, "application/x-yaml"))
+    at.run()
+    assert at.success
+    _button(at, "Clear all answers").click()
+    at.run()
+    assert not at.success

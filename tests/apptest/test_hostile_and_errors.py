@@ -12,7 +12,9 @@ from greenlight.policy import DEFAULT_DIR, load_guidance
 from greenlight.policy.answers import parse_answers
 from greenlight.policy.engine import Engine
 from greenlight.store import UseCaseStore
-from greenlight.ui import PAGES
+from greenlight.ui import PAGES, pages_for
+
+LOCAL_PAGES = pages_for(None)  # local mode: one person, no People page
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDANCE = load_guidance()
@@ -65,7 +67,7 @@ def hostile_app(tmp_path, monkeypatch):
     return at, record
 
 
-@pytest.mark.parametrize("spec", PAGES, ids=[spec.url_path for spec in PAGES])
+@pytest.mark.parametrize("spec", LOCAL_PAGES, ids=[spec.url_path for spec in LOCAL_PAGES])
 def test_hostile_text_is_never_rendered_as_markdown(hostile_app, spec):
     at, _ = hostile_app
     at.run()
@@ -141,3 +143,24 @@ def test_broken_guidance_shows_a_readable_error_page(
     assert at.error[0].value.startswith("The guidance files could not be loaded")
     problems = at.code[0].value
     assert expected in problems and problems.startswith(f"{filename}:")
+
+
+def test_a_new_production_with_neither_name_nor_code_names_both_and_makes_nothing(
+    tmp_path, monkeypatch
+):
+    from greenlight.ui.text import plain
+    from tests.apptest.helpers import fresh_log, start_app
+
+    store = fresh_log(tmp_path, monkeypatch)
+    before = store.list_productions()
+    at = start_app()
+    [create] = [b for b in at.sidebar.get("form_submit_button") if b.label == "Create production"]
+    create.click()
+    at.run()
+    assert not at.exception
+    [error] = at.error
+    assert plain(error.value) == (
+        "production name is missing: give 1 to 200 characters; production code is missing: "
+        "give 1 to 40 letters, digits, - or _, starting with a letter or digit"
+    )
+    assert store.list_productions() == before

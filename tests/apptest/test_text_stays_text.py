@@ -8,6 +8,8 @@ when the escapes are read.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import string
 from pathlib import Path
@@ -99,3 +101,47 @@ def test_as_text_escapes_every_markdown_character():
     assert not UNESCAPED.search(as_text(HOSTILE).replace("\\\n", ""))
     # The directives Streamlit reads before Markdown: no ":material/" or ":red[" is left.
     assert ":material/" not in as_text(HOSTILE) and ":red[" not in as_text(HOSTILE)
+
+
+def _listed_problems(at: AppTest) -> list[str]:
+    """The import's problems as the page lists them (a Markdown list, each item's location in
+    bold), each item's source without that markup; every file text in it must be escaped."""
+    [listed] = [m.value for m in at.markdown if m.value.startswith("- **Row ")]
+    items = listed.removeprefix("- **").split("\n- **")
+    return [item.replace(":** ", "\\: ", 1) for item in items]
+
+
+def _import(at: AppTest, name: str, rows: list[list[str]]) -> None:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    at.file_uploader[0].set_value((name, out.getvalue().encode(), "text/csv"))
+    at.run()
+    [button] = [b for b in at.button if b.label == "Import into this production"]
+    button.click()
+    at.run()
+    assert not at.exception
+
+
+def test_import_problems_are_listed_whole_with_the_files_text_as_text(app):
+    at = _page(app, "log")
+    column = HOSTILE[:50]
+    _import(at, "bad.csv", [["title", "Level", column], ["Moodboards", "low", ""]])
+    [error] = at.error
+    assert plain(error.value).startswith("Nothing was imported: 1 problem to fix")
+    # Only the header is checked while it has an unknown column (Level is level: any case).
+    [item] = _listed_problems(at)
+    assert_literal(item, column.strip())
+    shown = plain(item)
+    assert shown.startswith(f"Row 1, column {column.strip()}: unknown column; the columns are ")
+    assert shown.endswith(", created_at, created_by, updated_at, updated_by")
+
+    header = ["Title", "Principles.Outputs_Original", "LEVEL"]
+    _import(at, "answers.csv", [header, ["Moodboards", "Maybe", "low"], ["Art", HOSTILE, ""]])
+    items = _listed_problems(at)
+    for item in items:
+        assert_literal(item, "principles.outputs_original")
+    words = 'is not an answer here; write "Yes", "Unsure" or "No"'
+    assert [plain(item) for item in items] == [
+        f"Row 2, column principles.outputs_original: 'Maybe' {words}",
+        f"Row 3, column principles.outputs_original: {HOSTILE[:37] + '...'!r} {words}",
+    ]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, expect
 
-from greenlight.ui import PAGES
+from greenlight.ui import pages_for
 from tests.e2e.conftest import start_streamlit, stop_server, wait_for_app
+
+LOCAL_PAGES = pages_for(None)  # local mode: one person, no People page
 
 
 def test_a_deep_link_as_the_first_request_runs_the_app_with_its_navigation(
@@ -19,7 +21,7 @@ def test_a_deep_link_as_the_first_request_runs_the_app_with_its_navigation(
         page.goto(f"{base_url}/log")
         wait_for_app(page)
         nav = page.get_by_test_id("stSidebarNav")
-        for spec in PAGES:
+        for spec in LOCAL_PAGES:
             expect(nav.get_by_role("link", name=spec.title)).to_be_visible()
         expect(page.get_by_role("heading", name="Use-case log")).to_be_visible()
         expect(page.get_by_role("textbox", name="Your name")).to_be_visible()

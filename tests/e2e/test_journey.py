@@ -225,8 +225,10 @@ def test_create_assess_log_approve_chart_and_export(
         "approved",
         reference,
     )
-    assert exported["involves.digital_replica"] == "true"
+    assert (exported["level_label"], exported["status_label"]) == ("Written approval", "Approved")
+    assert exported["involves.digital_replica"] == "Yes"
     assert replica.id in exported["reasons"].split(";")
+    assert replica.text in exported["reason_sentences"].split("\n")
 
     assert_no_exception(page)
     console_errors.assert_none()

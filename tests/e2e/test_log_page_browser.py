@@ -169,9 +169,10 @@ def test_a_refused_approval_then_a_corrected_one_records_approved(
 
 
 def open_questions(page: Page) -> str:
-    """The headline's count of questions still open."""
-    caption = page.get_by_text(re.compile(r"\d+ reason\(s\), \d+ question\(s\) open"))
-    return re.search(r"(\d+) question\(s\) open", caption.inner_text()).group(1)
+    """The headline's count of questions still open ("0" when it names none)."""
+    said = page.locator(".st-key-outcome-headline").inner_text()
+    found = re.search(r"(\d+) questions? open", said)
+    return found.group(1) if found else "0"
 
 
 def test_clear_all_answers_clears_the_widgets_and_they_stay_cleared(
@@ -275,3 +276,54 @@ def test_screenshots_of_the_log_and_the_self_assessment(
     expect(page.get_by_test_id("stSkeleton")).to_have_count(0)
     assert_no_exception(page)
     screenshot(page, f"self-assessment-{width}")
+
+
+# A sheet a person filled in with three mistakes: answers a spreadsheet spells in its own way
+# import, these do not.
+BAD_IMPORT = (
+    "Title,Principles.Outputs_Original,context.tool_tier,involves.digital_replica\r\n"
+    "Moodboards,Maybe,enterprise,No\r\n"
+    "Key art,YES,Pro plan,TRUE\r\n"
+    ",yes,Studio enterprise agreement,perhaps\r\n"
+)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_import_problems_are_shown_whole_at_every_width(
+    page, open_log, wait_for_app, assert_no_exception, console_errors, screenshot, width
+):
+    open_log("Already logged")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.wait_for_timeout(500)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+        files=[{"name": "sheet.csv", "mimeType": "text/csv", "buffer": BAD_IMPORT.encode()}]
+    )
+    wait_for_app(page, initial_wait_ms=500)
+    page.get_by_role("button", name="Import into this production").click()
+    wait_for_app(page, initial_wait_ms=500)
+    expect(page.get_by_test_id("stAlertContentError")).to_contain_text(
+        "Nothing was imported: 4 problems to fix"
+    )
+    items = page.get_by_test_id("stMarkdownContainer").locator("li")
+    expect(items).to_have_count(4)
+    expected = [
+        "Row 2, column principles.outputs_original: 'Maybe' is not an answer here; write "
+        '"Yes", "Unsure" or "No"',
+        "Row 3, column context.tool_tier: 'Pro plan' is not an answer here; write \"Studio "
+        'enterprise agreement", "Other terms that exclude training on our data" or "Unknown '
+        'or consumer terms"',
+        "Row 4, column title: is required; give the use a short title",
+        "Row 4, column involves.digital_replica: 'perhaps' is not an answer here; write "
+        '"No" or "Yes"',
+    ]
+    assert [text.strip() for text in items.all_inner_texts()] == expected
+    # Every line wraps inside the page: nothing is cut off or needs a sideways scroll.
+    main = page.get_by_test_id("stMain").bounding_box()
+    for item in items.all():
+        box = item.bounding_box()
+        assert box["x"] >= main["x"] and box["x"] + box["width"] <= main["x"] + main["width"]
+        assert item.evaluate("e => e.scrollWidth <= e.clientWidth"), item.inner_text()
+    items.first.scroll_into_view_if_needed()
+    assert_no_exception(page)
+    screenshot(page, f"log-import-problems-{width}")
+    console_errors.assert_none()

@@ -115,8 +115,44 @@ def test_export_archived_adds_the_archived_uses_and_says_so(saltmarsh, tmp_path)
         }
 
     login = saltmarsh.get_use(gone.id).created_by  # the importer's login, as no --actor was given
-    assert titles(live) == {"Kept": ("false", "Saltmarsh", login)}
+    assert titles(live) == {"Kept": ("No", "Saltmarsh", login)}
     assert titles(everything) == {
-        "Kept": ("false", "Saltmarsh", login),
-        "Gone": ("true", "Saltmarsh", login),
+        "Kept": ("No", "Saltmarsh", login),
+        "Gone": ("Yes", "Saltmarsh", login),
+    }
+
+
+def test_a_sheets_answers_import_in_any_case_and_the_rest_are_named_line_by_line(
+    saltmarsh, tmp_path
+):
+    path = tmp_path / "sheet.csv"
+    args = ("import", str(path), "--production", "SM", "--database", saltmarsh.url)
+    path.write_text(
+        "Title,Principles.Outputs_Original,involves.digital_replica,Level_Label\r\n"
+        "Moodboards,Maybe,No,whatever\r\n"
+        ",yes,perhaps,\r\n",
+        encoding="utf-8",
+    )
+    code, out, err = run_cli(*args)
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        f"error: {path}: row 2, column principles.outputs_original: 'Maybe' is not an answer "
+        'here; write "Yes", "Unsure" or "No"',
+        f"error: {path}: row 3, column title: is required; give the use a short title",
+        f"error: {path}: row 3, column involves.digital_replica: 'perhaps' is not an answer "
+        'here; write "No" or "Yes"',
+        f"error: {path}: nothing was imported",
+    ]
+    path.write_text(
+        "Title,Principles.Outputs_Original,involves.digital_replica,Level_Label\r\n"
+        "Moodboards,UNSURE,TRUE,whatever\r\n",
+        encoding="utf-8",
+    )
+    code, out, err = run_cli(*args)
+    assert (code, err) == (0, "")
+    [use] = saltmarsh.list_uses().rows
+    assert saltmarsh.get_use(use.id).answers == {
+        "title": "Moodboards",
+        "principles": {"outputs_original": "unsure"},
+        "involves": {"digital_replica": True},
     }

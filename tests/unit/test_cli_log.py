@@ -65,7 +65,7 @@ def test_productions_add_then_list_as_text_and_json(db):
     ("argv", "message"),
     [
         (["add", "bad code", "X"], "error: production code 'bad code': use 1 to 40 letters"),
-        (["add", "OK", "   "], "error: production name: give 1 to 200 characters"),
+        (["add", "OK", "   "], "error: production name is missing: give 1 to 200 characters"),
         (["add", "TAKEN", "Again"], "error: a production with code 'TAKEN' already exists"),
         (["add", "OK", "Name", "--actor", " "], "error: say who is making the change"),
     ],

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 from greenlight.csvio import MAX_ROWS_ENV, CsvImportError, import_csv
 from greenlight.policy import Engine, load_guidance
-from greenlight.store import StoreError, UseCaseStore
-from greenlight.store.tables import metadata
+from greenlight.store import EXPORT_EXTRAS, StoreError, UseCaseStore, UseFilter
+from greenlight.store.tables import metadata, uses
 
 ENGINE = Engine(load_guidance())
 BACKDATED = (
@@ -192,9 +192,18 @@ def test_the_store_starts_every_use_of_a_file_afresh(store):
 
 def test_export_rows_by_name_and_by_default_every_column(store):
     import_csv(store, b"title,department\r\nMoodboard,Art\r\n", "SM", ENGINE, actor="ana")
-    [row] = store.iter_export_rows(names=("title", "production_name", "archived", "matrix_row"))
-    assert tuple(row) == ("Moodboard", "Saltmarsh", "false", "")
+    names = ("title", "production_name", "archived", "matrix_row")
+    [row] = store.iter_export_rows(names=names)
+    assert tuple(row) == ("Moodboard", "Saltmarsh", False, "")
+    # Live and archived uses are read as two parts and merged: the same columns.
+    [row] = store.iter_export_rows(UseFilter(archived=None), names=names)
+    assert tuple(row) == ("Moodboard", "Saltmarsh", False, "")
     [row] = store.iter_export_rows()
-    assert row.department == "Art" and row.production == "SM" and row.created_by == "ana"
+    columns = dict(zip([*uses.c.keys(), *EXPORT_EXTRAS], row, strict=True))
+    assert (columns["department"], columns["production"], columns["created_by"]) == (
+        "Art",
+        "SM",
+        "ana",
+    )
     with pytest.raises(StoreError, match="an export cannot read nope"):
         list(store.iter_export_rows(names=("title", "nope")))

@@ -145,6 +145,28 @@ BROKEN = {
         "  - id: vendor-pipeline",
         "section 'custom-workflow' is not defined (did you mean 'custom-workflows'?)",
     ),
+    "a rule without a short label": (
+        "rules.yaml",
+        "    short: Chained tools\n",
+        "",
+        "  - id: vendor-pipeline",
+        "missing key 'short' (a label for charts, at most 32 characters)",
+    ),
+    "a short label too long": (
+        "rules.yaml",
+        "    short: Chained tools\n",
+        "    short: Several tools chained into one pipeline\n",
+        "  - id: vendor-pipeline",
+        "rule vendor-pipeline: short 'Several tools chained into one pipeline' has 39 "
+        "characters; shorten it to 32 or fewer",
+    ),
+    "two rules with one short label": (
+        "rules.yaml",
+        "    short: Chained tools\n",
+        "    short: tool terms UNKNOWN\n",
+        "  - id: vendor-pipeline",
+        "rule vendor-pipeline: short 'tool terms UNKNOWN' is also rule tool-terms-unknown's",
+    ),
     "duplicate key": (
         "guidance.yaml",
         '  version: "2026.12"\n',
@@ -190,7 +212,7 @@ def test_an_unused_question_is_an_error(tmp_path):
         "rules.yaml",
         "  - id: vendor-pipeline",
         "  - id: vendor-pipeline-gone\n    level: low\n    section: custom-workflows\n"
-        "    when: {question: context.tool_tier, op: eq, value: unknown}\n    text: x.\n"
+        "    when: {question: context.tool_tier, op: eq, value: unknown}\n    short: Gone\n    text: x.\n"
         "  - id: vendor-pipeline-x",
     )
     text = (folder / "rules.yaml").read_text()

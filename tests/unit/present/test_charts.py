@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from greenlight.policy import Guidance, load_guidance
-from greenlight.present import charts
+from greenlight.present import charts, labels
 from greenlight.workflow import STATUSES
 
 ALT_GUIDANCE = Path(__file__).resolve().parents[2] / "fixtures" / "guidance-alt"
@@ -278,7 +278,7 @@ def test_another_guidance_brings_its_own_levels():
 
 def test_label_expression_escapes_declared_text():
     tricky = {"a": 'He said "no" \\ then left', "b": "Ünïcode ✓"}
-    text = charts._lookup_expr(tricky)
+    text = labels.lookup_expr(tricky)
     literal = text[1 : text.index(")[datum.value]")]
     assert json.loads(literal) == tricky
 
@@ -357,13 +357,14 @@ def test_reason_chart_keeps_the_top_rules_with_their_text_and_section(g: Guidanc
     frame = reason_frame(g)
     spec = spec_of(charts.reason_chart(frame, g, top=3))
     ranked = [frame["rule"][0], *sorted(frame["rule"][1:3])]  # 9, then the two 7s by id
-    assert spec["encoding"]["y"]["sort"] == [charts.rule_name(r) for r in ranked]
+    # Each rule's short label from the guidance, never its id cut off.
+    assert spec["encoding"]["y"]["sort"] == [g.rule(r).short for r in ranked]
     rows = rows_of(spec)
     assert [row["rule"] for row in rows] == list(frame["rule"][:3])
     for row in rows:
         rule = g.rule(row["rule"])
         assert row["rule_text"] == rule.text
-        assert row["rule_name"] == charts.rule_name(rule.id)
+        assert row["rule_name"] == rule.short
         assert row["section_title"] == g.section(rule.section).title
     titles = [t["title"] for t in spec["encoding"]["tooltip"]]
     assert titles == ["Rule", "Reason", "Guidance section", "Level", "Uses"]
@@ -381,9 +382,9 @@ def test_reason_chart_sums_a_rule_fired_at_two_levels(g: Guidance):
     )
     spec = spec_of(charts.reason_chart(frame, g, top=10))
     assert spec["encoding"]["y"]["sort"] == [
-        "Principle 1 unsure",
-        "Principle 1 no",
-        "Gone rule",
+        "Originality unsure (P1)",
+        "Recreates others' work (P1)",
+        "Gone rule",  # a rule the guidance no longer has: its id in words
     ]
     assert [rule.id, g.rules[1].id] == ["principle-1-unsure", "principle-1-no"]
     gone = next(row for row in rows_of(spec) if row["rule"] == "gone-rule")

@@ -15,6 +15,7 @@ from greenlight.store import UseCaseStore, UseFilter
 from greenlight.store.database import dispose_engines
 from greenlight.store.migrations import _LEGACY_INDEXES, SCHEMA_VERSION, schema_version
 from greenlight.store.tables import (
+    ALL_TALLIES,
     PRINCIPLES_OF_USES,
     PRODUCTION_LISTING,
     TALLIES,
@@ -60,21 +61,16 @@ def _partial_indexes(engine: sa.Engine) -> dict[str, str]:
 
 
 # Only the tally rows a change took to zero, so store_tally.drop_empty never reads a whole tally.
-EMPTY_TALLY_INDEXES = {f"ix_{table.name}_empty": "uses = 0" for table in TALLIES}
+EMPTY_TALLY_INDEXES = {f"ix_{table.name}_empty": "uses = 0" for table in ALL_TALLIES}
 # A role once per person: per production, and studio-wide (where production_id is empty).
 ROLE_INDEXES = {
     "ux_role_grants_once": "production_id IS NOT NULL",
     "ux_role_grants_studio_once": "production_id IS NULL",
 }
-# The review desk's: only the uses awaiting a decision.
-DESK_INDEXES = {"ix_uses_awaiting": "awaiting_since IS NOT NULL"}
 
 
 def test_a_new_log_indexes_only_the_empty_tally_rows_and_roles_once(db_url):
-    assert (
-        _partial_indexes(UseCaseStore(db_url).engine)
-        == EMPTY_TALLY_INDEXES | ROLE_INDEXES | DESK_INDEXES
-    )
+    assert _partial_indexes(UseCaseStore(db_url).engine) == EMPTY_TALLY_INDEXES | ROLE_INDEXES
 
 
 def _fresh_layout(url: str) -> tuple[dict, dict]:
@@ -126,7 +122,7 @@ def test_a_schema_3_log_moves_to_shared_outcomes_and_answer_sets(db_url):
 
     store = UseCaseStore(db_url)
 
-    assert schema_version(store.engine) == SCHEMA_VERSION == 9
+    assert schema_version(store.engine) == SCHEMA_VERSION == 10
     assert (_columns(store.engine), _indexes(store.engine)) == fresh
     with store.engine.connect() as conn:
         versions = conn.execute(sa.select(schema_migrations.c.version)).scalars().all()
@@ -139,20 +135,23 @@ def test_a_schema_3_log_moves_to_shared_outcomes_and_answer_sets(db_url):
             stored[use_id].add((question, answer))
         n_outcomes = conn.execute(sa.select(sa.func.count()).select_from(outcomes)).scalar_one()
         n_sets = conn.execute(sa.select(sa.func.count()).select_from(answer_sets)).scalar_one()
-    assert versions == [1, 2, 3, 4, 5, 6, 7, 8, 9]
+    assert versions == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
     assert stored == concerns
     for use in rows["uses"]:
         record = store.get_use(use["id"])
         assert [(r.rule, r.level, r.section) for r in record.reasons] == reasons[use["id"]]
         assert record.level == use["level"] and record.status == use["status"]
-        # Awaiting a decision since its last move to submitted (escalating keeps it).
+        # Awaiting a decision since its history last moved it into an open status from one
+        # that is not (escalating keeps the time), or its last change when none did.
+        open_ = ("submitted", "escalated")
         moves = [
             h["at"] for h in rows["use_history"]
-            if h["use_id"] == use["id"] and (h["field"], h["new_value"]) == ("status", "submitted")
+            if h["use_id"] == use["id"] and h["field"] in ("status", "created")
+            and h["new_value"] in open_ and h["old_value"] not in open_
         ]  # fmt: skip
-        waiting = use["status"] in ("submitted", "escalated")
+        waiting = use["status"] in open_
         since = record.awaiting_since and record.awaiting_since.strftime("%Y-%m-%d %H:%M:%S")
-        assert since == (max(moves)[:19] if waiting else None)
+        assert since == ((max(moves) if moves else use["updated_at"])[:19] if waiting else None)
         assert record.answers == json.loads(use["answers"])
         # The free text first, in field order (the answers in the order the database keeps:
         # PostgreSQL's JSONB has its own).
@@ -206,6 +205,6 @@ def test_a_schema_1_log_is_upgraded_with_counted_tallies(db_url):
     upgraded = UseCaseStore(db_url)
 
     assert (_columns(upgraded.engine), _indexes(upgraded.engine)) == fresh
-    assert _partial_indexes(upgraded.engine) == EMPTY_TALLY_INDEXES | ROLE_INDEXES | DESK_INDEXES
+    assert _partial_indexes(upgraded.engine) == EMPTY_TALLY_INDEXES | ROLE_INDEXES
     assert_recounted(upgraded)
     assert upgraded.count_uses(UseFilter(archived=None)) == len(fixture_rows()["uses"])

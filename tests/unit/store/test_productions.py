@@ -30,8 +30,16 @@ def test_productions(store):
         store.create_production("S1", "Again", actor="lead")
     with pytest.raises(StoreError, match="production code 'a b'"):
         store.create_production("a b", "Spaces", actor="lead")
-    with pytest.raises(StoreError, match="production name"):
+    with pytest.raises(StoreError, match="^production name is missing: give 1 to 200 characters$"):
         store.create_production("OK", "  ", actor="lead")
+    with pytest.raises(StoreError, match="^production name is 201 characters: give 1 to 200$"):
+        store.create_production("OK", "x" * 201, actor="lead")
+    with pytest.raises(StoreError) as both:
+        store.create_production("", "", actor="lead")
+    assert str(both.value) == (
+        "production name is missing: give 1 to 200 characters; production code is missing: "
+        "give 1 to 40 letters, digits, - or _, starting with a letter or digit"
+    )
     with pytest.raises(StoreError, match="actor's name is empty"):
         store.create_production("OK", "Fine", actor=" ")
     with pytest.raises(NotFound, match="no production with code 'ZZ'"):
