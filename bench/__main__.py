@@ -19,7 +19,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench import browser, pages, scoped, synth, workloads
+from bench import browser, desk, pages, scoped, synth, workloads
 from bench.report import Figure, Run, write_results
 from greenlight.policy import load_guidance
 from greenlight.policy.answers import parse_answers
@@ -218,6 +218,10 @@ def main() -> None:
                 f"the largest production ({code}, {size:,} uses)",
             )
         )
+
+        print("bench: the review desk")
+        desk.desk_figures(run, paths[BIG], work, BIG)
+        dispose_engines()
 
         print("bench: CSV export")
         ours_csv = work / "ours.csv"

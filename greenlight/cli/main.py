@@ -45,6 +45,7 @@ from greenlight.cli.log import (
     run_productions,
     run_status,
 )
+from greenlight.cli.notify import _notify_arguments, run_notify
 from greenlight.cli.people import _people_arguments, run_people
 from greenlight.cli.request import _request_arguments, run_request
 
@@ -77,6 +78,7 @@ COMMANDS: list[Command] = [
         run_request,
     ),
     ("people", "list people, grant and revoke roles", _people_arguments, run_people),
+    ("notify", "send the notification e-mails in the outbox", _notify_arguments, run_notify),
     ("backup", "write the whole log to a file", _backup_arguments, run_backup),
     ("restore", "restore a backup into an empty log", _restore_arguments, run_restore),
 ]

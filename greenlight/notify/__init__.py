@@ -5,6 +5,7 @@ them, and never raises a sending failure at the change it is about.
 """
 
 from greenlight.notify.messages import NOTICE_KINDS, Notice, NoticeKind, compose, use_link
+from greenlight.notify.outbox import send_pending
 from greenlight.notify.settings import MailSettings, MailSettingsError
 from greenlight.notify.smtp import Delivery, deliver
 
@@ -17,5 +18,6 @@ __all__ = [
     "NoticeKind",
     "compose",
     "deliver",
+    "send_pending",
     "use_link",
 ]

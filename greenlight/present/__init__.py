@@ -47,6 +47,7 @@ if TYPE_CHECKING:
         log_table,
         production_table,
         reason_text,
+        reasons_in_short,
         waiting_days,
     )
 
@@ -62,6 +63,7 @@ _ON_FIRST_USE = {
             "log_table",
             "production_table",
             "reason_text",
+            "reasons_in_short",
             "waiting_days",
         )
     },
@@ -89,6 +91,7 @@ __all__ = [
     "query_words",
     "production_table",
     "reason_text",
+    "reasons_in_short",
     "request_for_use",
     "request_markdown",
     "request_pdf",

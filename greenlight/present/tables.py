@@ -157,6 +157,23 @@ def reason_text(guidance: Guidance, rule_id: str) -> str:
     return f"Rule {rule_id} (from an earlier guidance version; re-assess the use to update it)."
 
 
+def reasons_in_short(guidance: Guidance, rule_ids: tuple[str, ...]) -> str:
+    """What raised a use, in a few words: the titles of its reasons' guidance sections, each
+    once, in firing order ("" for none; a rule this guidance lacks by its id)."""
+    said: list[str] = []
+    for rule_id in rule_ids:
+        rule = guidance.rules_by_id.get(rule_id)
+        if rule is None:
+            words = rule_id
+        elif rule.section in guidance.sections_by_id:
+            words = guidance.section(rule.section).title
+        else:
+            words = rule.id
+        if words not in said:
+            said.append(words)
+    return "; ".join(said)
+
+
 def waiting_days(since: datetime, now: datetime) -> int:
     """Whole days between when a use began to wait and now (0 on its first day)."""
     return max((now - since).days, 0)

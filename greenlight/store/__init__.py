@@ -14,6 +14,11 @@ decide what they see and may change (NotPermitted otherwise):
     store.grant("ana@studio.example", "reviewer", "LHK-S1", actor=LocalAdministrator("sam"))
     store.set_status(use_id, "approved", actor=ana, approval_ref="WA-1", expected_version=3)
     store.counts_by_level(f, viewer=ana)   # only the productions Ana has a role in
+    store.review_desk(ana, overdue_before=cutoff)   # what waits for Ana's decision
+
+A change that someone should hear of (a use submitted or escalated, a decision taken) writes
+its notification e-mails to the outbox in the same transaction; whoever sends them takes them
+with claim_notices and records each one sent or failed with mark_notices.
 
 A write that names the version its person was shown is refused with StaleUse when the use
 has moved on; a form token logged before is refused with AlreadyLogged.
@@ -38,9 +43,11 @@ from greenlight.store.database import (
     resolve_database_url,
 )
 from greenlight.store.db_errors import DatabaseTrouble, explain
+from greenlight.store.desk import DESK_PAGE, Desk, DeskItem
 from greenlight.store.events import DEMO_REMOVED, DEMO_SEEDED
 from greenlight.store.history import Change
 from greenlight.store.migrations import SCHEMA_VERSION, SchemaError, ensure_schema, schema_version
+from greenlight.store.outbox import OutboxNotice, OutboxState
 from greenlight.store.people import FIRST_ADMIN_ENV, Grant, PersonRecord
 from greenlight.store.queries import ALL_USES, EXPORT_EXTRAS
 from greenlight.store.records import (
@@ -70,6 +77,11 @@ from greenlight.workflow import TransitionError
 
 __all__ = [
     "ACTOR_KINDS",
+    "DESK_PAGE",
+    "Desk",
+    "DeskItem",
+    "OutboxNotice",
+    "OutboxState",
     "ALL_USES",
     "FIRST_ADMIN_ENV",
     "ROLES",

@@ -30,7 +30,8 @@ from sqlalchemy.engine import Connection
 from greenlight import workflow
 from greenlight.store.records import StoreError, UseFilter
 from greenlight.store.rows import clean_actor
-from greenlight.store.tables import log_settings, people, productions, role_grants, use_history
+from greenlight.store.studio_tables import log_settings, people, role_grants
+from greenlight.store.tables import productions, use_history
 
 LOCAL, PERSON, ADMINISTRATOR, SYSTEM = "local", "person", "administrator", "system"
 # What each kind of history row says of its actor, for history views.

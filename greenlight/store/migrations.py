@@ -18,6 +18,7 @@ from greenlight import workflow
 from greenlight.policy import without_text
 from greenlight.store import shared
 from greenlight.store.database import write_transaction
+from greenlight.store.studio_tables import log_settings, outbox, people, role_grants
 from greenlight.store.tables import (
     AWAITING_INDEXES,
     DATA_COUNTER,
@@ -27,15 +28,12 @@ from greenlight.store.tables import (
     counters,
     imported_files,
     log_events,
-    log_settings,
     metadata,
     next_data_version,
     outcome_principles,
     outcome_reasons,
     outcomes,
-    people,
     production_tally,
-    role_grants,
     schema_migrations,
     use_history,
     uses,
@@ -135,6 +133,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "when each use began to await a decision, and uses per production for the overview",
         lambda conn: move_to_attention(conn),
     ),
+    Migration(10, "the outbox of notification e-mails", lambda conn: outbox.create(conn)),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 # An arbitrary constant: the PostgreSQL advisory lock that serialises schema upgrades.
@@ -348,11 +347,11 @@ def move_to_people(conn: Connection) -> None:
     )
 
 
-# --- schema 8: what awaits a decision, and uses per production ----------------------------
+# --- schema 9: what awaits a decision, and uses per production ----------------------------
 
 
 def move_to_attention(conn: Connection) -> None:
-    """Migration 8: each use awaiting a decision gets the time it began to wait (its last
+    """Migration 9: each use awaiting a decision gets the time it began to wait (its last
     history row that moved it into an open status; its last change when the history has
     none), the indexes that list them oldest first, and the production tally, counted."""
     _add_column(conn, uses.c.awaiting_since)

@@ -24,14 +24,8 @@ from greenlight.store.database import read_transaction, write_transaction
 from greenlight.store.events import record_event
 from greenlight.store.records import NotFound, StoreError, utc
 from greenlight.store.rows import now_utc
-from greenlight.store.tables import (
-    EMAIL_LENGTH,
-    NAME_LENGTH,
-    log_settings,
-    people,
-    productions,
-    role_grants,
-)
+from greenlight.store.studio_tables import EMAIL_LENGTH, log_settings, people, role_grants
+from greenlight.store.tables import NAME_LENGTH, productions
 
 FIRST_ADMIN_ENV = "GREENLIGHT_FIRST_ADMIN"
 ROLE_GRANTED, ROLE_REVOKED, STUDIO_MODE_ON = "role granted", "role revoked", "studio mode on"
@@ -71,6 +65,13 @@ class PersonRecord:
     def manages_people(self) -> bool:
         """Whether they may manage anyone's roles: a studio admin, or a production lead."""
         return self.is_admin or any(g.role == "lead" for g in self.grants)
+
+    @property
+    def reviews(self) -> bool:
+        """Whether they take the studio's decisions anywhere: a studio admin, or a reviewer
+        of some production (what the review desk lists for them)."""
+        allowed = access.ACTIONS["decide"].roles
+        return self.is_admin or any(g.role in allowed for g in self.grants)
 
     def may_manage(self, role: str, production: str | None) -> bool:
         """Whether they may grant or revoke `role` in the production with this code (None:

@@ -161,7 +161,7 @@ class UseRecord:
     archived: bool
     version: int  # grows by one with every change; name it as expected_version to write
     decided_version: int | None  # the version the standing approval or decline covers
-    # When it began to await the studio's decision; None while it awaits none (schema 8).
+    # When it began to await the studio's decision; None while it awaits none (schema 9).
     awaiting_since: datetime | None = None
 
     @property

@@ -139,7 +139,7 @@ uses = sa.Table(
     # processes race (the unique index below decides).
     sa.Column("submission", sa.String(SUBMISSION_LENGTH), nullable=True),
     # When the use last began to await the studio's decision (entered an open status from
-    # one that is not: workflow.awaiting_since); None while it awaits none. Schema 8.
+    # one that is not: workflow.awaiting_since); None while it awaits none. Schema 9.
     sa.Column("awaiting_since", sa.DateTime, nullable=True),
     sa.Index(None, "submission", unique=True),
     # The tallies answer the overview's groupings; the rows are read by production (below)
@@ -152,7 +152,7 @@ uses = sa.Table(
 PRODUCTION_LISTING = sa.Index(None, uses.c.production_id, uses.c.archived, uses.c.created_at)
 # The overview's list of uses awaiting a decision, oldest first, is a walk of the first index
 # (LIMITed: its cost does not grow with the log); a production's oldest wait is one probe of
-# the second. Uses that await nothing have a NULL there, which both skip. Schema 8.
+# the second. Uses that await nothing have a NULL there, which both skip. Schema 9.
 AWAITING_INDEXES = (
     sa.Index(None, uses.c.archived, uses.c.awaiting_since),
     sa.Index(None, uses.c.production_id, uses.c.archived, uses.c.awaiting_since),
@@ -243,76 +243,6 @@ use_history = sa.Table(
     sa.Column("actor_kind", sa.String(16), nullable=False, server_default=sa.text("'local'")),
     sa.Column("person_id", sa.Integer, sa.ForeignKey("people.id"), nullable=True),
     sa.Index(None, "use_id", "id"),
-)
-
-# --- people and roles (schema 8; greenlight.store.access and .people use them) -------------
-
-EMAIL_LENGTH = 320
-# A person as their identity provider knows them: (issuer, subject) is who they are; the
-# e-mail is how an admin names them before their first sign-in (issuer and subject are
-# empty until then) and is unique, lower-cased.
-people = sa.Table(
-    "people",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("issuer", sa.String(500), nullable=True),
-    sa.Column("subject", sa.String(255), nullable=True),
-    sa.Column("email", sa.String(EMAIL_LENGTH), nullable=False, unique=True),
-    sa.Column("name", sa.String(NAME_LENGTH), nullable=False),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-    sa.Column("created_by", sa.String(NAME_LENGTH), nullable=False),
-    sa.Column("signed_in_at", sa.DateTime, nullable=True),
-    sa.UniqueConstraint("issuer", "subject"),
-)
-
-# One role of one person: studio-wide (production_id empty) for a studio admin, for one
-# production for the others. Removing a production (the demo) removes its grants.
-role_grants = sa.Table(
-    "role_grants",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "person_id", sa.Integer, sa.ForeignKey("people.id", ondelete="CASCADE"), nullable=False
-    ),
-    sa.Column("role", sa.String(32), nullable=False),
-    sa.Column(
-        "production_id",
-        sa.Integer,
-        sa.ForeignKey("productions.id", ondelete="CASCADE"),
-        nullable=True,
-    ),
-    sa.Column("granted_at", sa.DateTime, nullable=False),
-    sa.Column("granted_by", sa.String(NAME_LENGTH), nullable=False),
-)
-# A role once per person and production: a unique index treats every empty production_id
-# as distinct, so studio-wide roles have a partial index of their own.
-ROLE_ONCE = sa.Index(
-    "ux_role_grants_once",
-    role_grants.c.person_id,
-    role_grants.c.role,
-    role_grants.c.production_id,
-    unique=True,
-    info={"where": role_grants.c.production_id.is_not(None)},
-)
-STUDIO_ROLE_ONCE = sa.Index(
-    "ux_role_grants_studio_once",
-    role_grants.c.person_id,
-    role_grants.c.role,
-    unique=True,
-    info={"where": role_grants.c.production_id.is_(None)},
-)
-# A production's people (the scope of a member's reads, a lead's members).
-ROLE_BY_PRODUCTION = sa.Index("ix_role_grants_production", role_grants.c.production_id)
-
-# Settings of the log as a whole, by name: "mode" is "studio" once studio mode is on (no
-# row: a local, one-person log).
-log_settings = sa.Table(
-    "log_settings",
-    metadata,
-    sa.Column("name", sa.String(100), primary_key=True),
-    sa.Column("value", sa.Text, nullable=False),
-    sa.Column("changed_at", sa.DateTime, nullable=False),
-    sa.Column("changed_by", sa.String(NAME_LENGTH), nullable=False),
 )
 
 # What happened to the log as a whole rather than to one use (the demo seeded, the demo

@@ -32,10 +32,12 @@ from greenlight.store.database import (
     write_transaction,
 )
 from greenlight.store.demo_data import DemoMixin
+from greenlight.store.desk import DeskMixin
 from greenlight.store.guards import already_logged, check_version
 from greenlight.store.history import Change, stamp, write_history
 from greenlight.store.imports import record_import
 from greenlight.store.migrations import ensure_schema
+from greenlight.store.outbox import OutboxMixin, notice_kind, queue_notices
 from greenlight.store.people import PeopleMixin
 from greenlight.store.productions import ProductionsMixin
 from greenlight.store.queries import OverviewQueries
@@ -62,6 +64,7 @@ from greenlight.store.rows import (
 )
 from greenlight.store.shared import answer_set_ids, outcome_ids
 from greenlight.store.tables import (
+    productions,
     use_history,
     uses,
 )
@@ -77,7 +80,14 @@ _checked_lock = threading.Lock()
 
 
 class UseCaseStore(
-    ProductionsMixin, PeopleMixin, DemoMixin, OverviewQueries, AttentionQueries, UseReads
+    ProductionsMixin,
+    PeopleMixin,
+    DemoMixin,
+    OverviewQueries,
+    AttentionQueries,
+    UseReads,
+    DeskMixin,
+    OutboxMixin,
 ):
     """The log of intended GenAI uses, in SQLite or PostgreSQL.
 
@@ -177,6 +187,8 @@ class UseCaseStore(
                     record_import(conn, production_id, production, file, named, len(batch))
                 self._insert_rows(conn, production_id, rows, progress)
                 tally.apply(conn, counted, production_id)
+                if file is None:
+                    _announce_new(conn, production_id, rows.uses, who)
                 self._bump(conn, [production])
         except sa.exc.IntegrityError:
             # A writer that committed the same form first (PostgreSQL lets both try).
@@ -249,6 +261,9 @@ class UseCaseStore(
                     values.update(updated_at=now, updated_by=who.name, version=version + 1)
                     conn.execute(sa.update(uses).where(uses.c.id == use_id).values(**values))
                     write_history(conn, use_id, now, who, changes, note, version)
+                    if "status" in values:
+                        kind = notice_kind(current["status"], values["status"])
+                        queue_notices(conn, {**current, **values}, kind, who)
             if changes:
                 self._bump(conn, [current["production_code"]])
         return self.get_use(use_id, viewer=actor)
@@ -313,6 +328,10 @@ class UseCaseStore(
             self._write(
                 conn, current, who, changes, note, at,
                 status=status, approval_ref=ref, decided_version=decided,
+            )  # fmt: skip
+            queue_notices(
+                conn, current, notice_kind(current["status"], status), who,
+                decision=workflow.status(status).label,
             )  # fmt: skip
         return self.get_use(use_id, viewer=actor)
 
@@ -391,3 +410,20 @@ class UseCaseStore(
             conn.execute(update)
         write_history(conn, current["id"], when, who, changes, note, version)
         self._bump(conn, [current["production_code"]])
+
+
+def _announce_new(conn: Connection, production_id: int, new: dict[str, list], who) -> None:
+    """The notices of uses logged (not imported) straight into a status awaiting a decision."""
+    waiting = [i for i, status in enumerate(new["status"]) if notice_kind("", status)]
+    if not waiting:
+        return
+    production = conn.execute(
+        sa.select(productions.c.code, productions.c.name).where(productions.c.id == production_id)
+    ).one()
+    for i in waiting:
+        use = {name: new[name][i] for name in ("id", "title", "level")}
+        use.update(
+            production_id=production_id, production_code=production.code,
+            production_name=production.name,
+        )  # fmt: skip
+        queue_notices(conn, use, notice_kind("", new["status"][i]), who)

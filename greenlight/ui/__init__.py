@@ -2,10 +2,12 @@
 here and from greenlight's other faces; nothing else in greenlight/ imports streamlit."""
 
 from greenlight.ui import (
+    desk,
     guidance_view,
     links,
     log_detail,
     log_view,
+    notices,
     overview,
     people_admin,
     state,
@@ -61,10 +63,10 @@ from greenlight.ui.widgets import (
 # fmt: off
 __all__ = [
     "PAGES", "AssessmentForm", "actor", "as_text", "attention_data", "changelog",
-    "current_production", "database_errors", "departments", "download_row", "enter",
+    "current_production", "database_errors", "departments", "desk", "download_row", "enter",
     "form_is_complete", "guarded", "guidance_view", "guidance_and_engine", "identity", "keep",
     "level_badge", "level_icon", "links", "loaded_notice", "log_detail", "log_this_use",
-    "log_view", "may", "me", "navigation", "no_production_yet", "outcome_card",
+    "log_view", "may", "me", "navigation", "no_production_yet", "notices", "outcome_card",
     "outcome_headline", "overview", "overview_charts", "overview_data", "page", "pages_for",
     "people_admin", "person", "production_list", "request_buttons", "require_actor",
     "require_sign_in", "section_link", "select_production", "show_flash", "show_headline",

@@ -40,12 +40,14 @@ log = logging.getLogger("greenlight")
 
 
 # Who sees a page in the navigation, from the signed-in person's roles as read on this run
-# (None: local mode, one person, who sees the pages meant for everyone). Hiding a page is
-# not the protection: the store refuses what the person's roles do not allow.
-EVERYONE, PEOPLE_MANAGERS = "everyone", "people managers"
+# (None: local mode, one person, who sees the pages meant for everyone, and the review desk:
+# they record the studio's answers themselves). Hiding a page is not the protection: the
+# store refuses what the person's roles do not allow.
+EVERYONE, PEOPLE_MANAGERS, REVIEWERS = "everyone", "people managers", "reviewers"
 AUDIENCES: dict[str, Callable[[PersonRecord | None], bool]] = {
     EVERYONE: lambda me: True,
     PEOPLE_MANAGERS: lambda me: me is not None and me.manages_people,
+    REVIEWERS: lambda me: me is None or me.reviews,
 }
 
 
@@ -68,6 +70,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("app_pages/assess.py", "Self-assessment", ":material/fact_check:", "assess"),
     PageSpec("app_pages/log.py", "Use-case log", ":material/table_view:", "log"),
     PageSpec("app_pages/overview.py", "Risk overview", ":material/monitoring:", "overview"),
+    PageSpec(
+        "app_pages/review.py", "Review desk", ":material/rate_review:", "review", audience=REVIEWERS
+    ),
     PageSpec("app_pages/guidance.py", "Guidance", ":material/menu_book:", "guidance"),
     PageSpec(
         "app_pages/people.py", "People", ":material/group:", "people", audience=PEOPLE_MANAGERS

@@ -1,5 +1,6 @@
 """The pages' writes, each with what lets the store refuse a stale or repeated one.
 
+After a write that may call for notification e-mails, the outbox is sent (ui.notices).
 A status change, an archive or restore and a re-assessment pass the version of the use the
 person was shown (`expected_version`): the store refuses the write, changing nothing, when the
 use moved on since. "Log this use" passes the token drawn with its form (`submission`): the
@@ -11,6 +12,7 @@ from __future__ import annotations
 import uuid
 
 from greenlight.store import Actor
+from greenlight.ui.notices import send_after_write
 
 
 def new_token() -> str:
@@ -19,8 +21,9 @@ def new_token() -> str:
 
 
 def set_status(log, record, status: str, *, actor: Actor, approval_ref: str, note: str):
-    """Move the use shown in `record` to `status`, unless it changed since it was shown."""
-    return log.set_status(
+    """Move the use shown in `record` to `status`, unless it changed since it was shown;
+    then send the e-mails the change calls for."""
+    done = log.set_status(
         record.id,
         status,
         actor=actor,
@@ -28,6 +31,8 @@ def set_status(log, record, status: str, *, actor: Actor, approval_ref: str, not
         note=note,
         expected_version=record.version,
     )
+    send_after_write(log)
+    return done
 
 
 def archive_or_restore(log, record, *, actor: Actor):
@@ -38,9 +43,13 @@ def archive_or_restore(log, record, *, actor: Actor):
 
 def update_use(log, use_id: str, answers, engine, *, actor: Actor, note: str, version):
     """Save a re-assessment of the use as it was when the form was filled (`version`)."""
-    return log.update_use(use_id, answers, engine, actor=actor, note=note, expected_version=version)
+    done = log.update_use(use_id, answers, engine, actor=actor, note=note, expected_version=version)
+    send_after_write(log)  # a decision it reopened
+    return done
 
 
 def log_use(log, code: str, answers, engine, *, actor: Actor, status: str, token: str):
     """Log a new use, once per form submission (`token`)."""
-    return log.log_use(code, answers, engine, actor=actor, status=status, submission=token)
+    done = log.log_use(code, answers, engine, actor=actor, status=status, submission=token)
+    send_after_write(log)  # logged as submitted
+    return done

@@ -9,6 +9,8 @@ two runs counts at the second.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -231,3 +233,22 @@ def test_a_decision_on_one_s_own_use_is_refused_in_words(studio):
         "another reviewer of its production decides"
     ]
     assert studio["store"].get_use(own.id, viewer=CLI).status == "submitted"
+
+
+@pytest.mark.parametrize("sub", ["ada", "rita"])
+def test_the_review_desk_is_in_a_reviewer_s_and_an_admin_s_navigation(studio, sub):
+    at = signed_in(sub, "review")
+    assert at.title[0].value == "Review desk"
+    assert list(at.dataframe[0].value["Title"]) == ["Crowd fill"]  # HBL's; OTH's await none
+
+
+@pytest.mark.parametrize("sub", ["mia", "leo"])
+def test_a_member_and_a_lead_have_no_review_desk(studio, sub):
+    at = signed_in(sub, "home")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("app_pages/review.py")  # not in this person's navigation
+    email, name, _, _ = PEOPLE[sub]
+    with pytest.raises(NotPermitted, match="has no review desk"):
+        studio["store"].review_desk(
+            Person(ISSUER, sub, email, name), overdue_before=datetime.now(UTC)
+        )

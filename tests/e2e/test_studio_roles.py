@@ -110,6 +110,8 @@ def test_each_role_sees_its_productions_and_uses(browser: Browser, studio, perso
             nav = page.get_by_test_id("stSidebarNav")
             people = nav.get_by_role("link", name="People", exact=True)
             expect(people).to_have_count(1 if person in (ADA, LEO) else 0)
+            desk = nav.get_by_role("link", name="Review desk", exact=True)
+            expect(desk).to_have_count(1 if person in (ADA, RITA) else 0)
             sidebar = page.get_by_test_id("stSidebar")
             expect(sidebar.get_by_text("New production")).to_have_count(1 if person == ADA else 0)
             box = sidebar.get_by_role("combobox", name="Production")

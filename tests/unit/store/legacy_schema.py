@@ -34,6 +34,7 @@ _LATER_TABLES = {
     "role_grants",
     "log_settings",
     "production_tally",
+    "outbox",
 }
 
 

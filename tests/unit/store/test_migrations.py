@@ -122,7 +122,7 @@ def test_a_schema_3_log_moves_to_shared_outcomes_and_answer_sets(db_url):
 
     store = UseCaseStore(db_url)
 
-    assert schema_version(store.engine) == SCHEMA_VERSION == 9
+    assert schema_version(store.engine) == SCHEMA_VERSION == 10
     assert (_columns(store.engine), _indexes(store.engine)) == fresh
     with store.engine.connect() as conn:
         versions = conn.execute(sa.select(schema_migrations.c.version)).scalars().all()
@@ -135,12 +135,23 @@ def test_a_schema_3_log_moves_to_shared_outcomes_and_answer_sets(db_url):
             stored[use_id].add((question, answer))
         n_outcomes = conn.execute(sa.select(sa.func.count()).select_from(outcomes)).scalar_one()
         n_sets = conn.execute(sa.select(sa.func.count()).select_from(answer_sets)).scalar_one()
-    assert versions == [1, 2, 3, 4, 5, 6, 7, 8, 9]
+    assert versions == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
     assert stored == concerns
     for use in rows["uses"]:
         record = store.get_use(use["id"])
         assert [(r.rule, r.level, r.section) for r in record.reasons] == reasons[use["id"]]
         assert record.level == use["level"] and record.status == use["status"]
+        # Awaiting a decision since its history last moved it into an open status from one
+        # that is not (escalating keeps the time), or its last change when none did.
+        open_ = ("submitted", "escalated")
+        moves = [
+            h["at"] for h in rows["use_history"]
+            if h["use_id"] == use["id"] and h["field"] in ("status", "created")
+            and h["new_value"] in open_ and h["old_value"] not in open_
+        ]  # fmt: skip
+        waiting = use["status"] in open_
+        since = record.awaiting_since and record.awaiting_since.strftime("%Y-%m-%d %H:%M:%S")
+        assert since == ((max(moves) if moves else use["updated_at"])[:19] if waiting else None)
         assert record.answers == json.loads(use["answers"])
         # The free text first, in field order (the answers in the order the database keeps:
         # PostgreSQL's JSONB has its own).
