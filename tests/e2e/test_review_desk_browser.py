@@ -68,10 +68,10 @@ def test_a_reviewer_opens_the_oldest_waiting_use_and_approves_it(page: Page, des
     opened = main.get_by_test_id("stText").filter(has_text=oldest.title)
     expect(opened).to_be_visible()
     # The history, its first columns (at 390 px the grid draws only those): logged by the
-    # fixture's command line.
-    expect(main.get_by_test_id("stDataFrame").last).to_contain_text(
-        "command line, as the local administrator"
-    )
+    # fixture's command line, as the local administrator.
+    history = main.get_by_test_id("stDataFrame").last
+    expect(history).to_contain_text("(local administrator)")
+    expect(history).to_contain_text("Logged")
     form = page.get_by_test_id("stForm")
     form.get_by_text("Approve", exact=True).click()
     form.get_by_label("Approval reference", exact=True).fill("WA-7")

@@ -135,6 +135,8 @@ def test_a_member_logs_and_submits_but_has_no_decision(browser: Browser, studio)
         expect(page.get_by_test_id("stMain")).to_contain_text(OURS)
         box = page.get_by_role("combobox", name="New status")
         box.click()
+        # The list opens after the click returns: read it once it is drawn.
+        expect(page.get_by_role("option").first).to_be_visible()
         offered = page.get_by_role("option").all_inner_texts()
         box.press("Escape")
         assert (
