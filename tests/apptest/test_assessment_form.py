@@ -10,6 +10,7 @@ from greenlight.policy import load_answers, parse_answers
 from greenlight.store import UseFilter
 from greenlight.ui.text import plain
 from tests.apptest.helpers import ENGINE, GUIDANCE, fresh_log, start_app
+from tests.unit.samples import MOODBOARD
 
 
 @pytest.fixture
@@ -74,19 +75,8 @@ def test_log_this_use_logs_once_and_then_says_so(assess):
     assert not _button(at, "Log this use").disabled
 
 
-LOW_USE = b"""title: Season 2 look moodboard
-use_case_type: ideation
-principles:
-  outputs_original: yes
-  no_training_on_inputs: yes
-  enterprise_environment: yes
-  temporary_only: yes
-  no_performance_replacement: yes
-context:
-  final_deliverable: false
-  tool_tier: enterprise
-  vendor_pipeline: false
-"""
+# A plain use, clear on every principle, as a file a person uploads.
+LOW_USE = MOODBOARD.encode()
 
 
 def _headline(at: AppTest) -> str:

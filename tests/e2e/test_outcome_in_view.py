@@ -21,6 +21,7 @@ from greenlight.policy.engine import Engine
 from greenlight.present import count_matches, matching_sections, query_words, section_shown
 from greenlight.store import UseCaseStore
 from tests.e2e.conftest import SCREENSHOTS, assert_no_exception, wait_for_app
+from tests.unit.samples import MOODBOARD
 
 GUIDANCE = load_guidance()
 ENGINE = Engine(GUIDANCE)
@@ -29,19 +30,7 @@ HEIGHT = {1280: 900, 390: 844}
 ROW_HEIGHT_PX = 35  # st.dataframe's fixed header and row height
 TIME = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC"
 
-LOW_USE = """title: Season 2 look moodboard
-use_case_type: ideation
-principles:
-  outputs_original: yes
-  no_training_on_inputs: yes
-  enterprise_environment: yes
-  temporary_only: yes
-  no_performance_replacement: yes
-context:
-  final_deliverable: false
-  tool_tier: enterprise
-  vendor_pipeline: false
-"""
+LOW_USE = MOODBOARD  # a plain use, clear on every principle
 
 
 def sized(page: Page, width: int) -> Page:
