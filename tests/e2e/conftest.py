@@ -24,7 +24,16 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Error, Page, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Error,
+    Locator,
+    Page,
+    expect,
+    sync_playwright,
+)
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
@@ -356,6 +365,27 @@ def choose(page: Page, label: str, option: str) -> None:
     expect(page.get_by_role("option", name=option, exact=True)).to_be_visible()
     box.press("Enter")
     expect(box).to_have_value(option)
+
+
+def options_of(page: Page, label: str, within: Locator | None = None) -> list[str]:
+    """The options a selectbox offers, read from its open list, which is closed again after.
+
+    A click on the box sometimes leaves its list closed (the click lands while the page is
+    still drawn): then the keyboard opens it, as a person would press the down arrow.
+    """
+    box = (within or page).get_by_role("combobox", name=label)
+    box.click()
+    first = page.get_by_role("option").first
+    try:
+        first.wait_for(state="visible", timeout=3_000)
+    except PlaywrightTimeoutError:
+        box.focus()
+        box.press("ArrowDown")
+    expect(first).to_be_visible()
+    offered = page.get_by_role("option").all_inner_texts()
+    box.press("Escape")
+    expect(first).to_have_count(0)
+    return offered
 
 
 @pytest.fixture(name="choose")

@@ -20,7 +20,13 @@ from playwright.sync_api import Browser, Page, expect
 from greenlight.policy import load_guidance, parse_answers
 from greenlight.policy.engine import Engine
 from greenlight.store import LocalAdministrator, UseCaseStore
-from tests.e2e.conftest import ConsoleErrors, assert_no_exception, choose, save_screenshot
+from tests.e2e.conftest import (
+    ConsoleErrors,
+    assert_no_exception,
+    choose,
+    options_of,
+    save_screenshot,
+)
 from tests.e2e.studio import Person, StudioApp, sign_in, studio_app
 
 pytestmark = pytest.mark.e2e
@@ -114,10 +120,7 @@ def test_each_role_sees_its_productions_and_uses(browser: Browser, studio, perso
             expect(desk).to_have_count(1 if person in (ADA, RITA) else 0)
             sidebar = page.get_by_test_id("stSidebar")
             expect(sidebar.get_by_text("New production")).to_have_count(1 if person == ADA else 0)
-            box = sidebar.get_by_role("combobox", name="Production")
-            box.click()
-            options = page.get_by_role("option").all_inner_texts()
-            box.press("Escape")
+            options = options_of(page, "Production", within=sidebar)
             expected = ["Harbour Lights · HBL"]
             if person == ADA:
                 expected.append(f"{SECRET_PRODUCTION} · OTH")
@@ -133,12 +136,7 @@ def test_a_member_logs_and_submits_but_has_no_decision(browser: Browser, studio)
     try:
         visit(page, app, f"log?use={ids['ours']}")
         expect(page.get_by_test_id("stMain")).to_contain_text(OURS)
-        box = page.get_by_role("combobox", name="New status")
-        box.click()
-        # The list opens after the click returns: read it once it is drawn.
-        expect(page.get_by_role("option").first).to_be_visible()
-        offered = page.get_by_role("option").all_inner_texts()
-        box.press("Escape")
+        offered = options_of(page, "New status")
         assert (
             "Approved" not in offered and "Escalated" not in offered and "Declined" not in offered
         )
