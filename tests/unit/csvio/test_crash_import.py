@@ -41,6 +41,9 @@ from greenlight.store.tables import (
     uses,
 )
 
+# Tens of seconds: run first when the suite runs in several processes.
+pytestmark = pytest.mark.heavy
+
 ROOT = Path(__file__).resolve().parents[3]
 GUIDANCE = load_guidance()
 FULL_ROWS = 50_000
