@@ -14,6 +14,8 @@ PORT ?= 8501
 HOST ?= 127.0.0.1
 # Extra pytest arguments, e.g. make test PYTEST_ARGS='-k store -x'
 PYTEST_ARGS ?=
+# make test runs the suite in this many processes (pytest-xdist); TEST_WORKERS=0 runs it in one.
+TEST_WORKERS ?= 2
 
 # Our own modules compiled to bytecode, as pip does for installed packages: where
 # PYTHONDONTWRITEBYTECODE is set (here, and in many container images) Python would otherwise
@@ -61,8 +63,12 @@ format: $(TEST_STAMP)
 
 # scripts/pg-test-server runs pytest against a throw-away PostgreSQL server when
 # GREENLIGHT_TEST_POSTGRES_URL is unset and PostgreSQL is installed (see README).
+# Each test file runs whole, in order, in one process (--dist loadfile): a module's server
+# starts once, and its tests may build on each other. The heavy files and the browser tests go
+# first (tests/conftest.py), in that order (--no-loadscope-reorder), so the processes end together.
 test: lint
-	scripts/pg-test-server run $(BIN)/pytest -m 'not slow' $(PYTEST_ARGS)
+	scripts/pg-test-server run $(BIN)/pytest -m 'not slow' \
+		-n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 e2e: $(TEST_STAMP)
 	$(BIN)/pytest -m e2e $(PYTEST_ARGS)

@@ -41,13 +41,26 @@ def unavailable(reason: str) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark browser tests `e2e` by folder and database tests `postgres` by fixture."""
+    """Mark browser tests `e2e` by folder and database tests `postgres` by fixture; in a
+    pytest-xdist worker, put the `heavy` files, then the browser tests, first."""
     e2e_dir = ROOT / "tests" / "e2e"
     for item in items:
         if e2e_dir in Path(str(item.path)).parents:
             item.add_marker(pytest.mark.e2e)
         if "postgres_url" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.postgres)
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # Files are handed out in this order, one at a time: the longest first, so that no
+        # process is left running one long file after the others have finished. A stable
+        # sort keeps each file's tests in their order.
+        items.sort(key=_hand_out_order)
+
+
+def _hand_out_order(item: pytest.Item) -> int:
+    """0 for a `heavy` file's tests, 1 for a browser test's, 2 for the rest."""
+    if item.get_closest_marker("heavy"):
+        return 0
+    return 1 if item.get_closest_marker("e2e") else 2
 
 
 @pytest.fixture(scope="session")

@@ -43,6 +43,9 @@ from greenlight.store.tables import use_history
 from greenlight.ui import PAGES
 from greenlight.ui.text import plain
 
+# Tens of seconds: run first when the suite runs in several processes.
+pytestmark = pytest.mark.heavy
+
 ROOT = Path(__file__).resolve().parents[2]
 GUIDANCE = load_guidance()
 ENGINE = Engine(GUIDANCE)

@@ -153,6 +153,16 @@ def start_streamlit(
     pytest.fail("Streamlit found no free port in 3 tries", pytrace=False)
 
 
+def keep_server_log(log_path: Path, name: str) -> Path:
+    """Copy a server's log to artifacts/<name>.log, for when a browser test fails in CI; under
+    pytest-xdist, to artifacts/<name>-<worker>.log, since each worker runs servers of its own."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    kept = SCREENSHOTS.parent / (f"{name}-{worker}.log" if worker else f"{name}.log")
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    kept.write_bytes(log_path.read_bytes())
+    return kept
+
+
 def stop_server(process: subprocess.Popen, timeout: float = 10) -> None:
     """Terminate the server; kill it if it has not exited within `timeout` seconds."""
     process.terminate()
@@ -183,9 +193,7 @@ def streamlit_server(e2e_workdir: Path, e2e_database_url: str) -> Iterator[str]:
         yield base_url
     finally:
         stop_server(process)
-        # Keep the server's log beside the screenshots, for when a browser test fails in CI.
-        SCREENSHOTS.parent.mkdir(parents=True, exist_ok=True)
-        (SCREENSHOTS.parent / "streamlit.log").write_bytes(log_path.read_bytes())
+        keep_server_log(log_path, "streamlit")
 
 
 @pytest.fixture(scope="session")
@@ -398,7 +406,7 @@ def assert_no_exception(page: Page) -> None:
     """Fail, with Streamlit's message, if the page shows an exception; call after wait_for_app."""
     shown = page.get_by_test_id("stException").all_inner_texts()
     assert not shown, (
-        "the page shows an exception (the traceback is in artifacts/streamlit.log):\n"
+        "the page shows an exception (the traceback is in artifacts/streamlit*.log):\n"
         + "\n".join(shown)
     )
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from oidc_provider_mock import User, run_server_in_thread
 from playwright.sync_api import Page
 
-from tests.e2e.conftest import SCREENSHOTS, start_streamlit, stop_server, wait_for_app
+from tests.e2e.conftest import keep_server_log, start_streamlit, stop_server, wait_for_app
 
 CLIENT_ID = "greenlight-tests"
 
@@ -72,8 +72,7 @@ def studio_app(workdir: Path, people: Sequence[Person]) -> Iterator[StudioApp]:
             yield StudioApp(base_url, issuer, database_url, log_path)
         finally:
             stop_server(process)
-            SCREENSHOTS.parent.mkdir(parents=True, exist_ok=True)
-            (SCREENSHOTS.parent / "streamlit-studio.log").write_bytes(log_path.read_bytes())
+            keep_server_log(log_path, "streamlit-studio")
 
 
 def sign_in(page: Page, app: StudioApp, sub: str, path: str = "") -> Page:

@@ -38,6 +38,9 @@ from greenlight.policy.engine import Engine
 from greenlight.store import NewUse, UseCaseStore
 from greenlight.store.tables import metadata
 
+# Tens of seconds: run first when the suite runs in several processes.
+pytestmark = pytest.mark.heavy
+
 GUIDANCE = load_guidance()
 ENGINE = Engine(GUIDANCE)
 QUESTIONS = {q.id: q for q in GUIDANCE.questions}

@@ -24,6 +24,9 @@ from greenlight.store.tables import DATA_COUNTER, REASONS_OF_USES, counters, use
 from tests.unit.store.fixture_log import ENGINE, GUIDANCE
 from tests.unit.store.fixture_log import KINDS as FIXTURE_KINDS
 
+# Tens of seconds: run first when the suite runs in several processes.
+pytestmark = pytest.mark.heavy
+
 THREADS = 16
 PER_THREAD = 500
 # One use in LOG_USE_EVERY goes through log_use (which reads the record back); the rest
