@@ -13,7 +13,14 @@ import pytest
 from greenlight.csvio import iter_csv
 from greenlight.ledger import CONSENT_QUESTION, MODEL_REUSE_QUESTION
 from greenlight.policy import Fact, parse_answers
-from greenlight.store import StoreError, UseCaseStore, UseFilter
+from greenlight.store import (
+    FileImport,
+    NewUse,
+    NotPermitted,
+    StoreError,
+    UseCaseStore,
+    UseFilter,
+)
 from tests.unit.samples import CLEAR
 from tests.unit.store import test_access
 from tests.unit.store.talent_fixtures import RIDER
@@ -222,3 +229,43 @@ def test_the_export_carries_performer_ids_and_no_personal_data(ledger):
     text = "".join(iter_csv(ledger, GUIDANCE, UseFilter(productions=("A",)), viewer=ADA))
     assert "P-2;P-1" in text
     assert "Jane Roe" not in text and "Al Bee" not in text and "flashback scenes" not in text
+
+
+def test_an_import_update_and_guidance_reassessment_read_the_ledger(ledger, newer_engine):
+    # As the CSV import hands them over: assessed without the ledger, from a file.
+    answers = replica("Imported replica", performers=("P-1", "P-2"))
+    new = NewUse(answers, ENGINE.assess(answers), status="draft")
+    ledger.insert_uses("A", [new], GUIDANCE, actor=LEE, file=FileImport("ab" * 32, "x.csv"))
+    (summary,) = ledger.list_uses(UseFilter(productions=("A",)), viewer=ADA).rows
+    imported = ledger.get_use(summary.id, viewer=ADA)
+    assert imported.answers["performers"] == ["P-1", "P-2"]
+    assert consent_facts(imported) == [
+        (True, "Jane Roe: consent C-1"), (False, "Al Bee: no consent on file"),
+    ]  # fmt: skip
+    updated = ledger.update_use(imported.id, replica(performers=("P-1",)), ENGINE, actor=LEE)
+    assert consent_facts(updated) == [(True, "Jane Roe: consent C-1")]
+    assert "replica-without-consent" not in updated.rule_ids
+    ledger.revoke_consent("C-1", note="withdrawn", actor=ADA, engine=ENGINE,
+                          on=date(2026, 11, 30))  # fmt: skip
+    ledger.reassess(newer_engine, actor=CLI)
+    moved = ledger.get_use(imported.id, viewer=ADA)
+    assert moved.guidance_version == "2099.1"
+    assert consent_facts(moved) == [
+        (False, "Jane Roe: consent C-1 was revoked on 2026-11-30 (withdrawn)")
+    ]
+    assert "replica-without-consent" in moved.rule_ids
+    # A performer list that names someone outside the production is refused on update too.
+    with pytest.raises(StoreError, match="^performer P-9 is not among the performers of A"):
+        ledger.update_use(imported.id, replica(performers=("P-9",)), ENGINE, actor=LEE)
+
+
+def test_a_consents_evidence_is_for_the_ledgers_holders_and_every_read_is_kept(ledger):
+    rider = ledger.add_evidence("consent", "C-1", "rider.pdf", b"%PDF-1.7 rider", actor=LEE)
+    for outsider in (MIA, test_access.ROB, test_access.BEA):
+        with pytest.raises(NotPermitted, match="may not see or change consent C-1"):
+            ledger.read_evidence(rider.id, viewer=outsider)
+    for reader in (LEE, RITA, ADA):
+        assert ledger.read_evidence(rider.id, viewer=reader)[1] == b"%PDF-1.7 rider"
+    assert [v.viewer for v in ledger.evidence_views(rider.id, viewer=RITA)] == [
+        "Lee", "Rita", "Ada",
+    ]  # fmt: skip
