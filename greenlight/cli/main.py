@@ -48,6 +48,12 @@ from greenlight.cli.log import (
 from greenlight.cli.notify import _notify_arguments, run_notify
 from greenlight.cli.people import _people_arguments, run_people
 from greenlight.cli.request import _request_arguments, run_request
+from greenlight.cli.talent import (
+    _consents_arguments,
+    _performers_arguments,
+    run_consents,
+    run_performers,
+)
 
 Command = tuple[
     str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace, TextIO], int]
@@ -79,6 +85,18 @@ COMMANDS: list[Command] = [
     ),
     ("people", "list people, grant and revoke roles", _people_arguments, run_people),
     ("notify", "send the notification e-mails in the outbox", _notify_arguments, run_notify),
+    (
+        "performers",
+        "add, link or list a production's performers",
+        _performers_arguments,
+        run_performers,
+    ),
+    (
+        "consents",
+        "record, list, revoke or sweep performers' consents",
+        _consents_arguments,
+        run_consents,
+    ),
     ("backup", "write the whole log to a file", _backup_arguments, run_backup),
     ("restore", "restore a backup into an empty log", _restore_arguments, run_restore),
 ]

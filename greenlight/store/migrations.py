@@ -38,6 +38,7 @@ from greenlight.store.tables import (
     use_history,
     uses,
 )
+from greenlight.store.talent.tables import TALENT_TABLES
 from greenlight.store.tally import rebuild_in, rebuild_productions_in
 
 
@@ -134,6 +135,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         lambda conn: move_to_attention(conn),
     ),
     Migration(10, "the outbox of notification e-mails", lambda conn: outbox.create(conn)),
+    Migration(
+        11,
+        "the talent consent ledger (performers, consents, uses' performers and ledger facts) "
+        "and the evidence store",
+        lambda conn: [table.create(conn) for table in TALENT_TABLES],
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 # An arbitrary constant: the PostgreSQL advisory lock that serialises schema upgrades.

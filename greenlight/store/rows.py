@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.engine import Connection
 
 from greenlight import workflow
-from greenlight.policy import FIELD_NAMES, AnswersError, answers_part
+from greenlight.policy import FIELD_NAMES, LINK_NAMES, AnswersError, answers_part
 from greenlight.store.history import Change, changed_labels, reopen_note
 from greenlight.store.records import NewUses, StoreError, to_db_time, week_of
 from greenlight.store.shared import (
@@ -123,6 +123,17 @@ def _answer_changes(
     return changes
 
 
+def _link_changes(before: Mapping[str, Any], after: Answers) -> list[Change]:
+    """A change per list of registry ids (performers, tools) the use names differently."""
+    links = getattr(after, "links", {})
+    changes = []
+    for name in LINK_NAMES:
+        old, new = list(before.get(name) or ()), list(links.get(name, ()))
+        if old != new:
+            changes.append(Change(name, ";".join(old) or None, ";".join(new) or None))
+    return changes
+
+
 @dataclass(frozen=True)
 class Assessed:
     """What a use's rows take from its answers and their assessment alone, free text aside:
@@ -136,6 +147,10 @@ class Assessed:
 def assessed(answers: Answers, assessment: Assessment, guidance: Guidance) -> Assessed:
     """The Assessed parts of a use with these answers and this assessment."""
     document = answers_part(guidance, answers.given)
+    # The registry ids the use names (performers:, tools:) are part of what it answered.
+    links = getattr(answers, "links", None)
+    if links:
+        document = {**document, **{name: list(ids) for name, ids in links.items()}}
     return Assessed(
         columns={
             "use_case_type": str(answers.values.get(guidance.matrix_question, ""))
@@ -162,14 +177,17 @@ class AssessedCache:
 
     def __init__(self, guidance: Guidance):
         self._guidance = guidance
-        self._found: dict[tuple[int, int, int], tuple[Any, ...]] = {}
+        self._found: dict[tuple[int, ...], tuple[Any, ...]] = {}
 
     def __call__(self, answers: Answers, assessment: Assessment) -> Assessed:
-        key = (id(answers.values), id(answers.provided), id(assessment))
+        key = (
+            id(answers.values), id(answers.provided), id(assessment),
+            id(getattr(answers, "links", None)),
+        )  # fmt: skip
         found = self._found.get(key)
         if found is None:
             parts = assessed(answers, assessment, self._guidance)
-            found = self._found[key] = (answers.values, answers.provided, assessment, parts)
+            found = self._found[key] = (answers, assessment, parts)
         return found[-1]
 
 
@@ -353,6 +371,7 @@ def apply_assessment(
         if current[name] != values[name]:
             changes.append(Change(name, current[name], values[name]))
     changes.extend(_answer_changes(current["answers"], answers, assessment, engine))
+    changes.extend(_link_changes(current["answers"], answers))
     for name in ("level", "guidance_id", "guidance_version"):
         if current[name] != values[name]:
             changes.append(Change(name, current[name], values[name]))

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from greenlight import workflow
-from greenlight.store import access
+from greenlight.store import access, registry_facts
 from greenlight.store import reassess as store_reassess
 from greenlight.store import tally as tally
 from greenlight.store.access import Actor
@@ -33,6 +33,7 @@ from greenlight.store.database import (
 )
 from greenlight.store.demo_data import DemoMixin
 from greenlight.store.desk import DeskMixin
+from greenlight.store.evidence import EvidenceMixin
 from greenlight.store.guards import already_logged, check_version
 from greenlight.store.history import Change, stamp, write_history
 from greenlight.store.imports import record_import
@@ -68,6 +69,8 @@ from greenlight.store.tables import (
     use_history,
     uses,
 )
+from greenlight.store.talent.changes import TalentChangesMixin
+from greenlight.store.talent.ledger import TalentMixin
 from greenlight.store.use_reads import ONE_USE, UseReads
 from greenlight.workflow import TransitionError
 
@@ -88,6 +91,9 @@ class UseCaseStore(
     UseReads,
     DeskMixin,
     OutboxMixin,
+    EvidenceMixin,
+    TalentMixin,
+    TalentChangesMixin,
 ):
     """The log of intended GenAI uses, in SQLite or PostgreSQL.
 
@@ -143,7 +149,7 @@ class UseCaseStore(
             note=note,
             submission=submission,
         )
-        (use_id,) = self.insert_uses(production, [new], engine.guidance, actor=actor)
+        (use_id,) = self.insert_uses(production, [new], engine.guidance, actor=actor, engine=engine)
         return self.get_use(use_id, viewer=actor)
 
     def insert_uses(
@@ -155,6 +161,7 @@ class UseCaseStore(
         actor: Actor,
         progress: Progress | None = None,
         file: FileImport | None = None,
+        engine: Engine | None = None,
     ) -> list[str]:
         """Insert assessed uses in one transaction (all or none); return their ids.
 
@@ -163,16 +170,22 @@ class UseCaseStore(
         and a "status" row for each of its `steps`. A large batch comes column by column
         (NewUses, as the CSV import reads it); NewUse items are put in columns first.
         A demo production takes no uses but its own seed (seed_demo_production).
+        A use whose answers name performers or tools is assessed with the registries'
+        facts (with `engine`, an Engine over `guidance`, or one made for the call).
         StoreError for no uses at all. With `file`, the uses come from that file, which is
         recorded: RepeatedImport if it was imported into `production` before, unless
         `file.allow_repeat`; they start the workflow afresh, logged now (see new_rows).
         NotPermitted unless `actor` may work on `production`.
         """
-        with read_transaction(self.engine) as conn:
-            named = access.acting(conn, actor).name  # checked again in the write below
         batch = items if isinstance(items, NewUses) else NewUses.of(items)
         if not len(batch):
             raise StoreError("there are no uses to log: nothing was written")
+        with read_transaction(self.engine) as conn:
+            named = access.acting(conn, actor).name  # checked again in the write below
+            pid = self._production_id(conn, production)
+            batch, facts = registry_facts.assess_batch(
+                conn, pid, production, batch, guidance, engine, registry_facts.today()
+            )
         rows = new_rows(batch, AssessedCache(guidance), named, imported=file is not None)
         # Counted before the transaction, as the rows are built: no lock is held meanwhile.
         counted = tally.count_new(rows.uses, rows.outcomes)
@@ -186,6 +199,9 @@ class UseCaseStore(
                 if file is not None:
                     record_import(conn, production_id, production, file, named, len(batch))
                 self._insert_rows(conn, production_id, rows, progress)
+                registry_facts.record_batch(
+                    conn, production_id, production, batch, rows.uses["id"], facts
+                )
                 tally.apply(conn, counted, production_id)
                 if file is None:
                     _announce_new(conn, production_id, rows.uses, who)
@@ -249,10 +265,15 @@ class UseCaseStore(
         `expected_version`, a use that has moved on since is refused (StaleUse).
         """
         note = clean_note(note)
-        assessment = engine.assess(answers)
         with write_transaction(self.engine) as conn:
             current = self._lock_use(conn, use_id, expected_version)
             who = self._may(conn, actor, "work", current)
+            pid, code = current["production_id"], current["production_code"]
+            registry_facts.check_links(conn, pid, code, answers)
+            assessment, facts = registry_facts.assess_linked(
+                conn, pid, answers, engine, registry_facts.today(), code
+            )
+            registry_facts.record_links(conn, [use_id], [answers], [facts], replace=True)
             with tally.recounting(conn, uses.c.id == use_id):
                 values, changes = apply_assessment(conn, current, answers, assessment, engine)
                 if changes:

@@ -20,6 +20,7 @@ from greenlight.store.tables import (
     outcomes,
     uses,
 )
+from greenlight.store.talent.tables import TALENT_TABLES
 
 ROWS = Path(__file__).resolve().parents[2] / "fixtures" / "schema-3" / "rows.json"
 # What schemas 6 to 9 added, which schema 3 had not: columns by table, and tables.
@@ -35,6 +36,7 @@ _LATER_TABLES = {
     "log_settings",
     "production_tally",
     "outbox",
+    *(table.name for table in TALENT_TABLES),
 }
 
 
