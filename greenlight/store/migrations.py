@@ -39,6 +39,7 @@ from greenlight.store.tables import (
     uses,
 )
 from greenlight.store.tally import rebuild_in, rebuild_productions_in
+from greenlight.store.tool_tables import REGISTRY_TABLES
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,11 @@ def _versions(conn: Connection) -> None:
     move_to_versions(conn)
 
 
+def _create(conn: Connection, tables) -> None:
+    for table in tables:
+        table.create(conn)  # with its indexes
+
+
 def _imported_files(conn: Connection) -> None:
     imported_files.create(conn, checkfirst=True)
 
@@ -134,6 +140,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         lambda conn: move_to_attention(conn),
     ),
     Migration(10, "the outbox of notification e-mails", lambda conn: outbox.create(conn)),
+    Migration(
+        12,
+        "the tool and vendor registry: tools, their review history, workflows, uses' tools",
+        lambda conn: _create(conn, REGISTRY_TABLES),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 # An arbitrary constant: the PostgreSQL advisory lock that serialises schema upgrades.

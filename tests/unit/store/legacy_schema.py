@@ -34,6 +34,11 @@ _LATER_TABLES = {
     "role_grants",
     "log_settings",
     "production_tally",
+    "tools",
+    "tool_history",
+    "workflows",
+    "workflow_steps",
+    "use_tools",
     "outbox",
 }
 

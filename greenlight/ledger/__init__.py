@@ -1,0 +1,41 @@
+"""The ledgers the registry answers from: the tool and vendor registry (tools.py).
+
+Pure rules over plain records, importing only greenlight.policy; the store loads the records
+and asks for their facts.
+"""
+
+from greenlight.ledger.tools import (
+    OTHER,
+    STATES,
+    TERM_VALUES,
+    TERMS,
+    TIERS,
+    Tool,
+    ToolError,
+    Workflow,
+    add_months,
+    check_steps,
+    check_tool,
+    reached_tools,
+    tool_facts,
+    weakest,
+    workflow_tier,
+)
+
+__all__ = [
+    "OTHER",
+    "STATES",
+    "TERMS",
+    "TERM_VALUES",
+    "TIERS",
+    "Tool",
+    "ToolError",
+    "Workflow",
+    "add_months",
+    "check_steps",
+    "check_tool",
+    "reached_tools",
+    "tool_facts",
+    "weakest",
+    "workflow_tier",
+]
