@@ -95,6 +95,7 @@ ACTIONS: dict[str, Action] = {
     "decide": Action("escalate, approve or decline uses of", ("reviewer",)),
     "members": Action("manage the members of", ("lead",)),
     "admin": Action("manage productions, people, roles and the guidance version of", ()),
+    "tools": Action("register or review the tools of", ("lead", "reviewer")),
 }
 
 

@@ -39,7 +39,7 @@ from greenlight.store.tables import (
     uses,
 )
 from greenlight.store.tally import rebuild_in, rebuild_productions_in
-from greenlight.store.tool_tables import REGISTRY_TABLES
+from greenlight.store.tools.tables import REGISTRY_TABLES
 
 
 @dataclass(frozen=True)
