@@ -48,6 +48,7 @@ from greenlight.cli.log import (
 from greenlight.cli.notify import _notify_arguments, run_notify
 from greenlight.cli.people import _people_arguments, run_people
 from greenlight.cli.request import _request_arguments, run_request
+from greenlight.cli.tools import _tools_arguments, _workflows_arguments, run_tools, run_workflows
 
 Command = tuple[
     str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace, TextIO], int]
@@ -79,6 +80,13 @@ COMMANDS: list[Command] = [
     ),
     ("people", "list people, grant and revoke roles", _people_arguments, run_people),
     ("notify", "send the notification e-mails in the outbox", _notify_arguments, run_notify),
+    ("tools", "add, list and review tools in the registry", _tools_arguments, run_tools),
+    (
+        "workflows",
+        "add a vendor's workflow of registered tools",
+        _workflows_arguments,
+        run_workflows,
+    ),
     ("backup", "write the whole log to a file", _backup_arguments, run_backup),
     ("restore", "restore a backup into an empty log", _restore_arguments, run_restore),
 ]
