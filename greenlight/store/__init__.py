@@ -45,6 +45,8 @@ from greenlight.store.database import (
 from greenlight.store.db_errors import DatabaseTrouble, explain
 from greenlight.store.desk import DESK_PAGE, Desk, DeskItem
 from greenlight.store.events import DEMO_REMOVED, DEMO_SEEDED
+from greenlight.store.evidence import OWNER_CHECKS, Evidence, EvidenceView
+from greenlight.store.evidence_files import MAX_MB_ENV as EVIDENCE_MAX_MB_ENV
 from greenlight.store.history import Change
 from greenlight.store.migrations import SCHEMA_VERSION, SchemaError, ensure_schema, schema_version
 from greenlight.store.outbox import OutboxNotice, OutboxState
@@ -94,6 +96,10 @@ __all__ = [
     "Role",
     "DEMO_REMOVED",
     "DEMO_SEEDED",
+    "EVIDENCE_MAX_MB_ENV",
+    "Evidence",
+    "EvidenceView",
+    "OWNER_CHECKS",
     "EXPORT_EXTRAS",
     "PRODUCTION_COLUMNS",
     "SCHEMA_VERSION",

@@ -94,6 +94,11 @@ ACTIONS: dict[str, Action] = {
     "work": Action("log, change, submit or archive uses of", ("lead", "member")),
     "decide": Action("escalate, approve or decline uses of", ("reviewer",)),
     "members": Action("manage the members of", ("lead",)),
+    # Consents and their evidence are personal data: members see performers' names and ids
+    # and a use's consent state only (UseCaseStore's performer_picker, consent_state).
+    "talent": Action(
+        "see or change the talent ledger (performers, consents, evidence) of", ("lead", "reviewer")
+    ),
     "admin": Action("manage productions, people, roles and the guidance version of", ()),
     "tools": Action("register or review the tools of", ("lead", "reviewer")),
 }

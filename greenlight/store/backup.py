@@ -12,6 +12,7 @@ every backup without a change here.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 from collections.abc import Iterator
@@ -33,10 +34,12 @@ _BATCH = 5000
 
 
 def _encoder(column: sa.Column):
-    """How a column's values are written: times and dates as ISO 8601 text, the rest as JSON
+    """How a column's values are written: times and dates as ISO 8601 text, bytes as base64, the rest as JSON
     holds them (text, numbers, booleans, the answers documents)."""
     if isinstance(column.type, sa.DateTime | sa.Date):
         return lambda value: None if value is None else value.isoformat()
+    if isinstance(column.type, sa.LargeBinary):  # evidence files' bytes, as base64 text
+        return lambda value: None if value is None else base64.b64encode(value).decode("ascii")
     return None
 
 
@@ -45,6 +48,8 @@ def _decoder(column: sa.Column):
         return lambda value: None if value is None else datetime.fromisoformat(value)
     if isinstance(column.type, sa.Date):
         return lambda value: None if value is None else date.fromisoformat(value)
+    if isinstance(column.type, sa.LargeBinary):
+        return lambda value: None if value is None else base64.b64decode(value, validate=True)
     return None
 
 

@@ -38,6 +38,7 @@ from greenlight.store.tables import (
     use_history,
     uses,
 )
+from greenlight.store.talent_tables import TALENT_TABLES
 from greenlight.store.tally import rebuild_in, rebuild_productions_in
 from greenlight.store.tools.tables import REGISTRY_TABLES
 
@@ -140,6 +141,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         lambda conn: move_to_attention(conn),
     ),
     Migration(10, "the outbox of notification e-mails", lambda conn: outbox.create(conn)),
+    Migration(
+        11,
+        "the talent consent ledger (performers, consents, uses' performers and ledger facts) "
+        "and the evidence store",
+        lambda conn: [table.create(conn) for table in TALENT_TABLES],
+    ),
     Migration(
         12,
         "the tool and vendor registry: tools, their review history, workflows, uses' tools",

@@ -33,6 +33,7 @@ from greenlight.store.database import (
 )
 from greenlight.store.demo_data import DemoMixin
 from greenlight.store.desk import DeskMixin
+from greenlight.store.evidence import EvidenceMixin
 from greenlight.store.guards import already_logged, check_version
 from greenlight.store.history import Change, stamp, write_history
 from greenlight.store.imports import record_import
@@ -88,6 +89,7 @@ class UseCaseStore(
     UseReads,
     DeskMixin,
     OutboxMixin,
+    EvidenceMixin,
 ):
     """The log of intended GenAI uses, in SQLite or PostgreSQL.
 

@@ -20,6 +20,8 @@ from greenlight.store.tables import (
     outcomes,
     uses,
 )
+from greenlight.store.talent_tables import TALENT_TABLES
+from greenlight.store.tools.tables import REGISTRY_TABLES
 
 ROWS = Path(__file__).resolve().parents[2] / "fixtures" / "schema-3" / "rows.json"
 # What schemas 6 to 9 added, which schema 3 had not: columns by table, and tables.
@@ -34,12 +36,9 @@ _LATER_TABLES = {
     "role_grants",
     "log_settings",
     "production_tally",
-    "tools",
-    "tool_history",
-    "workflows",
-    "workflow_steps",
-    "use_tools",
     "outbox",
+    *(table.name for table in TALENT_TABLES),
+    *(table.name for table in REGISTRY_TABLES),
 }
 
 

@@ -44,6 +44,8 @@ def a_lived_in_log(url: str) -> UseCaseStore:
     store.set_status(use.id, "submitted", actor="Bo", note="for review")
     store.set_status(use.id, "approved", actor="Studio Legal", approval_ref="WA-7", note="ok")
     store.archive_use(use.id, actor="Cy", note="done")
+    letter = store.add_evidence("use", use.id, "letter.pdf", b"%PDF-1.7\n\x00\xff", actor="Cy")
+    store.read_evidence(letter.id, viewer="Cy")
     from greenlight.csvio import import_csv
 
     import_csv(store, b"title,tool\r\nStoryboards,Boards AI\r\n", "SM", ENGINE, actor="Di")
@@ -53,7 +55,17 @@ def a_lived_in_log(url: str) -> UseCaseStore:
 def test_a_backup_restores_every_table_exactly(sqlite_url, db_url, tmp_path):
     source = a_lived_in_log(sqlite_url.replace("greenlight.db", "source.db"))
     before = every_table(source)
-    assert all(before[name] for name in ("productions", "uses", "use_history", "imported_files"))
+    assert all(
+        before[name]
+        for name in (
+            "productions",
+            "uses",
+            "use_history",
+            "imported_files",
+            "evidence_files",
+            "evidence_views",
+        )
+    )
     path = tmp_path / "log.backup"
     out, err = io.StringIO(), io.StringIO()
     assert main(["backup", "-o", str(path), "--database", source.url], out, err) == 0, err
