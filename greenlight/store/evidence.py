@@ -23,6 +23,7 @@ from greenlight.store.records import NotFound, StoreError, utc
 from greenlight.store.rows import now_utc
 from greenlight.store.tables import productions, uses
 from greenlight.store.talent_tables import evidence_files, evidence_links, evidence_views
+from greenlight.store.tools.records import tool_owner
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,8 @@ def _use(conn: Connection, who: access.Acting, owner_id: str) -> str:
     return str(owner_id)
 
 
-# Each kind of owner and who may see its evidence; the tool registry adds "tool".
-OWNER_CHECKS: dict[str, OwnerCheck] = {"consent": _consent, "use": _use}
+# Each kind of owner and who may see its evidence.
+OWNER_CHECKS: dict[str, OwnerCheck] = {"consent": _consent, "use": _use, "tool": tool_owner}
 
 _LINK = sa.select(
     evidence_links.c.id,

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 from greenlight.ledger import Tool, Workflow
 from greenlight.store import access
-from greenlight.store.records import StoreConfigError, StoreError, utc
+from greenlight.store.records import NotFound, StoreConfigError, StoreError, utc
 from greenlight.store.tables import productions
 from greenlight.store.tools.tables import tools, workflow_steps, workflows
 
@@ -199,3 +199,17 @@ def parse_day(text: str, what: str) -> date:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise StoreError(f"{what} {text[:40]!r} is not a date: write it YYYY-MM-DD") from None
+
+
+def tool_owner(conn: Connection, who: access.Acting, owner_id: str) -> str:
+    """evidence.OWNER_CHECKS for a tool: its id, once `who` is found to be one who may
+    review it (the terms and agreements are the reviewers' papers); NotFound otherwise."""
+    row = conn.execute(
+        sa.select(tools.c.production_id, productions.c.code)
+        .select_from(tools.outerjoin(productions, productions.c.id == tools.c.production_id))
+        .where(tools.c.id == str(owner_id))
+    ).first()
+    if row is None or not visible(who, row.production_id):
+        raise NotFound(f"no tool with id {str(owner_id)[:60]!r} in the registry")
+    require_editor(who, row.production_id, row.code)
+    return str(owner_id)
