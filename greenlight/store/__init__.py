@@ -74,6 +74,15 @@ from greenlight.store.records import (
     UseSummary,
 )
 from greenlight.store.rows import USE_ID_PATTERN, Progress, now_utc
+from greenlight.store.tools import (
+    REVIEW_DUE_DAYS_ENV,
+    REVIEW_MONTHS_ENV,
+    RegistryChoice,
+    ToolChange,
+    ToolRecord,
+    ToolReview,
+    ToolUses,
+)
 from greenlight.store.use_case_store import UseCaseStore
 from greenlight.workflow import TransitionError
 
@@ -128,6 +137,13 @@ __all__ = [
     "TransitionError",
     "DatabaseTrouble",
     "UseCaseStore",
+    "REVIEW_DUE_DAYS_ENV",
+    "REVIEW_MONTHS_ENV",
+    "RegistryChoice",
+    "ToolChange",
+    "ToolRecord",
+    "ToolReview",
+    "ToolUses",
     "UseFilter",
     "UsePage",
     "UseRecord",

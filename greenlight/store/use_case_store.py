@@ -69,6 +69,7 @@ from greenlight.store.tables import (
     use_history,
     uses,
 )
+from greenlight.store.tools import ToolReadsMixin, ToolsMixin
 from greenlight.store.use_reads import ONE_USE, UseReads
 from greenlight.workflow import TransitionError
 
@@ -90,6 +91,8 @@ class UseCaseStore(
     DeskMixin,
     OutboxMixin,
     EvidenceMixin,
+    ToolsMixin,
+    ToolReadsMixin,
 ):
     """The log of intended GenAI uses, in SQLite or PostgreSQL.
 
