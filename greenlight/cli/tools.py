@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from contextlib import ExitStack
 from datetime import date
 from typing import TextIO
 
@@ -112,14 +113,14 @@ def run_tools(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_OK
     actor = cli_actor(args, store)
     if args.action == "add":
-        with store_errors():
+        with store_errors(), ExitStack() as files:
+            evidence = None
+            if args.evidence:
+                evidence = (args.evidence, files.enter_context(opened(args.evidence, "rb")))
             record = store.add_tool(
-                args.name, args.tier, actor=actor, vendor=args.vendor,
+                args.name, args.tier, actor=actor, vendor=args.vendor, evidence=evidence,
                 review_due=args.review_due, production=args.production,
             )  # fmt: skip
-            if args.evidence:
-                with opened(args.evidence, "rb") as stream:
-                    store.add_evidence("tool", record.id, args.evidence, stream, actor=actor)
         out.write(f"{record.id}\n")
         return EXIT_OK
     changes = {

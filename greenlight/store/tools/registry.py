@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -98,16 +98,20 @@ class ToolsMixin:
         production: str | None = None,
         reviewed_on: date | None = None,
         review_due: date | None = None,
+        evidence: tuple[str, IO[bytes] | bytes] | None = None,
         **details: str,
     ) -> ToolRecord:
         """Register a tool (studio-wide, or `production`'s own) reviewed today by `actor`
         (or on `reviewed_on`); its review falls due `review_months()` later unless
         `review_due` is given. `details`: vendor, version, state, state_note, retention,
-        runs_in, enterprise_secured and the TERMS (yes/no/unknown). StoreError for a bad
-        value, NotPermitted unless `actor` may (records.require_editor)."""
+        runs_in, enterprise_secured and the TERMS (yes/no/unknown). `evidence`: (file name,
+        stream) of the terms or agreement, attached in the same transaction (all or nothing).
+        StoreError for a bad value or file, NotPermitted unless `actor` may
+        (records.require_editor)."""
         unknown = set(details) - set(TOOL_COLUMNS) - {"name", "tier"}
         if unknown or {"reviewed_by"} & set(details):
             raise StoreError(f"a tool has no detail {sorted(unknown or {'reviewed_by'})[0]!r}")
+        received = self._receive_evidence(evidence[1], evidence[0]) if evidence else None
         with write_transaction(self.engine) as conn:
             owner = self._owner(conn, production)
             who = access.acting(conn, actor)
@@ -136,6 +140,8 @@ class ToolsMixin:
                 )  # fmt: skip
             )
             _history(conn, tool_id, who, [("created", None, tool.name)], "")
+            if received is not None:
+                self._attach_evidence(conn, who, "tool", tool_id, evidence[0], received)
             self._bump(conn, [])
         return self.get_tool(tool_id, viewer=actor)
 

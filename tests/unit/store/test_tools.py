@@ -226,7 +226,10 @@ def test_bad_values_are_refused_and_nothing_is_saved(registry):
 def test_the_desk_lists_reviews_due_within_the_days_asked(registry, monkeypatch):
     store, _, _, _ = registry
     soon = store.add_tool("Soon", "enterprise", actor="Ada", review_due=TODAY + timedelta(days=10))
-    late = store.add_tool("Late", "enterprise", actor="Ada", review_due=TODAY - timedelta(days=1))
+    late = store.add_tool(
+        "Late", "enterprise", actor="Ada", reviewed_on=TODAY - timedelta(days=400),
+        review_due=TODAY - timedelta(days=1),
+    )  # fmt: skip
     assert [t.id for t in store.tools_due(viewer="ana")] == [late.id, soon.id]
     assert [t.id for t in store.tools_due(viewer="ana", within_days=5)] == [late.id]
     monkeypatch.setenv("GREENLIGHT_TOOL_REVIEW_DUE_DAYS", "0")
