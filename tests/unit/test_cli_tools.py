@@ -105,7 +105,7 @@ def test_bad_input_is_one_line_and_changes_nothing(db, argv, message, capsys):
 
 def test_terms_that_are_not_evidence_leave_no_tool_behind(db, tmp_path: Path):
     word = tmp_path / "terms.pdf"
-    word.write_bytes(b"PK\x03\x04 a word file")
+    word.write_bytes(b"PK\x03\x04\x00\xff a word file")
     line = refused(
         *run_cli(
             "tools", "add", "--name", "X", "--tier", "unknown", "--evidence", str(word),
