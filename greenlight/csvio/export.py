@@ -14,10 +14,12 @@ from greenlight.csvio.format import (
     BEFORE_ANSWERS,
     ESCAPE,
     ESCAPED_STARTS,
+    LINK_COLUMNS,
     READER_COLUMNS,
     SENTENCE_BREAK,
     answer_cells,
     export_columns,
+    link_cell,
     neutralise,
 )
 from greenlight.policy import AnswersError, Engine
@@ -104,7 +106,7 @@ def _rows(
     paths = [(q.path[0], q.path[1] if len(q.path) == 2 else None) for q in questions]
     cells_of = [answer_cells(q) for q in questions]
     header = export_columns(guidance)
-    made = [*_TEXT_COLUMNS, *_MADE, *(q.id for q in questions)]
+    made = [*_TEXT_COLUMNS, *_MADE, *(q.id for q in questions), *LINK_COLUMNS]
     in_order = itemgetter(*(made.index(name) for name in header))
     level_label = {level.id: neutralise(level.label) for level in guidance.levels}
     status_label = {status.id: neutralise(status.label) for status in STATUSES}
@@ -128,6 +130,7 @@ def _rows(
                 if cell is None:
                     cell = neutralise(_answer_cell(node))
                 answers.append(cell_of.setdefault(cell, cell))
+            answers.extend(neutralise(link_cell(doc.get(name))) for name in LINK_COLUMNS)
             assessed += 1
             if assessed % SETS_PER_ENGINE == 0:
                 engine = Engine(guidance)

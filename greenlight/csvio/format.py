@@ -10,7 +10,7 @@ import csv
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from greenlight.policy import FIELD_NAMES, FIELDS
+from greenlight.policy import FIELD_NAMES, FIELDS, LINK_NAMES
 
 if TYPE_CHECKING:
     from greenlight.policy import Guidance, Question
@@ -87,9 +87,25 @@ _READER_LIMIT = 64 * 1024 * 1024
 csv.field_size_limit(max(csv.field_size_limit(), _READER_LIMIT))
 
 
+# After the answers, the registry ids a use names (performers, tools): ids only, never a
+# performer's personal data, joined by LINK_SEPARATOR.
+LINK_COLUMNS = LINK_NAMES
+LINK_SEPARATOR = ";"
+
+
 def export_columns(guidance: Guidance) -> list[str]:
     """The header of the full format, answers taken from the guidance's questions."""
-    return [*BEFORE_ANSWERS, *(q.id for q in guidance.questions), *AFTER_ANSWERS]
+    return [*BEFORE_ANSWERS, *(q.id for q in guidance.questions), *LINK_COLUMNS, *AFTER_ANSWERS]
+
+
+def link_cell(ids: object) -> str:
+    """A list of registry ids as its cell ("" for none or a value that is not a list)."""
+    return LINK_SEPARATOR.join(ids) if type(ids) is list else ""
+
+
+def link_ids(cell: str) -> list[str]:
+    """The ids of a link cell, blanks aside ("P-1; P-2" is two ids)."""
+    return [part.strip() for part in cell.split(LINK_SEPARATOR) if part.strip()]
 
 
 def header_key(name: str) -> str:

@@ -19,12 +19,14 @@ from greenlight.csvio.cells import (
 )
 from greenlight.csvio.format import (
     ESCAPE,
+    LINK_COLUMNS,
     MAX_CELL_CHARS,
     READER_COLUMNS,
     answer_list,
     answer_words,
     export_columns,
     header_key,
+    link_ids,
     parse_time,
     restore,
 )
@@ -119,6 +121,10 @@ def _document(cells: dict[str, str], guidance: Guidance, words: dict[str, dict])
         for part in q.path[:-1]:
             target = target.setdefault(part, {})
         target[q.path[-1]] = value
+    for name in LINK_COLUMNS:
+        ids = link_ids(cells.get(name, ""))
+        if ids:
+            doc[name] = ids
     return doc
 
 
@@ -135,6 +141,7 @@ class KnownAnswers:
         self._guidance = engine.guidance
         self._text = [name for name in FIELD_NAMES if name in names]
         asked = self.asked = [q.id for q in self._guidance.questions if q.id in names]
+        asked += [name for name in LINK_COLUMNS if name in names]
         self._key = (
             itemgetter(*asked) if len(asked) > 1 else lambda cells: tuple(map(cells.get, asked))
         )

@@ -24,6 +24,7 @@ from greenlight.policy.answers import (
 )
 from greenlight.policy.answers_text import dump_answers, load_answers
 from greenlight.policy.engine import Assessment, Engine, Reason
+from greenlight.policy.links import LINK_NAMES, OTHER_TOOL
 from greenlight.policy.loading import DEFAULT_DIR, GUIDANCE_ENV, guidance_dir, load_guidance
 from greenlight.policy.meaning import check_meaning
 from greenlight.policy.model import (
@@ -37,6 +38,7 @@ from greenlight.policy.model import (
     Rule,
     Section,
 )
+from greenlight.policy.registry import Fact, Resolution, resolve
 from greenlight.policy.structure import did_you_mean
 from greenlight.policy.yaml_reader import YamlError, read_yaml
 
@@ -46,6 +48,11 @@ __all__ = [
     "check_meaning",
     "FIELDS",
     "FIELD_NAMES",
+    "LINK_NAMES",
+    "OTHER_TOOL",
+    "Fact",
+    "Resolution",
+    "resolve",
     "GUIDANCE_ENV",
     "Answers",
     "AnswersError",

@@ -7,17 +7,17 @@ names its path. Unquoted YAML ``yes``/``no`` are read as the answers yes and no.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
 from greenlight.policy.bounded import BoundedMemo
+from greenlight.policy.links import LINK_NAMES, NO_LINKS, link_ids, plain_links
 from greenlight.policy.model import Guidance, Question
+from greenlight.policy.problems import MAX_PROBLEMS, AnswersError, Problem, path_part, show
 from greenlight.policy.structure import did_you_mean
 
-MAX_PROBLEMS = 50  # enough to fix a file; a hostile one does not flood the screen
 MAX_DERIVED = 65_536  # sets of answers whose derived values memo() keeps per guidance
 
 
@@ -78,7 +78,10 @@ def contract(guidance: Guidance) -> _Contract:
     built = _Contract(
         by_path=by_path,
         groups=groups,
-        known=frozenset(FIELD_NAMES) | groups | {p[0] for p in by_path if len(p) == 1},
+        known=frozenset(FIELD_NAMES)
+        | frozenset(LINK_NAMES)
+        | groups
+        | {p[0] for p in by_path if len(p) == 1},
         members={g: {p[1]: q for p, q in by_path.items() if p[0] == g} for g in groups},
         top={p[0]: q for p, q in by_path.items() if len(p) == 1},
         defaults={q.id: q.default for q in guidance.questions},
@@ -87,23 +90,6 @@ def contract(guidance: Guidance) -> _Contract:
     )
     _contracts.put(id(guidance), (guidance, built))
     return built
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
-
-
-class AnswersError(ValueError):
-    """An answers document that is not valid; `problems` names every bad path."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__("\n".join(map(str, problems)))
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -116,12 +102,32 @@ class Answers:
     provided: frozenset[str] = field(default_factory=frozenset)
     # What the reader did that the writer should know: an old key read as its new question.
     notes: tuple[str, ...] = field(default=(), compare=False)
+    # The registry ids the use names, by LINK_NAMES entry (only the lists given, never empty).
+    links: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: NO_LINKS)
+
+    def linked(self, name: str) -> tuple[str, ...]:
+        """The ids the use names in the list `name` (one of LINK_NAMES); () when none."""
+        return self.links.get(name, ())
+
+    def with_links(self, **lists: Sequence[str]) -> Answers:
+        """These answers naming the given lists of ids instead (an empty list drops it)."""
+        links = dict(self.links)
+        for name, ids in lists.items():
+            if name not in LINK_NAMES:
+                raise ValueError(f"{name!r} is not one of {', '.join(LINK_NAMES)}")
+            if ids:
+                links[name] = tuple(ids)
+            else:
+                links.pop(name, None)
+        return replace(self, links=MappingProxyType(links))
 
     def to_document(self, guidance: Guidance) -> dict[str, Any]:
         """The nested answers document; only answers actually given, so gaps stay gaps."""
         part = memo(guidance, "document", self, lambda: answers_part(guidance, self.given))
         # A copy of the remembered groups: a caller may change its document.
-        return self.document_with({k: dict(v) if type(v) is dict else v for k, v in part.items()})
+        copied = {k: dict(v) if type(v) is dict else v for k, v in part.items()}
+        copied.update((name, list(ids)) for name, ids in self.links.items())
+        return self.document_with(copied)
 
     def document_with(self, part: Mapping[str, Any]) -> dict[str, Any]:
         """The answers document of this use's free text (title first, empty fields left out)
@@ -172,7 +178,7 @@ def _answer(q: Question, raw: Any, path: str, problems: list[Problem]) -> str | 
             return raw
         if raw in ("yes", "no"):  # YAML 1.1 booleans, kept as words by our reader
             return raw == "yes"
-        problems.append(Problem(path, f"expected true or false, not {_show(raw)}"))
+        problems.append(Problem(path, f"expected true or false, not {show(raw)}"))
         return None
     if isinstance(raw, bool) and "yes" in q.values and "no" in q.values:
         return "yes" if raw else "no"  # another YAML reader turned yes/no into booleans
@@ -180,37 +186,8 @@ def _answer(q: Question, raw: Any, path: str, problems: list[Problem]) -> str | 
         return raw
     choices = ", ".join(map(str, q.values))
     hint = did_you_mean(raw, q.values) if isinstance(raw, str) else ""
-    problems.append(Problem(path, f"{_show(raw)} is not one of {choices}{hint}"))
+    problems.append(Problem(path, f"{show(raw)} is not one of {choices}{hint}"))
     return None
-
-
-_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]{1,60}")
-
-
-def path_part(key: Any) -> str:
-    """A key as it appears in an error path: plain words as they are, anything else quoted."""
-    if isinstance(key, str) and _PLAIN_KEY.fullmatch(key):
-        return key
-    text = _repr(key)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _repr(value: Any) -> str:
-    try:
-        return repr(value)
-    except ValueError:  # an integer past Python's limit on digits converted to text
-        return "a number too long to read"
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "nothing"
-    text = _repr(value)
-    return text if len(text) <= 60 else text[:57] + "...'"
 
 
 def _text(name: str, raw: Any, spec: Field, problems: list[Problem]) -> str:
@@ -223,7 +200,7 @@ def _text(name: str, raw: Any, spec: Field, problems: list[Problem]) -> str:
             problems.append(Problem(name, "is a number too long to read; quote it as text"))
             return ""
     if not isinstance(raw, str):
-        problems.append(Problem(name, f"expected text, not {_show(raw)}"))
+        problems.append(Problem(name, f"expected text, not {show(raw)}"))
         return ""
     if "\x00" in raw:
         problems.append(Problem(name, "contains a NUL character; remove it"))
@@ -238,7 +215,7 @@ def parse_answers(document: Any, guidance: Guidance) -> Answers:
     """Validate an answers mapping against the guidance; raise AnswersError naming every path."""
     if not isinstance(document, Mapping):
         raise AnswersError(
-            [Problem("", f"the document must be a mapping of keys, not {_show(document)}")]
+            [Problem("", f"the document must be a mapping of keys, not {show(document)}")]
         )
     problems: list[Problem] = []
     c = contract(guidance)
@@ -246,6 +223,7 @@ def parse_answers(document: Any, guidance: Guidance) -> Answers:
     fields = dict.fromkeys(FIELD_NAMES, "")
     values: dict[str, str | bool] = dict(c.defaults)
     provided: set[str] = set()
+    links: dict[str, tuple[str, ...]] = {}
 
     notes: list[str] = []
     aliases = {alias.old: alias for alias in guidance.aliases}
@@ -272,7 +250,7 @@ def parse_answers(document: Any, guidance: Guidance) -> Answers:
                     take(guidance.question(alias.new), after)
                 return
         choices = ", ".join(str(before).lower() for before, _ in alias.map)
-        problems.append(Problem(old, f"{_show(raw)} is not one of {choices}"))
+        problems.append(Problem(old, f"{show(raw)} is not one of {choices}"))
 
     for key, raw in document.items():
         if isinstance(key, str) and key in aliases:
@@ -286,11 +264,15 @@ def parse_answers(document: Any, guidance: Guidance) -> Answers:
             )
         elif key in fields:
             fields[key] = _text(key, raw, _FIELD_BY_NAME[key], problems)
+        elif key in LINK_NAMES:
+            ids = link_ids(key, raw, problems)
+            if ids:
+                links[key] = ids
         elif key in groups:
             if raw is None:
                 continue
             if not isinstance(raw, Mapping):
-                problems.append(Problem(key, f"expected a mapping of answers, not {_show(raw)}"))
+                problems.append(Problem(key, f"expected a mapping of answers, not {show(raw)}"))
                 continue
             members = c.members[key]
             for sub, answer in raw.items():
@@ -322,6 +304,7 @@ def parse_answers(document: Any, guidance: Guidance) -> Answers:
         values=MappingProxyType(values),
         provided=frozenset(provided),
         notes=tuple(notes),
+        links=MappingProxyType(links) if links else NO_LINKS,
     )
 
 
@@ -337,12 +320,17 @@ def stored_answers(document: Any, guidance: Guidance) -> Answers:
     values = dict(c.defaults)
     provided = []
     fields = dict.fromkeys(FIELD_NAMES, "")
+    links: dict[str, tuple[str, ...]] = {}
     try:
         for key, raw in document.items():
             if key in fields:
                 if not _plain_text(key, raw):
                     raise LookupError(key)
                 fields[key] = raw
+            elif type(raw) is list:
+                if key not in LINK_NAMES or not plain_links(raw):
+                    raise LookupError(key)
+                links[key] = tuple(raw)
             elif type(raw) is dict:
                 members = c.members[key]
                 for sub, answer in raw.items():
@@ -367,6 +355,7 @@ def stored_answers(document: Any, guidance: Guidance) -> Answers:
         fields=MappingProxyType(fields),
         values=MappingProxyType(values),
         provided=frozenset(provided),
+        links=MappingProxyType(links) if links else NO_LINKS,
     )
 
 
@@ -402,7 +391,9 @@ def with_text(answers: Answers, text: Mapping[str, Any]) -> Answers | None:
     title = fields.pop("title")
     if not title.strip():
         return None
-    return Answers(title, MappingProxyType(fields), answers.values, answers.provided)
+    return Answers(
+        title, MappingProxyType(fields), answers.values, answers.provided, links=answers.links
+    )
 
 
 def document_of(text: Mapping[str, Any], part: Mapping[str, Any]) -> dict[str, Any]:
@@ -426,7 +417,14 @@ def answers_key(document: Mapping[str, Any]) -> tuple:
     which every document the log writes has."""
     return tuple(
         [
-            (key, tuple(raw.items()) if type(raw) is dict else raw)
+            (
+                key,
+                tuple(raw.items())
+                if type(raw) is dict
+                else tuple(raw)
+                if type(raw) is list
+                else raw,
+            )
             for key, raw in document.items()
             if key not in _FIELD_BY_NAME
         ]

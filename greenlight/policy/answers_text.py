@@ -9,15 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from greenlight.policy.answers import (
-    MAX_PROBLEMS,
-    Answers,
-    AnswersError,
-    Problem,
-    parse_answers,
-    path_part,
-)
+from greenlight.policy.answers import Answers, parse_answers
 from greenlight.policy.model import Guidance
+from greenlight.policy.problems import MAX_PROBLEMS, AnswersError, Problem, path_part
 from greenlight.policy.yaml_reader import YamlError, read_yaml
 
 MAX_DOCUMENT_BYTES = 256 * 1024

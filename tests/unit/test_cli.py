@@ -38,7 +38,7 @@ def test_assess_json_from_stdin():
     assert result["level"] == "low"
     assert result["reasons"] == [] and result["unanswered"] == []
     assert result["matrix_row"] == "ideation"
-    assert result["guidance"] == {"id": "netflix-genai-production", "version": "2026.12"}
+    assert result["guidance"] == {"id": "netflix-genai-production", "version": "2026.12.1"}
     assert result["actions"]
 
 
@@ -63,8 +63,8 @@ def test_assess_exits_2_with_one_line_per_problem_and_no_traceback():
     assert done.returncode == 2 and done.stdout == b""
     assert err.splitlines() == [
         "error: stdin: principles.outputs_original: 'maybe' is not one of yes, unsure, no",
-        "error: stdin: foo: unknown key; allowed: context, department, description, involves, principles, "
-        "requested_by, scene, title, tool, use_case_type, vendor",
+        "error: stdin: foo: unknown key; allowed: context, department, description, involves, "
+        "performers, principles, requested_by, scene, title, tool, tools, use_case_type, vendor",
     ]
 
 
@@ -199,7 +199,7 @@ def test_export_import_and_history_commands(saltmarsh, tmp_path):
     assert (code, err) == (0, "")
     assert out.splitlines() == [
         "imported 3 uses into SM as draft, each assessed under guidance "
-        "netflix-genai-production 2026.12",
+        "netflix-genai-production 2026.12.1",
         "ignored the file's production_name, status, approval_ref, archived, created_by, "
         "updated_at, updated_by: an import starts every use as draft, by you, now (a backup restores a log "
         "as it was)",
@@ -324,7 +324,7 @@ def test_reassess_moves_the_log_and_says_what_changed(saltmarsh, tmp_path):
     )
     assert (code, err) == (0, "")
     assert out.splitlines() == [
-        "Re-assessing the log under guidance netflix-genai-production 2026.12:",
+        "Re-assessing the log under guidance netflix-genai-production 2026.12.1:",
         "  re-assessed 3 of 3 uses",
         "uses moved: 2; levels raised: 1; approvals reopened: 1; "
         "uses the new guidance cannot read: 1",
@@ -336,7 +336,7 @@ def test_reassess_moves_the_log_and_says_what_changed(saltmarsh, tmp_path):
     assert (moved.level, moved.status, moved.guidance_version) == (
         "escalate",
         "submitted",
-        "2026.12",
+        "2026.12.1",
     )
     assert store.get_use(answered.id).level == "low"
     assert store.get_use(unreadable.id).guidance_version == "2026.11"

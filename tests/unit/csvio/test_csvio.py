@@ -26,78 +26,83 @@ GUIDANCE = load_guidance()
 ENGINE = Engine(GUIDANCE)
 
 HEADER = (
-    "title,level,level_label,status,status_label,department,production,production_name,id,"
-    "description,tool,vendor,requested_by,scene,reasons,reason_sentences,matrix_row,"
-    "use_case_type,principles.outputs_original,principles.no_training_on_inputs,"
-    "principles.enterprise_environment,principles.temporary_only,"
-    "principles.no_performance_replacement,involves.proprietary_material_input,"
-    "involves.personal_data_input,involves.unowned_training_data,"
-    "involves.key_creative_element,involves.copyrighted_reference,"
-    "involves.public_figure_likeness,involves.digital_replica,"
-    "involves.performance_alteration,involves.talent_model_reuse,"
-    "involves.misleading_content,involves.union_work_impact,context.final_deliverable,"
-    "context.on_screen,context.human_input,context.tool_tier,context.talent_consent,"
-    "context.replica_exception,context.alteration_kind,context.harm_to_talent,"
-    "context.vendor_pipeline,context.pipeline_meets_principles,approval_ref,archived,"
-    "guidance_id,guidance_version,created_at,created_by,updated_at,updated_by"
+    "title,level,level_label,status,status_label,department,production,production_n"
+    "ame,id,description,tool,vendor,requested_by,scene,reasons,reason_sentences,mat"
+    "rix_row,use_case_type,principles.outputs_original,principles.no_training_on_in"
+    "puts,principles.enterprise_environment,principles.temporary_only,principles.no"
+    "_performance_replacement,involves.proprietary_material_input,involves.personal"
+    "_data_input,involves.unowned_training_data,involves.key_creative_element,invol"
+    "ves.copyrighted_reference,involves.public_figure_likeness,involves.digital_rep"
+    "lica,involves.performance_alteration,involves.talent_model_reuse,involves.misl"
+    "eading_content,involves.union_work_impact,context.final_deliverable,context.on"
+    "_screen,context.human_input,context.tool_tier,context.tool_not_allowed,context"
+    ".talent_consent,context.replica_exception,context.alteration_kind,context.harm"
+    "_to_talent,context.vendor_pipeline,context.pipeline_meets_principles,performer"
+    "s,tools,approval_ref,archived,guidance_id,guidance_version,created_at,created_"
+    "by,updated_at,updated_by"
 )
-# u2 and u3 leave questions open: each counts as its riskiest answer (guidance 2026.12), and
-# their sentences say so. Answers are written as their labels, times to the second.
+# u2 and u3 leave questions open: each counts as its riskiest answer, and their sentences
+# say so. Answers are written as their labels, times to the second. Performers and tools
+# (ids a use names) come after the answers.
 EXPECTED_CSV = "\r\n".join(
     [
         HEADER,
         (
-            "Moodboards for the cottage,low,Low risk,approved,Approved,Art,SM,Saltmarsh,u1,,Studio "
-            'image tool,,,,,,ideation,"Ideation only: moodboards, reference images",Yes,Yes,Yes,'
-            "Yes,Yes,,,,,,,,,,,,No,,,Studio enterprise agreement,,,,,No,,,No,"
-            "netflix-genai-production,2026.12,2026-01-05T09:30:00Z,ana,2026-01-05T09:30:00Z,ana"
+            "Moodboards for the cottage,low,Low risk,approved,Approved,Art,SM,Saltmarsh,u1,"
+            ',Studio image tool,,,,,,ideation,"Ideation only: moodboards, reference images"'
+            ",Yes,Yes,Yes,Yes,Yes,,,,,,,,,,,,No,,,Studio enterprise agreement,,,,,,No,,,,,N"
+            "o,netflix-genai-production,2026.12.1,2026-01-05T09:30:00Z,ana,2026-01-05T09:30"
+            ":00Z,ana"
         ),
         (
-            '"\'=HYPERLINK(""http://x"")",approval,Written approval,approved,Approved,VFX,SM,'
-            'Saltmarsh,u2,"Line one\nline two, with ""quotes""",,Nørthlight,,\'-12,'
-            "principle-1-no;principle-5-no;key-creative-element;final-deliverable;principle-2-no;principle-3-no;prominent-without-human-input;tool-terms-unknown;pipeline-no;vendor-pipeline,"
-            '"Principle 1 is not answered yet, so it counts as no: output that recreates material '
-            "the production does not own is third-party IP, which needs written approval.\n"
-            "Principle 5 is not answered yet, so it counts as no: replacing or creating a "
-            "performance or union-covered work without consent needs written approval.\nThe use "
-            "generates a key creative element (a main character, a key visual, a final character "
-            "design or a setting central to the story), which can affect legal rights, audience "
-            "perception and union roles, and needs written approval.\nWhether generated material "
-            "reaches a final deliverable is not answered yet, so it counts as yes: a final "
-            "deliverable needs written approval.\nPrinciple 2 is not answered yet, so it counts as "
-            "no: a tool may keep, reuse or train on the production's inputs or outputs.\nPrinciple "
-            "3 is not answered yet, so it counts as no: a tool may be used outside an "
-            "enterprise-secured environment.\nWhether the final version of this prominent element "
-            "gets meaningful human input is not answered yet, so it counts as no: the guidance "
-            "expects it, along with legal review.\nThe terms of a tool in the workflow are unknown "
-            "or consumer-grade, so it may capture or train on what you give it.\nWhether every step "
-            "of the workflow meets the principles is not answered yet, so it counts as no; each "
-            "step must meet them.\nSeveral tools are chained, so every step of the pipeline must "
-            'meet these principles on its own.",key_visual,Final character designs or key visuals,,'
-            ",,,,,,,Yes,,,,,,,,,,,,,,,,,,WA-2026-01,No,netflix-genai-production,2026.12,"
-            "2026-01-06T14:00:00Z,ana,2026-01-06T14:00:00Z,ana"
+            '"\'=HYPERLINK(""http://x"")",approval,Written approval,approved,Approved,VFX,SM'
+            ',Saltmarsh,u2,"Line one\nline two, with ""quotes""",,Nørthlight,,\'-12,principle'
+            "-1-no;principle-5-no;key-creative-element;final-deliverable;principle-2-no;pri"
+            "nciple-3-no;prominent-without-human-input;tool-terms-unknown;pipeline-no;vendo"
+            'r-pipeline,"Principle 1 is not answered yet, so it counts as no: output that r'
+            "ecreates material the production does not own is third-party IP, which needs w"
+            "ritten approval.\nPrinciple 5 is not answered yet, so it counts as no: replacin"
+            "g or creating a performance or union-covered work without consent needs writte"
+            "n approval.\nThe use generates a key creative element (a main character, a key "
+            "visual, a final character design or a setting central to the story), which can"
+            " affect legal rights, audience perception and union roles, and needs written a"
+            "pproval.\nWhether generated material reaches a final deliverable is not answere"
+            "d yet, so it counts as yes: a final deliverable needs written approval.\nPrinci"
+            "ple 2 is not answered yet, so it counts as no: a tool may keep, reuse or train"
+            " on the production's inputs or outputs.\nPrinciple 3 is not answered yet, so it"
+            " counts as no: a tool may be used outside an enterprise-secured environment.\nW"
+            "hether the final version of this prominent element gets meaningful human input"
+            " is not answered yet, so it counts as no: the guidance expects it, along with "
+            "legal review.\nThe terms of a tool in the workflow are unknown or consumer-grad"
+            "e, so it may capture or train on what you give it.\nWhether every step of the w"
+            "orkflow meets the principles is not answered yet, so it counts as no; each ste"
+            "p must meet them.\nSeveral tools are chained, so every step of the pipeline mus"
+            't meet these principles on its own.",key_visual,Final character designs or key'
+            " visuals,,,,,,,,,Yes,,,,,,,,,,,,,,,,,,,,,WA-2026-01,No,netflix-genai-productio"
+            "n,2026.12.1,2026-01-06T14:00:00Z,ana,2026-01-06T14:00:00Z,ana"
         ),
         (
-            "''Til dawn,approval,Written approval,submitted,Submitted,,SM,Saltmarsh,u3,,,,'@editor,"
-            ","
-            "digital-replica;harm-to-talent;final-deliverable;principle-5-unsure;prominent-without-human-input;tool-terms-unknown;pipeline-no;vendor-pipeline,"
-            '"The use creates or uses a digital replica of real talent, which needs consent, legal '
-            "review and written approval.\nWhether the result could harm the performer's reputation,"
-            " dignity or personal image is not answered yet, so it counts as yes, which needs "
-            "written approval.\nYou said generated material will be seen or heard in a final "
-            "deliverable, which needs written approval (only incidental background elements are "
-            "escalated instead).\nYou are not sure that the use avoids replacing or creating a "
-            "performance or union-covered work without consent (principle 5).\nWhether the final "
-            "version of this prominent element gets meaningful human input is not answered yet, so "
-            "it counts as no: the guidance expects it, along with legal review.\nThe terms of a "
-            "tool in the workflow are unknown or consumer-grade, so it may capture or train on "
-            "what you give it.\nWhether every step of the workflow meets the principles is not "
-            "answered yet, so it counts as no; each step must meet them.\nSeveral tools are chained,"
-            ' so every step of the pipeline must meet these principles on its own.",'
-            'talent_replication,"Talent replication: re-ageing, synthetic voices",Yes,Yes,Yes,Yes,'
-            'Unsure,,,,,,,Yes,,,,,Yes,"Story-relevant: prominent, read out or part of the plot",,,'
-            'Yes,"Stays substantially as scripted, performed or recorded",,,,,,No,'
-            "netflix-genai-production,2026.12,2026-01-07T08:00:00Z,ana,2026-01-07T08:00:00Z,ana"
+            "''Til dawn,approval,Written approval,submitted,Submitted,,SM,Saltmarsh,u3,,,,'"
+            "@editor,,digital-replica;harm-to-talent;final-deliverable;principle-5-unsure;p"
+            'rominent-without-human-input;tool-terms-unknown;pipeline-no;vendor-pipeline,"T'
+            "he use creates or uses a digital replica of real talent, which needs consent, "
+            "legal review and written approval.\nWhether the result could harm the performer"
+            "'s reputation, dignity or personal image is not answered yet, so it counts as "
+            "yes, which needs written approval.\nYou said generated material will be seen or"
+            " heard in a final deliverable, which needs written approval (only incidental b"
+            "ackground elements are escalated instead).\nYou are not sure that the use avoid"
+            "s replacing or creating a performance or union-covered work without consent (p"
+            "rinciple 5).\nWhether the final version of this prominent element gets meaningf"
+            "ul human input is not answered yet, so it counts as no: the guidance expects i"
+            "t, along with legal review.\nThe terms of a tool in the workflow are unknown or"
+            " consumer-grade, so it may capture or train on what you give it.\nWhether every"
+            " step of the workflow meets the principles is not answered yet, so it counts a"
+            "s no; each step must meet them.\nSeveral tools are chained, so every step of th"
+            'e pipeline must meet these principles on its own.",talent_replication,"Talent '
+            'replication: re-ageing, synthetic voices",Yes,Yes,Yes,Yes,Unsure,,,,,,,Yes,,,,'
+            ',Yes,"Story-relevant: prominent, read out or part of the plot",,,,Yes,"Stays s'
+            'ubstantially as scripted, performed or recorded",,,,,,,,No,netflix-genai-produ'
+            "ction,2026.12.1,2026-01-07T08:00:00Z,ana,2026-01-07T08:00:00Z,ana"
         ),
         "",
     ]

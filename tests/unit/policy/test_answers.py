@@ -74,7 +74,8 @@ INVALID = {
         "title: x\nprinciple: {}\n",
         [
             "principle: unknown key (did you mean 'principles'?); allowed: context, department, description, "
-            "involves, principles, requested_by, scene, title, tool, use_case_type, vendor"
+            "involves, performers, principles, requested_by, scene, title, tool, tools, use_case_type, "
+            "vendor"
         ],
     ),
     "unknown question": (
@@ -115,8 +116,8 @@ INVALID = {
     "several problems": (
         "title: x\nfoo: 1\ncontext: {on_screen: big}\n",
         [
-            "foo: unknown key; allowed: context, department, description, involves, principles, requested_by, "
-            "scene, title, tool, use_case_type, vendor",
+            "foo: unknown key; allowed: context, department, description, involves, performers, "
+            "principles, requested_by, scene, title, tool, tools, use_case_type, vendor",
             "context.on_screen: 'big' is not one of none, incidental, story_relevant",
         ],
     ),

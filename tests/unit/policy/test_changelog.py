@@ -1,4 +1,4 @@
-"""The changelog: what changed in 2026.12, each with the source sentence it follows."""
+"""The changelog: what changed in each version, each with the source sentence it follows."""
 
 from __future__ import annotations
 
@@ -6,11 +6,17 @@ from greenlight.policy import load_guidance
 from tests.unit.policy.build import GUIDANCE, broken_guidance, guidance_problems
 
 
-def test_the_guidance_is_2026_12_with_its_changes():
-    assert GUIDANCE.version == "2026.12"
-    current = [c for c in GUIDANCE.changes if c.version == GUIDANCE.version]
-    assert len(current) == 13
-    for change in current:
+def test_the_guidance_is_2026_12_1_with_its_changes():
+    assert GUIDANCE.version == "2026.12.1"
+    by_version = {}
+    for change in GUIDANCE.changes:
+        by_version.setdefault(change.version, []).append(change.id)
+    assert {version: len(ids) for version, ids in by_version.items()} == {
+        "2026.12": 13,
+        "2026.12.1": 1,
+    }
+    assert by_version["2026.12.1"] == ["registries-answer"]
+    for change in GUIDANCE.changes:
         assert change.change and change.follows and change.sections, change.id
 
 

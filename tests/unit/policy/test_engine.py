@@ -306,6 +306,11 @@ CASES = {
         "escalate",
         ["proprietary-material"],
     ),
+    "a tool the studio does not allow": (
+        {"context.tool_not_allowed": True},
+        "approval",
+        ["tool-not-allowed"],
+    ),
     "matrix: proprietary outside enterprise": (
         {"use_case_type": "proprietary_material", "context.tool_tier": "no_training_terms"},
         "approval",

@@ -112,10 +112,16 @@ def _assess(flat):
     return ENGINE.assess(parse_answers(nested(flat), GUIDANCE))
 
 
+# Answered from the studio's tool registry for a registered tool; a person may say yes, and
+# leaving it open must not count as a tool the studio forbids for every use ever logged.
+REGISTRY_ANSWERED = {"context.tool_not_allowed"}
+
+
 def test_every_principle_and_context_question_is_asked():
     assert {q.id for q in ASKED} == {
         q.id for q in GUIDANCE.questions if q.group in ("principles", "context")
-    }
+    } - REGISTRY_ANSWERED
+    assert all(GUIDANCE.question(qid).default is False for qid in REGISTRY_ANSWERED)
 
 
 @settings(max_examples=300, deadline=None)

@@ -169,8 +169,8 @@ BROKEN = {
     ),
     "duplicate key": (
         "guidance.yaml",
-        '  version: "2026.12"\n',
-        '  version: "2026.12"\n  version: "2026.13"\n',
+        '  version: "2026.12.1"\n',
+        '  version: "2026.12.1"\n  version: "2026.13"\n',
         'version: "2026.13"',
         "key 'version' appears twice",
     ),

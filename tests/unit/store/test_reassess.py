@@ -24,12 +24,12 @@ def test_reassess_under_newer_guidance_keeps_the_old_level(store, newer_engine):
     assert progress[-1] == (2, 2)
     after = store.get_use(risky.id)
     assert (after.level, after.previous_level) == ("approval", "escalate")
-    assert (after.guidance_version, after.previous_guidance_version) == ("2099.1", "2026.12")
+    assert (after.guidance_version, after.previous_guidance_version) == ("2099.1", "2026.12.1")
     assert after.status == "submitted"
     note = "re-assessed under guidance netflix-genai-production 2099.1"
     assert [(h.field, h.old, h.new, h.note) for h in store.history(risky.id)[3:]] == [
         ("level", "escalate", "approval", note),
-        ("guidance_version", "2026.12", "2099.1", note),
+        ("guidance_version", "2026.12.1", "2099.1", note),
         (
             "status",
             "approved",
@@ -41,6 +41,6 @@ def test_reassess_under_newer_guidance_keeps_the_old_level(store, newer_engine):
     assert (same.level, same.previous_level, same.previous_guidance_version) == (
         "low",
         "low",
-        "2026.12",
+        "2026.12.1",
     )
     assert store.reassess(newer_engine, actor="admin").checked == 0
