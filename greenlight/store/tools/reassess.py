@@ -25,10 +25,11 @@ from greenlight.store import tally as tally
 from greenlight.store.database import bulk_insert, write_transaction
 from greenlight.store.history import Change, history_rows, reopen_note
 from greenlight.store.records import ReassessResult
-from greenlight.store.registry_facts import other_facts, replace_facts
+from greenlight.store.registry_facts import fact_answer, talent_facts
 from greenlight.store.rows import Progress, assessed, now_utc
 from greenlight.store.shared import outcome_ids
 from greenlight.store.tables import ANSWERS_OF_USES, answer_sets, productions, use_history, uses
+from greenlight.store.talent.tables import use_facts
 from greenlight.store.tools.facts import LINKS, load_registry
 from greenlight.store.tools.tables import use_tools, workflow_steps
 
@@ -107,7 +108,7 @@ def _plan(conn, engine, rows, who, why, day, result) -> tuple[list, list, list, 
             if registry is None:
                 registry = load_registry(conn, _links_of_batch(conn, [r.id for r in rows]))
             applied = registry.facts(row.production_id, answers.links.get(LINKS, ()), day)
-            applied += other_facts(conn, row.production_id, answers, day)
+            applied += talent_facts(conn, row.production_id, answers, day)
             resolution = resolve(answers, applied, guidance)
             assessment = engine.assess(resolution.answers)
             parts = assessed(resolution.answers, assessment, guidance)
@@ -165,7 +166,23 @@ def _write(conn: Connection, updates: list[dict], history: list[dict], facts) ->
             updates,
         )
     bulk_insert(conn, use_history, history)
-    replace_facts(conn, facts)
+    conn.execute(sa.delete(use_facts).where(use_facts.c.use_id.in_([u for u, _ in facts])))
+    bulk_insert(
+        conn,
+        use_facts,
+        [
+            {
+                "use_id": use_id,
+                "position": i,
+                "question_id": f.question,
+                "answer": fact_answer(f.value),
+                "source": f.source,
+                "subject": f.subject,
+            }
+            for use_id, applied in facts
+            for i, f in enumerate(applied)
+        ],  # fmt: skip
+    )
 
 
 def reassess_tools(
