@@ -27,7 +27,7 @@ from greenlight.cli.common import (
     store_errors,
     terminal_safe,
 )
-from greenlight.ledger import STATES, TIERS
+from greenlight.ledger import TOOL_STATES, TOOL_TIERS
 
 
 def _day(text: str) -> date:
@@ -48,7 +48,7 @@ def _tools_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="action", required=True, parser_class=_Parser)
     add = sub.add_parser("add", help="register a tool", description="register a tool")
     add.add_argument("--name", required=True, metavar="NAME")
-    add.add_argument("--tier", required=True, choices=tuple(TIERS))
+    add.add_argument("--tier", required=True, choices=tuple(TOOL_TIERS))
     add.add_argument("--vendor", default="", metavar="V")
     add.add_argument("--review-due", type=_day, metavar="DATE", help="default: 12 months on")
     add.add_argument("--evidence", metavar="FILE", help="the terms or agreement (PDF, ...)")
@@ -59,8 +59,8 @@ def _tools_arguments(parser: argparse.ArgumentParser) -> None:
     _database_argument(listing)
     review = sub.add_parser("review", help="record a review", description="record a review")
     review.add_argument("id", metavar="ID")
-    review.add_argument("--tier", choices=tuple(TIERS))
-    review.add_argument("--state", choices=tuple(STATES))
+    review.add_argument("--tier", choices=tuple(TOOL_TIERS))
+    review.add_argument("--state", choices=tuple(TOOL_STATES))
     review.add_argument("--review-due", type=_day, metavar="DATE")
     review.add_argument("--note", default="", metavar="TEXT", help="why (kept in its history)")
     _common(review, guidance=True)

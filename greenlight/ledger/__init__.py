@@ -6,10 +6,10 @@ and asks for their facts.
 
 from greenlight.ledger.tools import (
     OTHER,
-    STATES,
     TERM_VALUES,
     TERMS,
-    TIERS,
+    TOOL_STATES,
+    TOOL_TIERS,
     Tool,
     ToolError,
     Workflow,
@@ -24,10 +24,10 @@ from greenlight.ledger.tools import (
 
 __all__ = [
     "OTHER",
-    "STATES",
+    "TOOL_STATES",
     "TERMS",
     "TERM_VALUES",
-    "TIERS",
+    "TOOL_TIERS",
     "Tool",
     "ToolError",
     "Workflow",

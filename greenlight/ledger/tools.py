@@ -24,13 +24,13 @@ Q_PIPELINE = "context.vendor_pipeline"
 QUESTIONS = (Q_NO_TRAINING, Q_ENTERPRISE, Q_TIER, Q_NOT_ALLOWED, Q_PIPELINE)
 
 # Safest first: a workflow's tier is its weakest (latest in this order) step's.
-TIERS: dict[str, str] = {
+TOOL_TIERS: dict[str, str] = {
     "enterprise": "enterprise agreement",
     "no_training_terms": "reviewed terms that forbid storing, reuse and training",
     "unknown": "unknown terms",
 }
 UNKNOWN_TIER = "unknown"
-STATES: dict[str, str] = {
+TOOL_STATES: dict[str, str] = {
     "approved": "approved for use",
     "under_review": "under review",
     "not_allowed": "not allowed",
@@ -95,7 +95,7 @@ class Tool:
             )
         if self.state == UNDER_REVIEW:
             return f"{self.name}: under review, so its terms count as unknown"
-        text = f"{self.name}: {TIERS[self.tier]}"
+        text = f"{self.name}: {TOOL_TIERS[self.tier]}"
         if self.reviewed_on:
             text += f", reviewed {self.reviewed_on.isoformat()}"
             if self.reviewed_by:
@@ -128,8 +128,8 @@ def check_tool(tool: Tool) -> Tool:
     ):
         if len(text) > limit:
             raise ToolError(f"the tool's {label} is longer than {limit} characters")
-    _one_of("tier", tool.tier, TIERS)
-    _one_of("state", tool.state, STATES)
+    _one_of("tier", tool.tier, TOOL_TIERS)
+    _one_of("state", tool.state, TOOL_STATES)
     for name in (*TERMS, "enterprise_secured"):
         _one_of(name, getattr(tool, name), TERM_VALUES)
     if tool.reviewed_on and tool.review_due and tool.review_due < tool.reviewed_on:
@@ -170,7 +170,7 @@ def add_months(day: date, months: int) -> date:
 
 def weakest(tiers: Iterable[str]) -> str:
     """The weakest of these tiers (unknown when there are none)."""
-    order = list(TIERS)
+    order = list(TOOL_TIERS)
     return max(tiers, key=order.index, default=UNKNOWN_TIER)
 
 

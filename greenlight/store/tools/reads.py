@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from greenlight.ledger import TIERS, workflow_tier
+from greenlight.ledger import TOOL_TIERS, workflow_tier
 from greenlight.store import access
 from greenlight.store.database import read_transaction, write_transaction
 from greenlight.store.filters import where
@@ -155,7 +155,7 @@ class ToolReadsMixin:
             scoped = _scoped(conn, f, viewer)
             links = sa.select(use_tools.c.link_id).distinct()
             _, tiers = self._tiers(conn, list(conn.execute(links).scalars()), day)
-            order = list(TIERS)
+            order = list(TOOL_TIERS)
             rank = sa.case(
                 {k: order.index(t) for k, t in tiers.items()},
                 value=use_tools.c.link_id,

@@ -90,7 +90,7 @@ class RegistryChoice:
     kind: str  # "tool" or "workflow"
     name: str
     vendor: str
-    state: str  # ledger.STATES; a workflow's is its least allowed step's
+    state: str  # ledger.TOOL_STATES; a workflow's is its least allowed step's
     tier: str  # the tier it counts as that day (ledger.Tool.tier_on, weakest step)
     production: str | None  # None: studio-wide
     steps: tuple[str, ...] = ()  # a workflow's tool names, in order
