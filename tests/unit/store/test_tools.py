@@ -23,10 +23,10 @@ OPEN = {
 CONTEXT = {"final_deliverable": False, "vendor_pipeline": False}
 
 
-def use(title: str, tools=(), **principles) -> object:
+def use(title: str, tools=(), context=(), **principles) -> object:
     doc = {
         "title": title, "use_case_type": "ideation", "principles": {**OPEN, **principles},
-        "context": CONTEXT,
+        "context": {**CONTEXT, **dict(context)},
     }  # fmt: skip
     if tools:
         doc["tools"] = list(tools)
@@ -80,7 +80,7 @@ def test_a_workflow_takes_its_weakest_step(registry):
     assert "tool-terms-unknown" in logged.rule_ids
     tiers = {f.source: f.value for f in logged.facts if f.question == "context.tool_tier"}
     assert tiers == {
-        f"Upscale, step 1: Studio Firefly: enterprise agreement, reviewed {TODAY} by Ada": (
+        f"Upscale, step 1: Studio Firefly: enterprise agreement, reviewed {TODAY} by Ada Admin": (
             "enterprise"
         ),
         f"Upscale, step 2: Free upscaler: unknown terms, reviewed {TODAY} by Ada": "unknown",
@@ -90,7 +90,12 @@ def test_a_workflow_takes_its_weakest_step(registry):
 def test_a_tier_change_reassesses_exactly_the_uses_of_that_tool_and_its_workflows(registry):
     store, firefly, chat, pipe = registry
     direct = approve(store, store.log_use("A", use("Direct", [firefly.id]), ENGINE, actor="ana"))
-    via = approve(store, store.log_use("B", use("Via pipeline", [pipe.id]), ENGINE, actor="ana"))
+    # The registry says it is a vendor's workflow; whether each step meets the principles
+    # beyond its data terms is the person's to answer.
+    stepwise = {"pipeline_meets_principles": "yes"}
+    via = approve(
+        store, store.log_use("B", use("Via pipeline", [pipe.id], stepwise), ENGINE, actor="ana")
+    )
     draft = store.log_use("A", use("Draft", [firefly.id]), ENGINE, actor="ana")
     other = approve(store, store.log_use("A", use("Chat only", [chat.id]), ENGINE, actor="ana"))
     none = approve(store, store.log_use("A", use("No tool"), ENGINE, actor="ana"))
