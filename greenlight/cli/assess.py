@@ -20,6 +20,8 @@ from greenlight.cli.common import (
     guidance_from,
     open_store,
     read_input,
+    store_errors,
+    terminal_safe,
 )
 from greenlight.policy import (
     AnswersError,
@@ -27,6 +29,7 @@ from greenlight.policy import (
     Engine,
     Guidance,
     load_answers,
+    resolve,
 )
 
 
@@ -62,7 +65,13 @@ def format_assessment(title: str, result: Assessment, guidance: Guidance) -> str
 def _assess_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="an answers document (YAML or JSON), or - for stdin")
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    parser.add_argument(
+        "--production",
+        metavar="CODE",
+        help="answer from the production's ledger for the performers the document names",
+    )
     _guidance_argument(parser)
+    _database_argument(parser)
 
 
 def run_assess(args: argparse.Namespace, out: TextIO) -> int:
@@ -72,15 +81,31 @@ def run_assess(args: argparse.Namespace, out: TextIO) -> int:
     except AnswersError as exc:
         name = "stdin" if args.file == "-" else args.file
         raise UserError([f"{name}: {problem}" for problem in exc.problems]) from None
-    result = Engine(guidance).assess(answers)
+    facts = _ledger_facts(args, answers) if args.production else ()
+    resolved = resolve(answers, facts, guidance).answers if facts else answers
+    result = Engine(guidance).assess(resolved)
     if args.json:
         data = result.to_dict()
         data["answers_notes"] = list(answers.notes)
+        if args.production:
+            data["facts"] = [fact.to_dict() for fact in facts]
         out.write(json.dumps(data, ensure_ascii=False) + "\n")
     else:
         out.write(format_assessment(answers.title, result, guidance) + "\n")
         out.writelines(f"Note on the answers: {note}\n" for note in answers.notes)
+        out.writelines(
+            terminal_safe(f"Answered from the ledger: {fact.question} = {fact.value} "
+                          f"({fact.source})") + "\n"
+            for fact in facts
+        )  # fmt: skip
     return EXIT_OK
+
+
+def _ledger_facts(args: argparse.Namespace, answers) -> tuple:
+    """What the production's registries answer for the ids the document names."""
+    store = open_store(args)
+    with store_errors():
+        return store.ledger_facts(args.production, answers, viewer=cli_viewer())
 
 
 def _row_contradiction(guidance: Guidance, result: Assessment) -> str:

@@ -48,6 +48,12 @@ from greenlight.cli.log import (
 from greenlight.cli.notify import _notify_arguments, run_notify
 from greenlight.cli.people import _people_arguments, run_people
 from greenlight.cli.request import _request_arguments, run_request
+from greenlight.cli.talent import (
+    _consents_arguments,
+    _performers_arguments,
+    run_consents,
+    run_performers,
+)
 from greenlight.cli.tools import _tools_arguments, _workflows_arguments, run_tools, run_workflows
 
 Command = tuple[
@@ -86,6 +92,18 @@ COMMANDS: list[Command] = [
         "add a vendor's workflow of registered tools",
         _workflows_arguments,
         run_workflows,
+    ),
+    (
+        "performers",
+        "add, link or list a production's performers",
+        _performers_arguments,
+        run_performers,
+    ),
+    (
+        "consents",
+        "record, list, revoke or sweep performers' consents",
+        _consents_arguments,
+        run_consents,
     ),
     ("backup", "write the whole log to a file", _backup_arguments, run_backup),
     ("restore", "restore a backup into an empty log", _restore_arguments, run_restore),

@@ -1,9 +1,32 @@
-"""The ledgers the registry answers from: the tool and vendor registry (tools.py).
+"""The registries a use's answers are read against, as pure rules: the talent consent
+ledger (talent) and the tool and vendor registry (tools). The store loads their rows and
+records the facts they give.
 
-Pure rules over plain records, importing only greenlight.policy; the store loads the records
-and asks for their facts.
+    facts = consent_facts(answers.values, "HBL-S2", day, performers, consents)
+    facts = tool_facts(answers.linked("tools"), day, tools, workflows)
 """
 
+from greenlight.ledger.talent import (
+    ACTIVE,
+    CATEGORIES,
+    CONSENT_QUESTION,
+    COVERS,
+    EXPIRED,
+    KINDS,
+    MEDIA,
+    MODEL_REUSE_QUESTION,
+    REVOKED,
+    SIGNERS,
+    STATES,
+    SUSPENDED,
+    Consent,
+    Finding,
+    Need,
+    Performer,
+    consent_facts,
+    finding,
+    need_of,
+)
 from greenlight.ledger.tools import (
     OTHER,
     TERM_VALUES,
@@ -38,4 +61,23 @@ __all__ = [
     "tool_facts",
     "weakest",
     "workflow_tier",
+    "ACTIVE",
+    "CATEGORIES",
+    "CONSENT_QUESTION",
+    "COVERS",
+    "EXPIRED",
+    "KINDS",
+    "MEDIA",
+    "MODEL_REUSE_QUESTION",
+    "REVOKED",
+    "SIGNERS",
+    "STATES",
+    "SUSPENDED",
+    "Consent",
+    "Finding",
+    "Need",
+    "Performer",
+    "consent_facts",
+    "finding",
+    "need_of",
 ]

@@ -16,13 +16,14 @@ from typing import IO, Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from greenlight.store import access, talent_access
+from greenlight.store import access
 from greenlight.store.database import read_transaction, write_transaction
 from greenlight.store.evidence_files import Received, display_name, receive
 from greenlight.store.records import NotFound, StoreError, utc
 from greenlight.store.rows import now_utc
 from greenlight.store.tables import productions, uses
-from greenlight.store.talent_tables import evidence_files, evidence_links, evidence_views
+from greenlight.store.talent import access as talent_access
+from greenlight.store.talent.tables import evidence_files, evidence_links, evidence_views
 from greenlight.store.tools.records import tool_owner
 
 

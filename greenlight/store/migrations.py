@@ -38,7 +38,7 @@ from greenlight.store.tables import (
     use_history,
     uses,
 )
-from greenlight.store.talent_tables import TALENT_TABLES
+from greenlight.store.talent.tables import TALENT_TABLES
 from greenlight.store.tally import rebuild_in, rebuild_productions_in
 from greenlight.store.tools.tables import REGISTRY_TABLES
 

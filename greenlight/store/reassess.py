@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from greenlight import workflow
 from greenlight.policy import FIELD_NAMES, AnswersError, document_of
-from greenlight.store import access
+from greenlight.store import access, registry_facts
 from greenlight.store import tally as tally
 from greenlight.store.database import bulk_insert, write_transaction
 from greenlight.store.filters import where
@@ -102,6 +102,7 @@ def _plan(
             uses.c.decided_version,
             uses.c.awaiting_since,
             productions.c.code,
+            uses.c.production_id,
         )
         .select_from(ANSWERS_OF_USES.join(productions, productions.c.id == uses.c.production_id))
         .where(uses.c.id.in_(batch), _stale(engine))  # re-checked under the lock
@@ -117,6 +118,12 @@ def _plan(
             result["problems"].extend(f"use {row.id}: {p}" for p in exc.problems)
             result["unreadable"].append(row.id)
             continue
+        if registry_facts.has_links(answers):  # the registries answer some questions
+            day = registry_facts.today()
+            assessment, facts = registry_facts.assess_linked(
+                conn, row.production_id, answers, engine, day
+            )
+            registry_facts.record_links(conn, [row.id], [answers], [facts], replace=True)
         parts = parts_of(answers, assessment)
         assessed.append((row, parts))
         rank = parts.columns["level_rank"]

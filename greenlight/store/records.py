@@ -163,6 +163,9 @@ class UseRecord:
     decided_version: int | None  # the version the standing approval or decline covers
     # When it began to await the studio's decision; None while it awaits none (schema 9).
     awaiting_since: datetime | None = None
+    # What its last assessment took from the registries (the talent ledger, the tool
+    # registry), in order: greenlight.policy.Fact; empty for a use that links nothing.
+    facts: tuple[Any, ...] = ()
 
     @property
     def fields(self) -> dict[str, str]:
@@ -345,12 +348,14 @@ class NewUses:
         """The columns of these uses. Uses whose answers share their values and whose
         assessment is the same object (the engine's memo and the CSV import hand out such)
         stand once in `assessed`."""
-        index: dict[tuple[int, int, int], int] = {}
+        index: dict[tuple[int, ...], int] = {}
         assessed: list[tuple[Any, Any]] = []
         assessed_of = []
         for item in items:
             answers = item.answers
-            key = (id(answers.values), id(answers.provided), id(item.assessment))
+            # The links too: answers.with_links shares the values of the answers it came from.
+            links = id(getattr(answers, "links", None))
+            key = (id(answers.values), id(answers.provided), id(item.assessment), links)
             if key not in index:
                 index[key] = len(assessed)
                 assessed.append((item.answers, item.assessment))

@@ -136,6 +136,10 @@ class Assessed:
 def assessed(answers: Answers, assessment: Assessment, guidance: Guidance) -> Assessed:
     """The Assessed parts of a use with these answers and this assessment."""
     document = answers_part(guidance, answers.given)
+    # The registry ids the use names (performers:, tools:) are part of what it answered.
+    links = getattr(answers, "links", None)
+    if links:
+        document = {**document, **{name: list(ids) for name, ids in links.items()}}
     return Assessed(
         columns={
             "use_case_type": str(answers.values.get(guidance.matrix_question, ""))
@@ -162,14 +166,17 @@ class AssessedCache:
 
     def __init__(self, guidance: Guidance):
         self._guidance = guidance
-        self._found: dict[tuple[int, int, int], tuple[Any, ...]] = {}
+        self._found: dict[tuple[int, ...], tuple[Any, ...]] = {}
 
     def __call__(self, answers: Answers, assessment: Assessment) -> Assessed:
-        key = (id(answers.values), id(answers.provided), id(assessment))
+        key = (
+            id(answers.values), id(answers.provided), id(assessment),
+            id(getattr(answers, "links", None)),
+        )  # fmt: skip
         found = self._found.get(key)
         if found is None:
             parts = assessed(answers, assessment, self._guidance)
-            found = self._found[key] = (answers.values, answers.provided, assessment, parts)
+            found = self._found[key] = (answers, assessment, parts)
         return found[-1]
 
 

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from greenlight import workflow
-from greenlight.store import access
+from greenlight.store import access, registry_facts
 from greenlight.store import reassess as store_reassess
 from greenlight.store import tally as tally
 from greenlight.store.access import Actor
@@ -69,7 +69,9 @@ from greenlight.store.tables import (
     use_history,
     uses,
 )
-from greenlight.store.tools import ToolReadsMixin, ToolsMixin
+from greenlight.store.talent.changes import TalentChangesMixin
+from greenlight.store.talent.ledger import TalentMixin
+from greenlight.store.tools import RegistryMixin
 from greenlight.store.use_reads import ONE_USE, UseReads
 from greenlight.workflow import TransitionError
 
@@ -91,8 +93,9 @@ class UseCaseStore(
     DeskMixin,
     OutboxMixin,
     EvidenceMixin,
-    ToolsMixin,
-    ToolReadsMixin,
+    RegistryMixin,
+    TalentMixin,
+    TalentChangesMixin,
 ):
     """The log of intended GenAI uses, in SQLite or PostgreSQL.
 
@@ -173,11 +176,16 @@ class UseCaseStore(
         `file.allow_repeat`; they start the workflow afresh, logged now (see new_rows).
         NotPermitted unless `actor` may work on `production`.
         """
-        with read_transaction(self.engine) as conn:
-            named = access.acting(conn, actor).name  # checked again in the write below
         batch = items if isinstance(items, NewUses) else NewUses.of(items)
         if not len(batch):
             raise StoreError("there are no uses to log: nothing was written")
+        with read_transaction(self.engine) as conn:
+            named = access.acting(conn, actor).name  # checked again in the write below
+            # Uses naming performers or tools: assessed with the registries' facts.
+            pid = self._production_id(conn, production)
+            batch, facts = registry_facts.assess_batch(
+                conn, pid, batch, guidance, registry_facts.today()
+            )
         rows = new_rows(batch, AssessedCache(guidance), named, imported=file is not None)
         # Counted before the transaction, as the rows are built: no lock is held meanwhile.
         counted = tally.count_new(rows.uses, rows.outcomes)
@@ -191,6 +199,9 @@ class UseCaseStore(
                 if file is not None:
                     record_import(conn, production_id, production, file, named, len(batch))
                 self._insert_rows(conn, production_id, rows, progress)
+                registry_facts.record_batch(
+                    conn, production_id, production, batch, rows.uses["id"], facts
+                )
                 tally.apply(conn, counted, production_id)
                 if file is None:
                     _announce_new(conn, production_id, rows.uses, who)
@@ -254,10 +265,15 @@ class UseCaseStore(
         `expected_version`, a use that has moved on since is refused (StaleUse).
         """
         note = clean_note(note)
-        assessment = engine.assess(answers)
         with write_transaction(self.engine) as conn:
             current = self._lock_use(conn, use_id, expected_version)
             who = self._may(conn, actor, "work", current)
+            pid, code = current["production_id"], current["production_code"]
+            registry_facts.check_links(conn, pid, code, answers)
+            assessment, facts = registry_facts.assess_linked(
+                conn, pid, answers, engine, registry_facts.today()
+            )
+            registry_facts.record_links(conn, [use_id], [answers], [facts], replace=True)
             with tally.recounting(conn, uses.c.id == use_id):
                 values, changes = apply_assessment(conn, current, answers, assessment, engine)
                 if changes:

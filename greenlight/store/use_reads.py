@@ -21,6 +21,7 @@ from greenlight.store.records import (
     UseRecord,
     utc,
 )
+from greenlight.store.registry_facts import facts_of_use
 from greenlight.store.tables import (
     ANSWERS_OF_USES,
     answer_sets,
@@ -60,6 +61,7 @@ class UseReads:
                 .where(outcome_reasons.c.outcome_id == row["outcome_id"])
                 .order_by(outcome_reasons.c.position)
             ).all()
+            facts = facts_of_use(conn, use_id)
         m = dict(row)
         for name in (
             "production_id",
@@ -77,7 +79,7 @@ class UseReads:
         m["created_at"], m["updated_at"] = utc(m["created_at"]), utc(m["updated_at"])
         m["awaiting_since"] = utc(m["awaiting_since"]) if m["awaiting_since"] else None
         m["archived"] = bool(m["archived"])
-        return UseRecord(**m)
+        return UseRecord(**m, facts=facts)
 
     def existing_use_ids(self, ids: Iterable[str]) -> set[str]:
         """Which of these use ids are already in the database."""

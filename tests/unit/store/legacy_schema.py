@@ -20,7 +20,7 @@ from greenlight.store.tables import (
     outcomes,
     uses,
 )
-from greenlight.store.talent_tables import TALENT_TABLES
+from greenlight.store.talent.tables import TALENT_TABLES
 from greenlight.store.tools.tables import REGISTRY_TABLES
 
 ROWS = Path(__file__).resolve().parents[2] / "fixtures" / "schema-3" / "rows.json"

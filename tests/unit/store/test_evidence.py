@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from greenlight.store import EVIDENCE_MAX_MB_ENV, NotFound, NotPermitted, StoreError, UseCaseStore
 from greenlight.store.evidence_files import CHUNK, display_name
-from greenlight.store.talent_tables import evidence_files, evidence_links, evidence_views
+from greenlight.store.talent.tables import evidence_files, evidence_links, evidence_views
 from tests.unit.store import test_access
 from tests.unit.store.test_access import ADA, BEA, ENGINE, LEE, MIA, RITA, ROB, answers
 

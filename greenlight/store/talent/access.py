@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from greenlight.store import access
 from greenlight.store.records import NotFound
 from greenlight.store.tables import productions
-from greenlight.store.talent_tables import consents, performer_productions, performers
+from greenlight.store.talent.tables import consents, performer_productions, performers
 
 PERFORMER_PREFIX, CONSENT_PREFIX = "P-", "C-"
 

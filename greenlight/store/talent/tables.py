@@ -78,6 +78,7 @@ consents = sa.Table(
     sa.Column("state", sa.String(16), nullable=False),  # ledger.STATES (expired is derived)
     sa.Column("state_on", sa.Date, nullable=True),  # when it was suspended or revoked
     sa.Column("state_note", sa.Text, nullable=False),
+    sa.Column("state_by", sa.String(NAME_LENGTH), nullable=True),  # who last changed it
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("created_by", sa.String(NAME_LENGTH), nullable=False),
     # The consent check reads a use's performers' consents, and the sweep those expiring.
