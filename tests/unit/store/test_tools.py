@@ -270,3 +270,19 @@ def test_the_overview_counts_uses_by_tool_by_tier_and_at_written_approval(regist
     assert [(t.name, t.uses) for t in store.tools_at_level()] == [("Chat Pro", 1)]
     only_b = store.uses_by_tool(UseFilter(productions=("B",)))
     assert [t.name for t in only_b] == ["Crowd pipeline"]
+
+
+def test_imported_uses_keep_their_tools_and_a_review_reaches_them(registry):
+    from greenlight.store import NewUse
+
+    store, firefly, _, pipe = registry
+    items = [
+        NewUse(answers=use(f"Imported {n}", [firefly.id if n % 2 else pipe.id], stepwise),
+               assessment=ENGINE.assess(use("x")))
+        for n, stepwise in enumerate([{"pipeline_meets_principles": "yes"}] * 4)
+    ]  # fmt: skip
+    ids = store.insert_uses("A", items, GUIDANCE, actor="ana")
+    assert {store.get_use(i).level for i in ids} == {"low"}  # assessed with the registry
+    assert [t.uses for t in store.uses_by_tool()] == [2, 2]
+    review = store.review_tool(firefly.id, ENGINE, actor="Ada", tier="unknown")
+    assert (review.result.checked, review.result.level_changed) == (4, 4)
