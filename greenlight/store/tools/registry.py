@@ -57,8 +57,14 @@ if TYPE_CHECKING:
 
 # The PostgreSQL advisory lock that serialises new registry ids (SQLite has one writer).
 _PG_ID_LOCK = 0x746F_6F6C
-# The fields whose change re-assesses the uses of a tool (the rest are descriptions).
-_ASSESSED = ("tier", "state", "review_due", "enterprise_secured", *TERMS)
+# The fields whose change re-assesses the uses of a tool: what decides its facts' answers,
+# and what their sources say (the review's date and reviewer); the rest are descriptions.
+_ASSESSED = (
+    "tier", "state", "review_due", "enterprise_secured", *TERMS, "name", "state_note",
+    "reviewed_on", "reviewed_by",
+)  # fmt: skip
+# Of those, the ones a use's history note names (a renewed review's date is no news).
+_NAMED = ("tier", "state", "enterprise_secured", *TERMS)
 
 
 @dataclass(frozen=True)
@@ -383,5 +389,7 @@ def _history(
 
 def _why(tool: Tool, moved: Sequence[tuple]) -> str:
     """The history note of the uses a review re-assesses: the tool and what changed."""
-    said = [f"{name} {old} → {new}" for name, old, new in moved if name in _ASSESSED]
+    said = [f"{name} {old} → {new}" for name, old, new in moved if name in _NAMED]
+    if not said:
+        return f"re-assessed: tool {tool.name} ({tool.id}) was reviewed again"
     return f"re-assessed: tool {tool.name} ({tool.id}) changed: {', '.join(said)}"

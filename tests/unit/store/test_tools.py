@@ -120,11 +120,14 @@ def test_a_tier_change_reassesses_exactly_the_uses_of_that_tool_and_its_workflow
 def test_a_review_that_changes_only_descriptions_reassesses_nothing(registry):
     store, firefly, _, _ = registry
     store.log_use("A", use("Direct", [firefly.id]), ENGINE, actor="ana")
-    review = store.review_tool(firefly.id, ENGINE, actor="Ada", retention="30 days")
+    review = store.review_tool(firefly.id, ENGINE, actor="Ada Admin", retention="30 days")
     assert review.result.checked == 0
     assert [c.field for c in store.tool_history(firefly.id, viewer="ana")] == [
-        "created", "retention", "reviewed_by",
+        "created", "retention",
     ]  # fmt: skip
+    # Another reviewer: the uses' facts name them, so the uses are re-assessed (same level).
+    again = store.review_tool(firefly.id, ENGINE, actor="Bo", retention="30 days")
+    assert (again.result.checked, again.result.level_changed) == (1, 0)
 
 
 def test_not_allowed_raises_the_level_with_a_reason_naming_the_tool(registry):
@@ -286,3 +289,20 @@ def test_imported_uses_keep_their_tools_and_a_review_reaches_them(registry):
     assert [t.uses for t in store.uses_by_tool()] == [2, 2]
     review = store.review_tool(firefly.id, ENGINE, actor="Ada", tier="unknown")
     assert (review.result.checked, review.result.level_changed) == (4, 4)
+
+
+def test_renewing_a_lapsed_review_lowers_the_level_again(registry):
+    store, _, _, _ = registry
+    old = store.add_tool(
+        "Old tool", "enterprise", actor="Ada", reviewed_on=TODAY - timedelta(days=400),
+        review_due=TODAY - timedelta(days=1),
+    )  # fmt: skip
+    logged = store.log_use("A", use("Late", [old.id]), ENGINE, actor="ana")
+    assert logged.level == "escalate"
+    review = store.review_tool(old.id, ENGINE, actor="Ada Admin")
+    assert review.tool.tool.review_due > TODAY
+    after = store.get_use(logged.id)
+    assert (after.level, after.status) == ("low", "draft")
+    assert store.history(logged.id)[-1].note == (
+        f"re-assessed: tool Old tool ({old.id}) was reviewed again"
+    )
