@@ -151,6 +151,18 @@ class ToolsMixin:
             self._bump(conn, [])
         return self.get_tool(tool_id, viewer=actor)
 
+    def may_edit_tools(self, *, viewer: access.Actor, production: str | None = None) -> bool:
+        """Whether `viewer` may register and review the studio's tools (or, with
+        `production`, that production's own), as add_tool and review_tool check it."""
+        with read_transaction(self.engine) as conn:
+            who = access.acting(conn, viewer, reading=True)
+            owner = self._owner(conn, production)
+            try:
+                require_editor(who, owner, production)
+            except access.NotPermitted:
+                return False
+            return True
+
     def get_tool(self, tool_id: str, *, viewer: access.Actor) -> ToolRecord:
         """One tool; NotFound if there is none `viewer` may read."""
         with read_transaction(self.engine) as conn:

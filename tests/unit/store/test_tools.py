@@ -202,6 +202,12 @@ def test_who_may_register_and_read_tools(store):
         store.grant(f"{name}@x.example", role, code, actor=admin, name=name)
         people[name] = Person("https://idp", name, f"{name}@x.example", name)
         store.sign_in(people[name])
+    assert [store.may_edit_tools(viewer=people[n]) for n in ("rae", "lee", "meg")] == [
+        True, False, False,
+    ]  # fmt: skip
+    assert [store.may_edit_tools(viewer=people[n], production="A") for n in ("lee", "bob")] == [
+        True, False,
+    ]  # fmt: skip
     studio = store.add_tool("Studio tool", "enterprise", actor=people["rae"])
     with pytest.raises(NotPermitted, match="only a studio admin or a studio reviewer may"):
         store.add_tool("Mine", "unknown", actor=people["lee"])
