@@ -19,7 +19,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench import browser, consent, desk, pages, scoped, synth, workloads
+from bench import browser, consent, desk, pages, scoped, synth, tools, workloads
 from bench.report import Figure, Run, write_results
 from greenlight.policy import load_guidance
 from greenlight.policy.answers import parse_answers
@@ -226,6 +226,8 @@ def main() -> None:
         print("bench: the consent check (talent ledger)")
         consent.consent_figures(run, f"sqlite:///{work / 'talent.db'}")
         dispose_engines()
+        print("bench: the tool registry")
+        tools.tool_figures(run, work)
 
         print("bench: CSV export")
         ours_csv = work / "ours.csv"

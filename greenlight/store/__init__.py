@@ -29,6 +29,13 @@ assessed with what the ledger says (greenlight.ledger's rules, registry_facts):
                       description="...", productions="HBL-S1", media="final",
                       signed_on="2026-06-01", evidence=[NewEvidence("rider.pdf", stream)])
     store.revoke_consent("C-1", note="withdrawn", actor=ada, engine=engine)  # reopens uses
+The tool and vendor registry (store.tools) registers tools and vendors' workflows; a use
+naming them in its answers' `tools:` is assessed with their facts, and a review re-assesses
+exactly the uses of the tool:
+
+    tool = store.add_tool("Studio Firefly", "enterprise", actor=ana, vendor="Adobe")
+    store.review_tool(tool.id, engine, actor=ana, state="not_allowed", state_note="terms")
+    store.tools_due(viewer=ana)        # reviews due within GREENLIGHT_TOOL_REVIEW_DUE_DAYS
 
 A write that names the version its person was shown is refused with StaleUse when the use
 has moved on; a form token logged before is refused with AlreadyLogged.
@@ -93,6 +100,15 @@ from greenlight.store.talent.changes import (
     SweepResult,
 )
 from greenlight.store.talent.ledger import NewEvidence, PerformerName
+from greenlight.store.tools import (
+    REVIEW_DUE_DAYS_ENV,
+    REVIEW_MONTHS_ENV,
+    RegistryChoice,
+    ToolChange,
+    ToolRecord,
+    ToolReview,
+    ToolUses,
+)
 from greenlight.store.use_case_store import UseCaseStore
 from greenlight.workflow import TransitionError
 
@@ -153,6 +169,13 @@ __all__ = [
     "TransitionError",
     "DatabaseTrouble",
     "UseCaseStore",
+    "REVIEW_DUE_DAYS_ENV",
+    "REVIEW_MONTHS_ENV",
+    "RegistryChoice",
+    "ToolChange",
+    "ToolRecord",
+    "ToolReview",
+    "ToolUses",
     "UseFilter",
     "UsePage",
     "UseRecord",

@@ -24,6 +24,8 @@ from greenlight.store.tables import productions
 from greenlight.store.talent.access import PERFORMER_PREFIX, performer_key
 from greenlight.store.talent.rows import ledger_for_check
 from greenlight.store.talent.tables import performer_productions, use_facts, use_performers
+from greenlight.store.tools.facts import tool_facts_for, use_tool_rows
+from greenlight.store.tools.tables import use_tools
 
 PERFORMERS = "performers"
 
@@ -35,7 +37,7 @@ _WORKING_ON = sa.select(_pp.c.performer_id).where(
 )
 _FORGET = tuple(
     sa.delete(table).where(table.c.use_id.in_(sa.bindparam("ids", expanding=True)))
-    for table in (use_performers, use_facts)
+    for table in (use_performers, use_facts, use_tools)
 )
 _LINK = sa.insert(use_performers)
 _KEEP = sa.insert(use_facts)
@@ -120,8 +122,11 @@ def facts_for(
     conn: Connection, production_id: int, answers: Any, day: date, code: str | None = None
 ) -> tuple[Fact, ...]:
     """Every registry's facts for a use of this production (its `code`, when the caller
-    knows it, saves a query) with these answers on `day`."""
-    return talent_facts(conn, production_id, answers, day, code)
+    knows it, saves a query) with these answers on `day`: the talent ledger's, then the
+    tool registry's."""
+    return talent_facts(conn, production_id, answers, day, code) + tool_facts_for(
+        conn, production_id, answers.links, day
+    )
 
 
 def assess_linked(
@@ -143,8 +148,8 @@ def record_links(
     conn: Connection, use_ids: Sequence[str], answers: Sequence[Any],
     facts: Sequence[Sequence[Fact]], *, replace: bool = False,
 ) -> None:  # fmt: skip
-    """Keep each use's performers (use_performers) and the facts of its last assessment
-    (use_facts), replacing what was kept before when `replace`."""
+    """Keep each use's performers (use_performers), tools and workflows (use_tools) and the
+    facts of its last assessment (use_facts), replacing what was kept before when `replace`."""
     if replace and use_ids:
         for statement in _FORGET:
             conn.execute(statement, {"ids": list(use_ids)})
@@ -159,6 +164,13 @@ def record_links(
         )  # fmt: skip
     if linked:
         conn.execute(_LINK, linked)
+    tooled = [
+        row
+        for use_id, given in zip(use_ids, answers, strict=True)
+        for row in use_tool_rows(use_id, given.links)
+    ]
+    if tooled:
+        conn.execute(sa.insert(use_tools), tooled)
     if kept:
         conn.execute(_KEEP, kept)
 
