@@ -69,8 +69,7 @@ from greenlight.store.tables import (
     use_history,
     uses,
 )
-from greenlight.store.talent.changes import TalentChangesMixin
-from greenlight.store.talent.ledger import TalentMixin
+from greenlight.store.talent.mixin import TalentLedgerMixin
 from greenlight.store.tools import RegistryMixin
 from greenlight.store.use_reads import ONE_USE, UseReads
 from greenlight.workflow import TransitionError
@@ -94,8 +93,7 @@ class UseCaseStore(
     OutboxMixin,
     EvidenceMixin,
     RegistryMixin,
-    TalentMixin,
-    TalentChangesMixin,
+    TalentLedgerMixin,
 ):
     """The log of intended GenAI uses, in SQLite or PostgreSQL.
 
