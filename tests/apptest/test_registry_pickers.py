@@ -1,0 +1,95 @@
+"""The self-assessment reads the studio's records: a performer picked from the production's
+talent ledger answers the consent question from the consents on file, beside the question
+and under the reasons it makes fire; the use logged keeps the performer and the records."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from greenlight.store import UseFilter
+from tests.apptest.helpers import fresh_log, start_app
+
+CONSENT = "q:context.talent_consent"
+
+
+@pytest.fixture
+def ledger(tmp_path, monkeypatch):
+    """A fresh log whose production TST has two performers, one with a consent for final
+    replicas in TST and one whose consent covers temporary use only."""
+    store = fresh_log(tmp_path, monkeypatch)
+    covered = store.add_performer("TST", "Jane Roe", actor="fixture")
+    temporary = store.add_performer("TST", "Sam Poe", actor="fixture")
+    for performer, media in ((covered, "final"), (temporary, "temporary")):
+        store.add_consent(
+            performer.id,
+            actor="fixture",
+            covers="likeness",
+            kind="employment_based",
+            description="A digital double for the harbour fight, season 1",
+            productions="TST",
+            media=media,
+            signed_on="2026-01-05",
+        )
+    return store, covered, temporary
+
+
+def _key(at: AppTest, name: str) -> str:
+    generation = at.session_state["assess:form"]["generation"]
+    return name if generation == 0 else f"{name}@{generation}"
+
+
+def _replica_use(at: AppTest) -> None:
+    at.text_input(key=_key(at, "f:title")).input("Harbour fight double")
+    at.checkbox(key=_key(at, "q:involves.digital_replica")).check()
+    at.segmented_control(key=_key(at, "q:principles.temporary_only")).set_value("no")
+    at.run()
+
+
+def _missing_consent_said(at: AppTest) -> bool:
+    """Whether the outcome gives the reason of a replica without consent."""
+    return any("documented consent is missing" in m.value for m in at.markdown)
+
+
+def _captions(at: AppTest) -> list[str]:
+    return [c.value for c in at.caption]
+
+
+def test_a_performer_with_a_covering_consent_answers_the_consent_question(ledger):
+    store, covered, _ = ledger
+    at = start_app("assess")
+    _replica_use(at)
+    picker = at.multiselect(key=_key(at, "l:performers"))
+    assert picker.options == [f"Jane Roe ({covered.id})", f"Sam Poe ({ledger[2].id})"]
+    picker.set_value([covered.id])
+    at.run()
+    assert not at.exception
+    lines = [c for c in _captions(at) if "talent consent ledger" in c]
+    assert lines and all("Jane Roe" in line for line in lines), _captions(at)
+    assert not _missing_consent_said(at)
+
+
+def test_a_consent_for_temporary_use_only_does_not_hold_for_a_final_replica(ledger):
+    store, _, temporary = ledger
+    at = start_app("assess")
+    _replica_use(at)
+    at.multiselect(key=_key(at, "l:performers")).set_value([temporary.id])
+    at.run()
+    assert not at.exception
+    lines = [c for c in _captions(at) if "talent consent ledger" in c]
+    assert any("Sam Poe" in line and "temporary" in line for line in lines), lines
+    assert _missing_consent_said(at)
+    # The person's own "yes" cannot make the ledger's "no" safer.
+    at.segmented_control(key=_key(at, CONSENT)).set_value(True)
+    at.run()
+    assert any("riskier than the one given here" in c for c in _captions(at)), _captions(at)
+    (log_button,) = [b for b in at.button if b.label == "Log this use"]
+    log_button.click()
+    at.run()
+    assert not at.exception
+    (summary,) = store.list_uses(UseFilter(productions=("TST",))).rows
+    use = store.get_use(summary.id)
+    assert use.answers["performers"] == [temporary.id]
+    assert use.level == "approval"
+    assert [(f.question, f.value) for f in use.facts] == [("context.talent_consent", False)]
+    assert "Sam Poe" in use.facts[0].source
