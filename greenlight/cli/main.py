@@ -54,6 +54,7 @@ from greenlight.cli.talent import (
     run_consents,
     run_performers,
 )
+from greenlight.cli.tools import _tools_arguments, _workflows_arguments, run_tools, run_workflows
 
 Command = tuple[
     str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace, TextIO], int]
@@ -85,6 +86,13 @@ COMMANDS: list[Command] = [
     ),
     ("people", "list people, grant and revoke roles", _people_arguments, run_people),
     ("notify", "send the notification e-mails in the outbox", _notify_arguments, run_notify),
+    ("tools", "add, list and review tools in the registry", _tools_arguments, run_tools),
+    (
+        "workflows",
+        "add a vendor's workflow of registered tools",
+        _workflows_arguments,
+        run_workflows,
+    ),
     (
         "performers",
         "add, link or list a production's performers",

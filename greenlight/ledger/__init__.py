@@ -1,7 +1,9 @@
 """The registries a use's answers are read against, as pure rules: the talent consent
-ledger (talent). The store loads their rows and records the facts they give.
+ledger (talent) and the tool and vendor registry (tools). The store loads their rows and
+records the facts they give.
 
     facts = consent_facts(answers.values, "HBL-S2", day, performers, consents)
+    facts = tool_facts(answers.linked("tools"), day, tools, workflows)
 """
 
 from greenlight.ledger.talent import (
@@ -25,8 +27,40 @@ from greenlight.ledger.talent import (
     finding,
     need_of,
 )
+from greenlight.ledger.tools import (
+    OTHER,
+    TERM_VALUES,
+    TERMS,
+    TOOL_STATES,
+    TOOL_TIERS,
+    Tool,
+    ToolError,
+    Workflow,
+    add_months,
+    check_steps,
+    check_tool,
+    reached_tools,
+    tool_facts,
+    weakest,
+    workflow_tier,
+)
 
 __all__ = [
+    "OTHER",
+    "TOOL_STATES",
+    "TERMS",
+    "TERM_VALUES",
+    "TOOL_TIERS",
+    "Tool",
+    "ToolError",
+    "Workflow",
+    "add_months",
+    "check_steps",
+    "check_tool",
+    "reached_tools",
+    "tool_facts",
+    "weakest",
+    "workflow_tier",
     "ACTIVE",
     "CATEGORIES",
     "CONSENT_QUESTION",

@@ -100,6 +100,7 @@ ACTIONS: dict[str, Action] = {
         "see or change the talent ledger (performers, consents, evidence) of", ("lead", "reviewer")
     ),
     "admin": Action("manage productions, people, roles and the guidance version of", ()),
+    "tools": Action("register or review the tools of", ("lead", "reviewer")),
 }
 
 

@@ -24,6 +24,7 @@ from greenlight.store.rows import now_utc
 from greenlight.store.tables import productions, uses
 from greenlight.store.talent import access as talent_access
 from greenlight.store.talent.tables import evidence_files, evidence_links, evidence_views
+from greenlight.store.tools.records import tool_owner
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,8 @@ def _use(conn: Connection, who: access.Acting, owner_id: str) -> str:
     return str(owner_id)
 
 
-# Each kind of owner and who may see its evidence; the tool registry adds "tool".
-OWNER_CHECKS: dict[str, OwnerCheck] = {"consent": _consent, "use": _use}
+# Each kind of owner and who may see its evidence.
+OWNER_CHECKS: dict[str, OwnerCheck] = {"consent": _consent, "use": _use, "tool": tool_owner}
 
 _LINK = sa.select(
     evidence_links.c.id,
@@ -152,6 +153,11 @@ class EvidenceMixin:
                              received)  # fmt: skip
             row = conn.execute(_LINK.where(evidence_links.c.id == link_id)).one()
         return _evidence(row)
+
+    # For a write that attaches a file in its own transaction (a tool registered with its
+    # terms): the file read and checked before it, then linked inside it.
+    _receive_evidence = staticmethod(receive)
+    _attach_evidence = staticmethod(attach)
 
     def evidence_of(
         self, owner_kind: str, owner_id: str, *, viewer: access.Actor

@@ -40,6 +40,7 @@ from greenlight.store.tables import (
 )
 from greenlight.store.talent.tables import TALENT_TABLES
 from greenlight.store.tally import rebuild_in, rebuild_productions_in
+from greenlight.store.tools.tables import REGISTRY_TABLES
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,11 @@ def _versions(conn: Connection) -> None:
     move_to_versions(conn)
 
 
+def _create(conn: Connection, tables) -> None:
+    for table in tables:
+        table.create(conn)  # with its indexes
+
+
 def _imported_files(conn: Connection) -> None:
     imported_files.create(conn, checkfirst=True)
 
@@ -140,6 +146,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         "the talent consent ledger (performers, consents, uses' performers and ledger facts) "
         "and the evidence store",
         lambda conn: [table.create(conn) for table in TALENT_TABLES],
+    ),
+    Migration(
+        12,
+        "the tool and vendor registry: tools, their review history, workflows, uses' tools",
+        lambda conn: _create(conn, REGISTRY_TABLES),
     ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version

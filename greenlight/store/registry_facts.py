@@ -24,6 +24,8 @@ from greenlight.store.tables import productions
 from greenlight.store.talent.access import PERFORMER_PREFIX, performer_key
 from greenlight.store.talent.rows import consents_of, performers_by_id
 from greenlight.store.talent.tables import performer_productions, use_facts, use_performers
+from greenlight.store.tools.facts import tool_facts_for, use_tool_rows
+from greenlight.store.tools.tables import use_tools
 
 PERFORMERS = "performers"
 
@@ -104,7 +106,9 @@ def talent_facts(conn: Connection, production_id: int, answers: Any, day: date) 
 
 def facts_for(conn: Connection, production_id: int, answers: Any, day: date) -> tuple[Fact, ...]:
     """Every registry's facts for a use of this production with these answers on `day`."""
-    return talent_facts(conn, production_id, answers, day)
+    return talent_facts(conn, production_id, answers, day) + tool_facts_for(
+        conn, production_id, answers.links, day
+    )
 
 
 def assess_linked(
@@ -125,10 +129,10 @@ def record_links(
     conn: Connection, use_ids: Sequence[str], answers: Sequence[Any],
     facts: Sequence[Sequence[Fact]], *, replace: bool = False,
 ) -> None:  # fmt: skip
-    """Keep each use's performers (use_performers) and the facts of its last assessment
-    (use_facts), replacing what was kept before when `replace`."""
+    """Keep each use's performers (use_performers), tools and workflows (use_tools) and the
+    facts of its last assessment (use_facts), replacing what was kept before when `replace`."""
     if replace and use_ids:
-        for table in (use_performers, use_facts):
+        for table in (use_performers, use_facts, use_tools):
             conn.execute(sa.delete(table).where(table.c.use_id.in_(list(use_ids))))
     linked, kept = [], []
     for use_id, given, applied in zip(use_ids, answers, facts, strict=True):
@@ -141,6 +145,13 @@ def record_links(
         )  # fmt: skip
     if linked:
         conn.execute(sa.insert(use_performers), linked)
+    tooled = [
+        row
+        for use_id, given in zip(use_ids, answers, strict=True)
+        for row in use_tool_rows(use_id, given.links)
+    ]
+    if tooled:
+        conn.execute(sa.insert(use_tools), tooled)
     if kept:
         conn.execute(sa.insert(use_facts), kept)
 

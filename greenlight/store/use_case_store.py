@@ -71,6 +71,7 @@ from greenlight.store.tables import (
 )
 from greenlight.store.talent.changes import TalentChangesMixin
 from greenlight.store.talent.ledger import TalentMixin
+from greenlight.store.tools import RegistryMixin
 from greenlight.store.use_reads import ONE_USE, UseReads
 from greenlight.workflow import TransitionError
 
@@ -92,6 +93,7 @@ class UseCaseStore(
     DeskMixin,
     OutboxMixin,
     EvidenceMixin,
+    RegistryMixin,
     TalentMixin,
     TalentChangesMixin,
 ):

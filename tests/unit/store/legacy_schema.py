@@ -21,6 +21,7 @@ from greenlight.store.tables import (
     uses,
 )
 from greenlight.store.talent.tables import TALENT_TABLES
+from greenlight.store.tools.tables import REGISTRY_TABLES
 
 ROWS = Path(__file__).resolve().parents[2] / "fixtures" / "schema-3" / "rows.json"
 # What schemas 6 to 9 added, which schema 3 had not: columns by table, and tables.
@@ -37,6 +38,7 @@ _LATER_TABLES = {
     "production_tally",
     "outbox",
     *(table.name for table in TALENT_TABLES),
+    *(table.name for table in REGISTRY_TABLES),
 }
 
 

@@ -122,7 +122,7 @@ def test_a_schema_3_log_moves_to_shared_outcomes_and_answer_sets(db_url):
 
     store = UseCaseStore(db_url)
 
-    assert schema_version(store.engine) == SCHEMA_VERSION == 11
+    assert schema_version(store.engine) == SCHEMA_VERSION == 12
     assert (_columns(store.engine), _indexes(store.engine)) == fresh
     with store.engine.connect() as conn:
         versions = conn.execute(sa.select(schema_migrations.c.version)).scalars().all()
@@ -135,7 +135,7 @@ def test_a_schema_3_log_moves_to_shared_outcomes_and_answer_sets(db_url):
             stored[use_id].add((question, answer))
         n_outcomes = conn.execute(sa.select(sa.func.count()).select_from(outcomes)).scalar_one()
         n_sets = conn.execute(sa.select(sa.func.count()).select_from(answer_sets)).scalar_one()
-    assert versions == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
+    assert versions == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
     assert stored == concerns
     for use in rows["uses"]:
         record = store.get_use(use["id"])

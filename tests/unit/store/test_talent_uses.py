@@ -174,19 +174,30 @@ def test_a_revocation_reopens_exactly_the_approved_uses_relying_on_it(ledger):
         "Replica without consent: the approval covered the use as it was, so the studio has "
         "to decide again"
     )
-    assert [u.id for u in ledger.consent_uses("C-1", viewer=LEE)] == []  # rests on it no more
+    read = {(u.title, u.status, u.holds) for u in ledger.consent_uses("C-1", viewer=LEE)}
+    assert read == {("relying", "submitted", False), ("waiting", "draft", False)}
 
 
 def test_the_sweep_re_assesses_the_uses_of_consents_that_expired(ledger):
     ledger.add_consent("P-2", actor=LEE, **{**RIDER, "expires_on": TODAY + timedelta(3)})
     relying = approve(ledger, ledger.log_use("A", replica(performers=("P-2",)), ENGINE,
                                              actor=MIA))  # fmt: skip
-    assert [u.id for u in ledger.consent_uses("C-2", viewer=RITA)] == [relying.id]
-    assert ledger.sweep_consents(ENGINE, today=TODAY).consents == ()
+    assert [(u.id, u.holds) for u in ledger.consent_uses("C-2", viewer=RITA)] == [
+        (relying.id, True)
+    ]
+    # The first sweep looks back a year: both consents came into force within it.
+    assert ledger.sweep_consents(ENGINE, today=TODAY).consents == ("C-1", "C-2")
+    assert ledger.get_use(relying.id, viewer=ADA).status == "approved"  # nothing moved
+    assert ledger.sweep_consents(ENGINE, today=TODAY).consents == ()  # a day swept once
     later = TODAY + timedelta(4)
     swept = ledger.sweep_consents(ENGINE, today=later)
-    assert swept.consents == ("C-2",) and swept.reassessed.reopened == 0  # not today's date
-    assert ledger.sweep_consents(ENGINE, today=later).consents == ()  # a day swept once
+    assert swept.consents == ("C-2",) and swept.reassessed.reopened == 1
+    use = ledger.get_use(relying.id, viewer=ADA)
+    assert use.status == "submitted"
+    assert use.facts[0].source == f"Al Bee: consent C-2 expired on {(TODAY + timedelta(3))}"
+    status = [h for h in ledger.history(relying.id, viewer=ADA) if h.field == "status"][-1]
+    assert (status.actor, status.actor_kind) == ("Greenlight (consent expiry sweep)", "system")
+    assert status.note.startswith("consent C-2 reached an expiry or start date; new reasons")
 
 
 def test_the_desk_lists_consents_expiring_soon(ledger, monkeypatch):
