@@ -17,8 +17,7 @@ def registry_pickers(log: Any, code: str | None) -> Pickers:
         return Pickers()
     who = viewer()
     performers = guarded(lambda: log.performer_picker(code, viewer=who)) or []
-    choices = getattr(log, "registry_choices", None)
-    tools = (guarded(lambda: choices(code, viewer=who)) or []) if choices else []
+    tools = guarded(lambda: log.registry_choices(code, viewer=who)) or []
     return Pickers(
         performers=tuple((p.id, f"{p.name} ({p.id})") for p in performers),
         tools=tuple((c.id, tool_label(c)) for c in tools),
