@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from greenlight.store import UseFilter
+from greenlight.ui.text import plain
 from tests.apptest.helpers import fresh_log, start_app
 
 CONSENT = "q:context.talent_consent"
@@ -52,7 +53,7 @@ def _missing_consent_said(at: AppTest) -> bool:
 
 
 def _captions(at: AppTest) -> list[str]:
-    return [c.value for c in at.caption]
+    return [plain(c.value) for c in at.caption]
 
 
 def test_a_performer_with_a_covering_consent_answers_the_consent_question(ledger):
@@ -93,3 +94,37 @@ def test_a_consent_for_temporary_use_only_does_not_hold_for_a_final_replica(ledg
     assert use.level == "approval"
     assert [(f.question, f.value) for f in use.facts] == [("context.talent_consent", False)]
     assert "Sam Poe" in use.facts[0].source
+
+
+def test_a_registered_tool_answers_principles_2_and_3_with_its_source(tmp_path, monkeypatch):
+    store = fresh_log(tmp_path, monkeypatch)
+    firefly = store.add_tool(
+        "Studio Firefly",
+        "enterprise",
+        actor="fixture",
+        vendor="Adobe",
+        stores_inputs="no",
+        reuses_inputs="no",
+        trains_on_inputs="no",
+        enterprise_secured="yes",
+    )
+    banned = store.add_tool("Sketchpad Free", "unknown", actor="fixture", state="not_allowed")
+    at = start_app("assess")
+    at.text_input(key=_key(at, "f:title")).input("Storyboard frames")
+    at.multiselect(key=_key(at, "l:tools")).set_value([firefly.id])
+    at.run()
+    assert not at.exception
+    lines = [c for c in _captions(at) if "answered" in c and "tool registry" in c]
+    assert any(line.startswith("Principle 2 answered Yes") for line in lines), lines
+    assert any(line.startswith("Principle 3 answered Yes") for line in lines), lines
+    assert all("Studio Firefly" in line for line in lines), lines
+    # The person's riskier answer stands against the registry's safer one.
+    at.segmented_control(key=_key(at, "q:principles.no_training_on_inputs")).set_value("no")
+    at.run()
+    assert any("keeps, reuses or trains" in m.value for m in at.markdown)
+    # A tool the studio does not allow needs written approval, naming the tool.
+    at.multiselect(key=_key(at, "l:tools")).set_value([firefly.id, banned.id])
+    at.run()
+    assert not at.exception
+    assert any("does not allow" in m.value for m in at.markdown)
+    assert any("Sketchpad Free" in c and "not allowed" in c for c in _captions(at)), _captions(at)
