@@ -149,6 +149,7 @@ with outcome:
             production=(names.get(code, ""), code) if code else None,
             prepared_by=me or fields.get("requested_by", ""),
             requested_by=me,
+            facts=resolution.facts,
         ),
         slug,
         "assess",

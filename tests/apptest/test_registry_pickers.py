@@ -128,3 +128,32 @@ def test_a_registered_tool_answers_principles_2_and_3_with_its_source(tmp_path, 
     assert not at.exception
     assert any("does not allow" in m.value for m in at.markdown)
     assert any("Sketchpad Free" in c and "not allowed" in c for c in _captions(at)), _captions(at)
+
+
+def test_the_escalation_request_of_a_logged_use_carries_what_the_ledger_answered(ledger):
+    from greenlight.policy import Engine, load_guidance, parse_answers
+    from greenlight.present import request_for_use, request_markdown
+
+    store, _, temporary = ledger
+    guidance = load_guidance()
+    engine = Engine(guidance)
+    answers = parse_answers(
+        {
+            "title": "Harbour fight double",
+            "involves": {"digital_replica": True},
+            "principles": {"temporary_only": "no"},
+            "context": {"talent_consent": True},
+            "performers": [temporary.id],
+        },
+        guidance,
+    )
+    use = store.log_use("TST", answers, engine, actor="fixture", status="submitted")
+    request = request_for_use(use, guidance, engine, requested_by="Avery", base="http://x")
+    text = request_markdown(request)
+    assert "What the studio's records answered" in text
+    assert "Sam Poe" in text and "temporary" in text
+    # The request reports the stored outcome as current: the ledger's answer is folded in.
+    assert not request.stored_note
+    assert request.level == "Written approval"
+    consent = [a for g in request.groups for a in g.answers if "documented consent" in a.question]
+    assert [a.answer for a in consent] == ["No"]
