@@ -9,6 +9,7 @@ from greenlight.policy import (
     dump_answers,
     load_answers,
     parse_answers,
+    resolve,
 )
 from greenlight.present import build_request, file_slug
 
@@ -59,20 +60,24 @@ st.caption(
 
 headline = ui.outcome_headline()  # the level at a glance, kept in view while answering
 questions, outcome = st.columns([3, 2], gap="large")
+code = ui.current_production()
 with questions:
-    fields, answers = form.render()
-document = build_document(guidance, fields, answers)
+    fields, answers, links = form.render(ui.registry_pickers(log, code))
+document = {**build_document(guidance, fields, answers), **links}
 preview = parse_answers({**document, "title": fields["title"].strip() or "Untitled use"}, guidance)
-result = engine.assess(preview)
+# What the studio's registries say of the performers and tools picked, folded in as the store
+# will fold it in when the use is logged: a person may answer more riskily, never less.
+resolution = resolve(preview, ui.registry_facts(log, code, preview), guidance)
+result = engine.assess(resolution.answers)
+form.show_facts(resolution)
 
 ui.show_headline(headline, guidance, result)
 
 with outcome:
     st.subheader("Outcome")
-    ui.outcome_card(guidance, result)
+    ui.outcome_card(guidance, result, resolution.facts)
 
     st.subheader("Log or share")
-    code = ui.current_production()
     if form.editing:
         note = st.text_input(
             "Note for the history (optional)",
@@ -144,6 +149,7 @@ with outcome:
             production=(names.get(code, ""), code) if code else None,
             prepared_by=me or fields.get("requested_by", ""),
             requested_by=me,
+            facts=resolution.facts,
         ),
         slug,
         "assess",

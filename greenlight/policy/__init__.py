@@ -23,6 +23,7 @@ from greenlight.policy.answers import (
     without_text,
 )
 from greenlight.policy.answers_text import dump_answers, load_answers
+from greenlight.policy.conditions import questions_of
 from greenlight.policy.engine import Assessment, Engine, Reason
 from greenlight.policy.links import LINK_NAMES, OTHER_TOOL
 from greenlight.policy.loading import DEFAULT_DIR, GUIDANCE_ENV, guidance_dir, load_guidance
@@ -79,6 +80,7 @@ __all__ = [
     "load_answers",
     "load_guidance",
     "parse_answers",
+    "questions_of",
     "plain_text_column",
     "read_yaml",
     "stored_answers",

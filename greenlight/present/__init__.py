@@ -26,6 +26,12 @@ from greenlight.present.guidance_search import (
     section_shown,
     section_text,
 )
+from greenlight.present.registry import (
+    fact_line,
+    facts_by_question,
+    facts_under_reasons,
+    source_name,
+)
 from greenlight.present.request import (
     BASE_URL_ENV,
     DEFAULT_BASE_URL,
@@ -81,6 +87,9 @@ __all__ = [
     "charts",
     "count_matches",
     "escape_markdown",
+    "fact_line",
+    "facts_by_question",
+    "facts_under_reasons",
     "field_rows",
     "file_slug",
     "history_table",
@@ -98,6 +107,7 @@ __all__ = [
     "row_contradiction",
     "section_shown",
     "section_text",
+    "source_name",
     "use_link",
     "waiting_days",
 ]

@@ -23,8 +23,15 @@ from greenlight.ui.data import (
     style_log,
 )
 from greenlight.ui.downloads import download_row, request_buttons
-from greenlight.ui.form import AssessmentForm, form_is_complete, loaded_notice, log_this_use
+from greenlight.ui.form import (
+    AssessmentForm,
+    Pickers,
+    form_is_complete,
+    loaded_notice,
+    log_this_use,
+)
 from greenlight.ui.headline import outcome_headline, show_headline
+from greenlight.ui.registry import registry_facts, registry_pickers
 from greenlight.ui.shell import (
     PAGES,
     actor,
@@ -68,7 +75,7 @@ __all__ = [
     "level_badge", "level_icon", "links", "loaded_notice", "log_detail", "log_this_use",
     "log_view", "may", "me", "navigation", "no_production_yet", "notices", "outcome_card",
     "outcome_headline", "overview", "overview_charts", "overview_data", "page", "pages_for",
-    "people_admin", "person", "production_list", "request_buttons", "require_actor",
+    "people_admin", "person", "Pickers", "production_list", "registry_facts", "registry_pickers", "request_buttons", "require_actor",
     "require_sign_in", "section_link", "select_production", "show_flash", "show_headline",
     "show_in_log", "sidebar", "state", "status_badge", "store", "stored_assessment",
     "studio_mode", "style_log", "unreadable_notice", "viewer", "who",

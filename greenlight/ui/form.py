@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 import streamlit as st
 
-from greenlight.policy import Engine, Guidance, dump_answers
+from greenlight.ledger import CONSENT_QUESTION
+from greenlight.policy import OTHER_TOOL, Engine, Guidance, Resolution, dump_answers
+from greenlight.present import fact_line
 from greenlight.ui import writes
 from greenlight.ui.shell import guarded, page, require_actor
 from greenlight.ui.state import kept_key, remember
@@ -19,6 +22,19 @@ FORM_KEY = "assess:form"
 # a use; and (answers' fingerprint, use id, production) of the use it logged last.
 TOKEN_KEY = "assess:token"
 LOGGED_KEY = "assess:logged"
+
+
+@dataclass(frozen=True)
+class Pickers:
+    """What a use of the current production may name from the studio's registries, as
+    (id, label) pairs: its performers (the talent consent ledger) and the tools and
+    workflows it may pick (the tool registry). Empty: the production has none yet."""
+
+    performers: tuple[tuple[str, str], ...] = ()
+    tools: tuple[tuple[str, str], ...] = ()
+
+
+OTHER_TOOL_LABEL = "A tool outside the registry (its terms count as unknown)"
 
 
 def form_is_complete(fields: dict[str, str]) -> bool:
@@ -62,6 +78,21 @@ def log_this_use(log, engine: Engine, code: str, answers, fields: dict, status: 
         st.session_state[LOGGED_KEY] = (fingerprint, logged.id, code)
         st.session_state[TOKEN_KEY] = writes.new_token()
         st.rerun()
+
+
+_PICKERS = {
+    "tools": (
+        "Tools and workflows (from the studio's registry)",
+        "Picking registered tools answers principles 2 and 3, the tools' terms and whether the "
+        "studio allows them, from the registry's reviewed terms. You may still answer more "
+        "riskily below, never less.",
+    ),
+    "performers": (
+        "Performers this use involves (from the production's talent ledger)",
+        "The consent question is then answered from each performer's consents on file: in "
+        "scope, in date, for this production and these media.",
+    ),
+}
 
 
 def loaded_notice(file_name: str, title: str, given: int) -> None:
@@ -139,7 +170,7 @@ class AssessmentForm:
         # The widgets' own keys (of every generation) and their kept copies alike; the
         # next generation's widgets start from what is kept, or empty.
         for key in list(st.session_state):
-            if isinstance(key, str) and key.startswith(("q:", "f:", "assess-note")):
+            if isinstance(key, str) and key.startswith(("q:", "f:", "l:", "assess-note")):
                 del st.session_state[key]
         self.state["generation"] += 1
 
@@ -157,6 +188,8 @@ class AssessmentForm:
             remember(f"f:{name}", value)
         for qid in answers.provided:
             remember(f"q:{qid}", answers.values[qid])
+        for name, ids in answers.links.items():
+            remember(f"l:{name}", list(ids))
         self.state.update(editing=editing, version=version, errors=[], unreadable=None, loaded=None)
 
     def load_unreadable(self, record, problems: list[str]) -> None:
@@ -185,8 +218,12 @@ class AssessmentForm:
         self.load(answers, editing=self.editing, version=self.version)
         self.state["loaded"] = (upload.name, answers.title, len(answers.provided))
 
-    def render(self) -> tuple[dict[str, str], dict[str, str | bool]]:
-        """Draw every field and every question that matters; return (fields, given answers)."""
+    def render(
+        self, pickers: Pickers = Pickers()
+    ) -> tuple[dict[str, str], dict[str, str | bool], dict[str, list[str]]]:
+        """Draw every field, the registries' pickers and every question that matters; return
+        (fields, given answers, the registry ids picked by list name). Under each question
+        a place is left for what the registries answer (show_facts fills it)."""
         from greenlight.policy import FIELDS
 
         fields: dict[str, str] = {}
@@ -211,6 +248,12 @@ class AssessmentForm:
                 max_chars=spec.max_length,
             )
             remember(name, fields[spec.name])
+        links: dict[str, list[str]] = {}
+        tools = self._picker("tools", pickers.tools, with_other=True)
+        if tools:
+            links["tools"] = tools
+        self._slots: dict[str, object] = {}
+        registries = bool(pickers.performers or pickers.tools or links)
 
         values = {q.id: q.default for q in self.guidance.questions}
         given: dict[str, str | bool] = {}
@@ -230,11 +273,59 @@ class AssessmentForm:
             if q.category and q.category != seen_category:
                 seen_category = q.category
                 st.markdown(f"**{self.guidance.section(q.category).title}**")
+            if q.id == CONSENT_QUESTION:
+                performers = self._picker("performers", pickers.performers)
+                if performers:
+                    links["performers"] = performers
+                registries = registries or bool(performers)
             value = self._widget(q)
             remember(f"q:{q.id}", value)
+            if registries:
+                self._slots[q.id] = st.empty()
             if value is not None:
                 values[q.id] = given[q.id] = value
-        return fields, given
+        return fields, given, links
+
+    def _picker(self, name: str, choices, *, with_other: bool = False) -> list[str]:
+        """A multiselect of registry ids kept under `l:<name>`; an id the form holds that the
+        registry does not list here (a loaded file's, another production's) stays, marked."""
+        kept = st.session_state.get(kept_key(f"l:{name}")) or []
+        labels = dict(choices)
+        if with_other:
+            labels[OTHER_TOOL] = OTHER_TOOL_LABEL
+        if not labels and not kept:
+            return []
+        for unknown in kept:
+            labels.setdefault(unknown, f"{unknown} (not in this production's registry)")
+        key = self.key(f"l:{name}")
+        if key not in st.session_state:
+            st.session_state[key] = list(kept)
+        title, help_text = _PICKERS[name]
+        picked = st.multiselect(
+            title,
+            list(labels),
+            key=key,
+            format_func=lambda i: labels.get(i, i),
+            help=help_text,
+            placeholder="Choose from the registry",
+        )
+        remember(f"l:{name}", list(picked))
+        return list(picked)
+
+    def show_facts(self, resolution: Resolution) -> None:
+        """Under each question a registry answered: what it answered and from which record,
+        and whether that answer counts instead of a safer one given here."""
+        for qid, slot in getattr(self, "_slots", {}).items():
+            facts = resolution.facts_for(qid)
+            if not facts:
+                continue
+            with slot.container():
+                for fact in facts:
+                    st.caption(as_text(fact_line(self.guidance, fact)))
+                if qid in resolution.raised:
+                    st.caption(
+                        "The records' answer is riskier than the one given here, so it counts."
+                    )
 
     def _widget(self, q):
         key = self.key(f"q:{q.id}")

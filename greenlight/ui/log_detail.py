@@ -10,6 +10,7 @@ from greenlight import workflow
 from greenlight.policy import AnswersError, Guidance, parse_answers
 from greenlight.present import (
     answer_rows,
+    facts_under_reasons,
     field_rows,
     file_slug,
     history_table,
@@ -23,7 +24,13 @@ from greenlight.ui.downloads import download_row, request_buttons
 from greenlight.ui.shell import actor, guarded, may, page, require_actor
 from greenlight.ui.state import LOG_SELECTED_KEY, LOG_STATUS_DRAWN_KEY
 from greenlight.ui.text import as_text
-from greenlight.ui.widgets import level_badge, level_icon, section_link, status_badge
+from greenlight.ui.widgets import (
+    level_badge,
+    level_icon,
+    records_behind,
+    section_link,
+    status_badge,
+)
 
 
 def selected_use(log, shown):
@@ -89,18 +96,26 @@ def summary(guidance: Guidance, record) -> None:
 
 def facts_and_reasons(guidance: Guidance, record) -> None:
     """The free text and workflow facts, and every stored reason with its guidance section."""
-    facts = dict(row for row in field_rows(record) if row[1])
+    shown = dict(row for row in field_rows(record) if row[1])
     st.dataframe(
-        pd.DataFrame({"Field": list(facts), "Value": list(facts.values())}), hide_index=True
+        pd.DataFrame({"Field": list(shown), "Value": list(shown.values())}), hide_index=True
     )
     st.markdown("**Why**")
     known = {level.id for level in guidance.levels}
+    asked_now = guidance.questions_by_id
+    facts = [f for f in record.facts if f.question in asked_now]
+    behind = facts_under_reasons(guidance, record.reasons, facts)
     for reason in record.reasons:
         icon = level_icon(guidance, reason.level) if reason.level in known else ""
         st.markdown(f"{icon} {as_text(reason_text(guidance, reason.rule))}")
+        records_behind(guidance, behind.get(reason.rule, ()))
         section_link(guidance, reason.section)
     if not record.reasons:
         st.markdown("No rule raised this use above the lowest level.")
+    if facts:
+        with st.container(key="use-records"):
+            st.markdown("**From the studio's records** (when the use was last assessed)")
+            records_behind(guidance, facts)
 
 
 def offered(record) -> list[str]:

@@ -3,11 +3,13 @@ outcome card. User text is shown through st.text or widget values, never as Mark
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
 from greenlight import workflow
-from greenlight.policy import Assessment, Guidance
-from greenlight.present import row_contradiction
+from greenlight.policy import Assessment, Fact, Guidance
+from greenlight.present import fact_line, facts_under_reasons, row_contradiction
 from greenlight.ui.shell import page
 from greenlight.ui.text import as_text
 
@@ -64,9 +66,11 @@ def section_link(guidance: Guidance, section_id: str, container=st) -> None:
     )
 
 
-def outcome_card(guidance: Guidance, result: Assessment) -> None:
-    """The level, every reason with its guidance section, next actions, matrix row, gaps."""
+def outcome_card(guidance: Guidance, result: Assessment, facts: Sequence[Fact] = ()) -> None:
+    """The level, every reason with its guidance section and the registry records behind
+    it, next actions, matrix row, gaps."""
     level = guidance.level(result.level)
+    behind = facts_under_reasons(guidance, result.reasons, facts)
     with st.container(border=True, key="outcome-card"):
         level_badge(guidance, result.level)
         st.markdown(f"**{level.meaning}**")
@@ -82,6 +86,7 @@ def outcome_card(guidance: Guidance, result: Assessment) -> None:
             for reason in result.raising:
                 with st.container(border=False, key=f"reason-{reason.rule}"):
                     st.markdown(f"{level_icon(guidance, reason.level)} {reason.text}")
+                    records_behind(guidance, behind.get(reason.rule, ()))
                     section_link(guidance, reason.section)
         else:
             st.markdown("**Why**: no rule raised this use above the lowest level.")
@@ -90,6 +95,7 @@ def outcome_card(guidance: Guidance, result: Assessment) -> None:
             for reason in result.notes:
                 with st.container(border=False, key=f"note-{reason.rule}"):
                     st.caption(reason.text)
+                    records_behind(guidance, behind.get(reason.rule, ()))
                     section_link(guidance, reason.section)
         st.markdown("**Next actions**")
         st.markdown("\n".join(f"{n}. {action}" for n, action in enumerate(result.actions, start=1)))
@@ -159,3 +165,9 @@ def stored_assessment(guidance: Guidance, record) -> None:
             icon = level_icon(guidance, reason.level) if reason.level in known else ""
             st.markdown(f"{icon} {as_text(reason_text(guidance, reason.rule))}")
             section_link(guidance, reason.section)
+
+
+def records_behind(guidance: Guidance, facts: Sequence[Fact]) -> None:
+    """The registry records behind a reason, each a line of plain text naming its record."""
+    for fact in facts:
+        st.caption(as_text(fact_line(guidance, fact)))

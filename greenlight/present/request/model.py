@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import quote, urlsplit
@@ -23,8 +23,11 @@ from greenlight.policy import (
     Engine,
     Guidance,
     parse_answers,
+    resolve,
 )
+from greenlight.policy import Fact as RegistryFact
 from greenlight.present.documents import row_contradiction
+from greenlight.present.registry import source_name
 
 BASE_URL_ENV = "GREENLIGHT_BASE_URL"
 DEFAULT_BASE_URL = "http://localhost:8501"
@@ -129,6 +132,8 @@ class EscalationRequest:
     stored_note: str  # a logged use assessed under another guidance version, said so
     source: str  # the guidance and the source it encodes
     language: str = "en"
+    # What the studio's registries answered (the question, then the record that says so).
+    records: tuple[Fact, ...] = ()
 
     @property
     def document_title(self) -> str:
@@ -182,8 +187,11 @@ def build_request(
     prepared_by: str,
     requested_by: str,
     now: datetime | None = None,
+    facts: Sequence[RegistryFact] = (),
 ) -> EscalationRequest:
-    """The request for an assessment not logged yet; production is (name, code) or None."""
+    """The request for an assessment not logged yet; production is (name, code) or None.
+    `facts`: what the registries answered for it (`result` assesses them folded in)."""
+    answers = resolve(answers, facts, guidance).answers
     return _assemble(
         guidance,
         _outcome(result),
@@ -197,6 +205,7 @@ def build_request(
         now=now,
         answered=(answers, result),
         kind_warning=_kind_warning(guidance, result),
+        records=_records(guidance, facts),
     )
 
 
@@ -211,10 +220,12 @@ def request_for_use(
 ) -> EscalationRequest:
     """The request for a logged use (a store UseRecord), for the assessment it has stored.
 
-    Under the guidance it was assessed with, that is the assessment of its answers; under
-    another one, its stored level and reasons, and a note saying so."""
+    Under the guidance it was assessed with, that is the assessment of its answers with what
+    the registries answered then (record.facts); under another one, its stored level and
+    reasons, and a note saying so."""
+    facts = getattr(record, "facts", ())
     try:
-        answers = parse_answers(record.answers, guidance)
+        answers = resolve(parse_answers(record.answers, guidance), facts, guidance).answers
     except AnswersError:
         answers = None
     fresh = engine.assess(answers) if answers is not None else None
@@ -240,7 +251,21 @@ def request_for_use(
         answered=(answers, fresh) if answers is not None and fresh is not None else None,
         kind_warning=_kind_warning(guidance, fresh) if current else "",
         stored_note="" if current else _stored_note(guidance, record, fresh),
+        records=_records(guidance, facts),
     )
+
+
+def _records(guidance: Guidance, facts: Sequence[RegistryFact]) -> tuple[Fact, ...]:
+    """Each registry answer as a label (the question and the registry) and its record."""
+    shown = []
+    for fact in facts:
+        question = guidance.questions_by_id.get(fact.question)
+        if question is None:
+            continue
+        name = f"Principle {question.number}" if question.number else question.label
+        answer = question.label_of(fact.value)
+        shown.append(Fact(f"{name}: {answer} ({source_name(fact)})", fact.source))
+    return tuple(shown)
 
 
 def _assemble(
@@ -258,6 +283,7 @@ def _assemble(
     answered: tuple[Answers, Assessment] | None,
     kind_warning: str,
     stored_note: str = "",
+    records: tuple[Fact, ...] = (),
 ) -> EscalationRequest:
     when = (now or datetime.now(UTC)).astimezone(UTC)
     name, code = production or ("", "")
@@ -313,6 +339,7 @@ def _assemble(
         ),
         stored_note=stored_note,
         source=_source(guidance),
+        records=tuple(Fact(shown_text(f.label), shown_text(f.value)) for f in records),
     )
 
 

@@ -41,7 +41,7 @@ def _cmap(file: str) -> frozenset[int]:
 def _text_of(request: EscalationRequest) -> str:
     parts = [request.document_title, request.level, request.meaning, request.asks]
     parts += [request.open_note, request.kind_warning, request.stored_note, request.source]
-    parts += [f"{f.label} {f.value}" for f in (*request.header, *request.use)]
+    parts += [f"{f.label} {f.value}" for f in (*request.header, *request.use, *request.records)]
     parts += [f"{r.level} {r.text} {r.section}" for r in (*request.reasons, *request.notes)]
     parts += list(request.steps)
     parts += [f"{g.title} {a.line}" for g in request.groups or () for a in g.answers]
@@ -149,6 +149,10 @@ def _body(pdf: FPDF, request: EscalationRequest, missing: list[str]) -> None:
         _facts(pdf, request.use)
         if request.kind_warning:
             _paragraph(pdf, request.kind_warning)
+    if request.records:
+        _section(pdf, "What the studio's records answered")
+        for record in request.records:
+            _bullet(pdf, f"{record.label}: {record.value}")
     if request.steps:
         _section(pdf, "What the guidance asks of the production")
         for step in request.steps:

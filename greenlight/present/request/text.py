@@ -47,6 +47,10 @@ def request_markdown(request: EscalationRequest) -> str:
         _block(lines, request.use)
         if request.kind_warning:
             lines += [request.kind_warning, ""]
+    if request.records:
+        _heading(lines, "What the studio's records answered")
+        for record in request.records:
+            _block(lines, (record,))
     if request.steps:
         _heading(lines, "What the guidance asks of the production")
         lines += [f"- {step}" for step in request.steps] + [""]
