@@ -19,6 +19,7 @@ ui.require_sign_in()
 with ui.database_errors():
     # The navigation follows the person's roles, read afresh on every run.
     navigation = ui.navigation(ui.enter(ui.store()))
+    ui.keep_registries_current(ui.store())  # consents expired, tool reviews fallen due
     ui.sidebar(ui.store())
     navigation.run()
 ui.show_flash()

@@ -55,6 +55,7 @@ from greenlight.ui.shell import (
     who,
 )
 from greenlight.ui.state import keep
+from greenlight.ui.sweeps import keep_registries_current
 from greenlight.ui.text import as_text
 from greenlight.ui.widgets import (
     changelog,
@@ -71,7 +72,7 @@ from greenlight.ui.widgets import (
 __all__ = [
     "PAGES", "AssessmentForm", "actor", "as_text", "attention_data", "changelog",
     "current_production", "database_errors", "departments", "desk", "download_row", "enter",
-    "form_is_complete", "guarded", "guidance_view", "guidance_and_engine", "identity", "keep",
+    "form_is_complete", "guarded", "guidance_view", "guidance_and_engine", "identity", "keep", "keep_registries_current",
     "level_badge", "level_icon", "links", "loaded_notice", "log_detail", "log_this_use",
     "log_view", "may", "me", "navigation", "no_production_yet", "notices", "outcome_card",
     "outcome_headline", "overview", "overview_charts", "overview_data", "page", "pages_for",

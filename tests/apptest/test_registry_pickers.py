@@ -4,6 +4,8 @@ and under the reasons it makes fire; the use logged keeps the performer and the 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -157,3 +159,18 @@ def test_the_escalation_request_of_a_logged_use_carries_what_the_ledger_answered
     assert request.level == "Written approval"
     consent = [a for g in request.groups for a in g.answers if "documented consent" in a.question]
     assert [a.answer for a in consent] == ["No"]
+
+
+def test_the_first_page_run_of_the_day_sweeps_consents_and_tool_reviews(tmp_path, monkeypatch):
+    import sqlalchemy as sa
+
+    from greenlight.store.studio_tables import log_settings
+
+    store = fresh_log(tmp_path, monkeypatch)
+    at = start_app("assess")
+    assert not at.exception
+    with store.engine.connect() as conn:
+        swept = dict(conn.execute(sa.select(log_settings.c.name, log_settings.c.value)).all())
+    today = datetime.now(UTC).date().isoformat()
+    assert swept.get("consents_swept_on") == today, swept
+    assert swept.get("tools_swept_on") == today, swept

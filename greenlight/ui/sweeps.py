@@ -1,0 +1,38 @@
+"""The registries' dates, kept current by the app itself: once a day per server, the first
+page run re-assesses the uses whose consents expired (or came into force) and whose tools'
+reviews fell past due since the last sweep. The store remembers the last day swept, so a day
+already swept costs a query, and every server and the command line may sweep alike."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, date, datetime
+
+from greenlight.ui.shell import guidance_and_engine
+
+log = logging.getLogger(__name__)
+_swept: dict[str, date] = {}  # database URL -> the day this server swept it
+_lock = threading.Lock()
+
+
+def keep_registries_current(use_log) -> None:
+    """Sweep the consent ledger and the tool registry once a day (see the module)."""
+    import sqlalchemy as sa
+
+    from greenlight.store import StoreError
+
+    today = datetime.now(UTC).date()
+    with _lock:
+        if _swept.get(use_log.url) == today:
+            return
+        _swept[use_log.url] = today
+    _, engine = guidance_and_engine()
+    try:
+        use_log.sweep_consents(engine, today=today)
+        use_log.sweep_tool_reviews(engine, today=today)
+    except (StoreError, sa.exc.SQLAlchemyError):
+        # The page still opens; the next page run tries again, and the CLI's sweeps remain.
+        with _lock:
+            _swept.pop(use_log.url, None)
+        log.exception("The daily sweep of consents and tool reviews failed; it will be retried.")
