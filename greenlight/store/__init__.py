@@ -82,6 +82,8 @@ from greenlight.store.tools import (
     ToolRecord,
     ToolReview,
     ToolUses,
+    review_due_days,
+    review_months,
 )
 from greenlight.store.use_case_store import UseCaseStore
 from greenlight.workflow import TransitionError
@@ -155,5 +157,7 @@ __all__ = [
     "now_utc",
     "paused_gc",
     "resolve_database_url",
+    "review_due_days",
+    "review_months",
     "schema_version",
 ]
