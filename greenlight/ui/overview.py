@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pandas as pd
 import streamlit as st
 
 from greenlight import workflow
 from greenlight.policy import Guidance
 from greenlight.present import level_label, waiting_days
 from greenlight.store import UseFilter
-from greenlight.ui.data import AWAITING_SHOWN, attention_data
+from greenlight.ui.data import AWAITING_SHOWN, attention_data, tool_figures
 from greenlight.ui.links import link_params
 from greenlight.ui.shell import page
 from greenlight.ui.text import as_text
@@ -100,6 +101,51 @@ def by_production(log, scope: UseFilter) -> None:
             "Oldest wait (days)": st.column_config.NumberColumn(format="%d"),
         },
     )
+
+
+def tools(log, guidance: Guidance, scope: UseFilter) -> None:
+    """The uses that name registered tools: by the tier they count as (a use at its weakest
+    tool), by tool, and the tools most used at the written-approval level."""
+    from greenlight.ledger import TOOL_TIERS
+
+    by_tool, by_tier, at_approval = tool_figures(log, scope)
+    st.subheader("Tools")
+    if not by_tool:
+        st.caption(
+            "No use in these filters names a tool from the registry yet: the Tools page "
+            "lists the studio's tools, and the self-assessment picks them."
+        )
+        return
+    st.caption(
+        "Uses that name tools from the registry, each counted once at the weakest tier it "
+        "names (a review past due, or a tool outside the registry, counts as unknown terms)."
+    )
+    for column, (tier, words) in zip(st.columns(len(TOOL_TIERS)), TOOL_TIERS.items(), strict=True):
+        column.metric(words.capitalize(), f"{by_tier.get(tier, 0):,}")
+    approval = level_label(guidance, "approval")
+    left, right = st.columns(2, gap="large")
+    for column, title, rows in (
+        (left, "Uses by tool", by_tool),
+        (right, f"Most used at {approval}", at_approval),
+    ):
+        with column.container(border=True):
+            st.markdown(f"**{title}**")
+            if not rows:
+                st.caption(f"No use at {approval} names a tool.")
+                continue
+            st.dataframe(
+                pd.DataFrame(
+                    [(t.name, TOOL_TIERS.get(t.tier, t.tier), t.uses) for t in rows],
+                    columns=["Tool or workflow", "Tier", "Uses"],
+                ),
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "Uses": st.column_config.ProgressColumn(
+                        format="%d", min_value=0, max_value=max(t.uses for t in rows)
+                    )
+                },
+            )
 
 
 def chart(title: str, spec: dict, index: int, scope: UseFilter) -> None:
