@@ -20,12 +20,9 @@ chosen = page.registry_table(tools, within, log.data_version())
 if chosen is not None:
     with st.container(border=True):
         page.tool_summary(chosen, within)
-        about, change = st.columns([3, 2], gap="large")
-        with about:
-            page.terms_files(log, chosen)
-            page.tool_uses(log, guidance, chosen.id)
-            page.tool_history(log, chosen)
-        with change:
-            forms.review_form(log, engine, chosen)
+        page.terms_files(log, chosen)
+        page.tool_uses(log, guidance, chosen.id)
+        page.tool_history(log, chosen)
+        forms.review_form(log, engine, chosen)
 page.workflows_table(tools, flows)
 forms.workflow_form(log, production, tools)

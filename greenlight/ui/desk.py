@@ -113,8 +113,9 @@ def outbox_problems(log) -> None:
 def tools_due(log) -> None:
     """The registry's tools whose review falls due within the configured days, or is past
     due (store.tools_due), soonest first, with the way to the Tools page to review them."""
-    from greenlight.ledger import TOOL_STATES, TOOL_TIERS
+    from greenlight.ledger import TOOL_STATES
     from greenlight.store import StoreConfigError, review_due_days
+    from greenlight.ui.tools_page import TIER_WORDS
 
     try:
         days = review_due_days()
@@ -146,7 +147,7 @@ def tools_due(log) -> None:
                     else f"in {(r.tool.review_due - today).days} day(s)",
                     r.name,
                     r.tool.vendor,
-                    TOOL_TIERS[r.tool.tier],
+                    TIER_WORDS[r.tool.tier],
                     TOOL_STATES[r.tool.state],
                     r.tool.reviewed_by,
                     r.tool.production or "Studio",

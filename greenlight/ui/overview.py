@@ -107,6 +107,7 @@ def tools(log, guidance: Guidance, scope: UseFilter) -> None:
     """The uses that name registered tools: by the tier they count as (a use at its weakest
     tool), by tool, and the tools most used at the written-approval level."""
     from greenlight.ledger import TOOL_TIERS
+    from greenlight.ui.tools_page import TIER_WORDS
 
     by_tool, by_tier, at_approval = tool_figures(log, scope)
     st.subheader("Tools")
@@ -121,8 +122,9 @@ def tools(log, guidance: Guidance, scope: UseFilter) -> None:
         "names (a review past due, or a tool outside the registry, counts as unknown terms)."
     )
     for column, (tier, words) in zip(st.columns(len(TOOL_TIERS)), TOOL_TIERS.items(), strict=True):
-        column.metric(words.capitalize(), f"{by_tier.get(tier, 0):,}")
-    approval = level_label(guidance, "approval")
+        column.metric(TIER_WORDS[tier].capitalize(), f"{by_tier.get(tier, 0):,}", help=words)
+    # The level the store's tools_at_level counts by default: written approval.
+    approval = next((lv.label for lv in guidance.levels if lv.id == "approval"), "approval")
     left, right = st.columns(2, gap="large")
     for column, title, rows in (
         (left, "Uses by tool", by_tool),
@@ -135,15 +137,16 @@ def tools(log, guidance: Guidance, scope: UseFilter) -> None:
                 continue
             st.dataframe(
                 pd.DataFrame(
-                    [(t.name, TOOL_TIERS.get(t.tier, t.tier), t.uses) for t in rows],
+                    [(t.name, TIER_WORDS.get(t.tier, t.tier), t.uses) for t in rows],
                     columns=["Tool or workflow", "Tier", "Uses"],
                 ),
                 hide_index=True,
                 width="stretch",
                 column_config={
+                    "Tool or workflow": st.column_config.TextColumn(width="medium"),
                     "Uses": st.column_config.ProgressColumn(
                         format="%d", min_value=0, max_value=max(t.uses for t in rows)
-                    )
+                    ),
                 },
             )
 

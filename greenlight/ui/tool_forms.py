@@ -24,6 +24,18 @@ DUE_HELP = (
 )
 
 
+def upload_limit_mb() -> int:
+    """The largest terms file the uploader takes, in whole megabytes: the evidence store's
+    limit (GREENLIGHT_EVIDENCE_MAX_MB), which checks again while it reads the file."""
+    from greenlight.store import StoreConfigError, evidence_max_bytes
+
+    try:
+        return max(1, -(-evidence_max_bytes() // (1024 * 1024)))
+    except StoreConfigError as exc:
+        st.error(as_text(f"{exc}, then restart Greenlight."), icon=":material/error:")
+        st.stop()
+
+
 def _stamp() -> int:
     return st.session_state.get(SAVED_KEY, 0)
 
@@ -116,6 +128,7 @@ def register_form(log, production: str | None) -> None:
             upload = st.file_uploader(
                 "Terms or agreement (PDF, PNG, JPEG or plain text)", type=EVIDENCE_TYPES,
                 key=f"{key}-file", help="Kept in the log with the tool, never replaced.",
+                max_upload_size=upload_limit_mb(),
             )  # fmt: skip
             if not st.form_submit_button("Register the tool", type="primary"):
                 return
@@ -180,7 +193,10 @@ def review_form(log, engine, record: ToolRecord) -> None:
         note = st.text_area("Note", max_chars=1000, height=80, key=f"{key}-note",
                             help="What you checked: recorded in the tool's history.")  # fmt: skip
         upload = st.file_uploader(
-            "New terms or agreement (optional)", type=EVIDENCE_TYPES, key=f"{key}-file"
+            "New terms or agreement (optional)",
+            type=EVIDENCE_TYPES,
+            key=f"{key}-file",
+            max_upload_size=upload_limit_mb(),
         )
         if not st.form_submit_button("Record the review", type="primary"):
             return

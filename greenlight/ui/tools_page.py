@@ -21,6 +21,14 @@ from greenlight.ui.auth import person, viewer
 from greenlight.ui.shell import guarded, me
 from greenlight.ui.text import as_text
 
+# The tiers in a few words, for tables and figures (the ledger's TOOL_TIERS words in full on
+# the tool itself and in the columns' help). Keyed by the ledger's tiers: a test pins them.
+TIER_WORDS = {
+    "enterprise": "enterprise agreement",
+    "no_training_terms": "no-training terms",
+    "unknown": "unknown terms",
+}
+TIER_HELP = "; ".join(f"{TIER_WORDS[t]}: {words}" for t, words in TOOL_TIERS.items())
 USES_SHOWN = 50  # the uses a tool's panel lists (newest first), with how many there are
 TERM_WORDS = {"yes": "yes", "no": "no", "unknown": "not known"}
 FIELD_WORDS = {
@@ -116,9 +124,9 @@ def registry_table(records: list[ToolRecord], within: int, version: int) -> Tool
                 "Tool": t.name,
                 "Vendor": t.vendor,
                 "Version or plan": t.version,
-                "Tier": TOOL_TIERS[t.tier],
+                "Tier": TIER_WORDS[t.tier],
                 "State": TOOL_STATES[t.state],
-                "Review": due_words(record, day, within),
+                "Review status": due_words(record, day, within),
                 "Stores inputs": TERM_WORDS[t.stores_inputs],
                 "Reuses inputs": TERM_WORDS[t.reuses_inputs],
                 "Trains on inputs": TERM_WORDS[t.trains_on_inputs],
@@ -144,7 +152,7 @@ def registry_table(records: list[ToolRecord], within: int, version: int) -> Tool
         on_select="rerun",
         selection_mode="single-row",
         key=f"tools-table-{version}",
-        column_config={"Tool": st.column_config.TextColumn(pinned=True)},
+        column_config={"Tier": st.column_config.TextColumn(help=TIER_HELP)},
     )
     chosen = picked.selection.rows
     if chosen:
@@ -300,7 +308,7 @@ def workflows_table(records: list[ToolRecord], flows: list) -> None:
         t = tools.get(tool_id)
         if t is None:
             return f"{n}. {tool_id} (not one you may read: unknown terms)"
-        return f"{n}. {t.name} ({TOOL_TIERS[t.tier_on(day)]}, {TOOL_STATES[t.state]})"
+        return f"{n}. {t.name} ({TIER_WORDS[t.tier_on(day)]}, {TOOL_STATES[t.state]})"
 
     st.dataframe(
         pd.DataFrame(
@@ -308,7 +316,7 @@ def workflows_table(records: list[ToolRecord], flows: list) -> None:
                 (
                     w.name,
                     w.vendor,
-                    TOOL_TIERS[workflow_tier(w, tools, day)],
+                    TIER_WORDS[workflow_tier(w, tools, day)],
                     " → ".join(step(n, s) for n, s in enumerate(w.steps, 1)),
                     _whose(w.production),
                     w.id,
@@ -319,5 +327,8 @@ def workflows_table(records: list[ToolRecord], flows: list) -> None:
         ),
         hide_index=True,
         width="stretch",
-        column_config={"Steps": st.column_config.TextColumn(width="large")},
+        column_config={
+            "Steps": st.column_config.TextColumn(width="large"),
+            "Tier (weakest step)": st.column_config.TextColumn(help=TIER_HELP),
+        },
     )

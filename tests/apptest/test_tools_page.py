@@ -80,7 +80,7 @@ def test_the_registry_shows_each_tools_terms_and_marks_a_review_due(tmp_path, mo
     assert (firefly["Stores inputs"], firefly["Trains on inputs"]) == ("no", "no")
     assert (firefly["Retention"], firefly["Where it runs"]) == ("30 days", "EU cloud")
     assert (firefly["Reviewed by"], firefly["Reviewed on"]) == ("Ada Admin", TODAY.isoformat())
-    assert list(shown["Review"]) == ["⚠ overdue", "due soon", ""]
+    assert list(shown["Review status"]) == ["⚠ overdue", "due soon", ""]
     assert list(shown["Whose"]) == ["Studio"] * 3
 
 
@@ -256,3 +256,10 @@ def test_the_overview_counts_uses_by_tool_and_tier(tmp_path, monkeypatch):
     assert by_tool["Tool or workflow"][0] == "Studio Firefly"
     assert "Banned chat" in list(at_approval["Tool or workflow"])
     assert "Studio Firefly" not in list(at_approval["Tool or workflow"])
+
+
+def test_every_tier_has_its_few_words():
+    from greenlight.ledger import TOOL_TIERS
+    from greenlight.ui.tools_page import TIER_WORDS
+
+    assert list(TIER_WORDS) == list(TOOL_TIERS)

@@ -60,8 +60,14 @@ def signed_in(browser: Browser, journey: Journey, person: Person, path: str) -> 
     """A fresh browser at the journey's width, `person` signed in, on `path`."""
     context = browser.new_context(viewport={"width": journey.width, "height": 900})
     context.set_default_timeout(15_000)
-    page = sign_in(context.new_page(), journey.app, person.sub, path)
-    assert_no_exception(page)
+    page = sign_in(context.new_page(), journey.app, person.sub)
+    return visit(page, journey, path)
+
+
+def visit(page: Page, journey: Journey, path: str) -> Page:
+    """Open `path` in a new session of the same browser (the sign-in cookie carries over)."""
+    page.goto(f"{journey.app.base_url}/{path}")
+    wait(page)
     return page
 
 
@@ -106,8 +112,7 @@ def admin_registers_a_tool(browser: Browser, journey: Journey, tmp: Path) -> Jou
         table = page.get_by_test_id("stDataFrame").first
         expect(table).to_contain_text(journey.tool_name)
         # Opened, the tool's terms file is there for its reviewer.
-        page.goto(f"{journey.app.base_url}/tools?tool={record.id}")
-        wait(page)
+        visit(page, journey, f"tools?tool={record.id}")
         expect(main).to_contain_text("firefly-terms.txt")
         expect(main.get_by_role("button", name="Record the review")).to_be_visible()
         save_screenshot(page, f"tools-ada-opened-{journey.width}")
