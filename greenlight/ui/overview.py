@@ -107,7 +107,7 @@ def tools(log, guidance: Guidance, scope: UseFilter) -> None:
     """The uses that name registered tools: by the tier they count as (a use at its weakest
     tool), by tool, and the tools most used at the written-approval level."""
     from greenlight.ledger import TOOL_TIERS
-    from greenlight.ui.tools_page import TIER_WORDS
+    from greenlight.ui.tools_page import TIER_HELP, TIER_WORDS
 
     by_tool, by_tier, at_approval = tool_figures(log, scope)
     st.subheader("Tools")
@@ -137,15 +137,16 @@ def tools(log, guidance: Guidance, scope: UseFilter) -> None:
                 continue
             st.dataframe(
                 pd.DataFrame(
-                    [(t.name, TIER_WORDS.get(t.tier, t.tier), t.uses) for t in rows],
-                    columns=["Tool or workflow", "Tier", "Uses"],
+                    [(t.name, t.uses, TIER_WORDS.get(t.tier, t.tier)) for t in rows],
+                    columns=["Tool or workflow", "Uses", "Tier"],
                 ),
                 hide_index=True,
                 width="stretch",
                 column_config={
                     "Tool or workflow": st.column_config.TextColumn(width="medium"),
+                    "Tier": st.column_config.TextColumn(help=TIER_HELP),
                     "Uses": st.column_config.ProgressColumn(
-                        format="%d", min_value=0, max_value=max(t.uses for t in rows)
+                        format="%d", min_value=0, max_value=max(t.uses for t in rows), width="small"
                     ),
                 },
             )
