@@ -19,7 +19,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench import browser, desk, pages, scoped, synth, workloads
+from bench import browser, desk, pages, scoped, synth, tools, workloads
 from bench.report import Figure, Run, write_results
 from greenlight.policy import load_guidance
 from greenlight.policy.answers import parse_answers
@@ -222,6 +222,9 @@ def main() -> None:
         print("bench: the review desk")
         desk.desk_figures(run, paths[BIG], work, BIG)
         dispose_engines()
+
+        print("bench: the tool registry")
+        tools.tool_figures(run, work)
 
         print("bench: CSV export")
         ours_csv = work / "ours.csv"

@@ -68,7 +68,7 @@ def _assess_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--production",
         metavar="CODE",
-        help="answer from the production's ledger for the performers the document names",
+        help="answer from the production's registries for the performers and tools the document names",
     )
     _guidance_argument(parser)
     _database_argument(parser)

@@ -62,7 +62,9 @@ def _tools_arguments(parser: argparse.ArgumentParser) -> None:
     review.add_argument("--tier", choices=tuple(TOOL_TIERS))
     review.add_argument("--state", choices=tuple(TOOL_STATES))
     review.add_argument("--review-due", type=_day, metavar="DATE")
-    review.add_argument("--note", default="", metavar="TEXT", help="why (kept in its history)")
+    review.add_argument(
+        "--note", default="", metavar="TEXT", help="why (its history; with --state, its reason)"
+    )
     _common(review, guidance=True)
     sweep = sub.add_parser(
         "sweep", help="re-assess uses of tools past review", description="the review-due sweep"
@@ -132,6 +134,8 @@ def run_tools(args: argparse.Namespace, out: TextIO) -> int:
         )  # fmt: skip
         if value is not None
     }
+    if args.state:  # why it is under review or not allowed: the reason a use shows
+        changes["state_note"] = args.note
     engine = Engine(guidance_from(args))
     with store_errors():
         review = store.review_tool(args.id, engine, actor=actor, note=args.note, **changes)

@@ -20,6 +20,14 @@ A change that someone should hear of (a use submitted or escalated, a decision t
 its notification e-mails to the outbox in the same transaction; whoever sends them takes them
 with claim_notices and records each one sent or failed with mark_notices.
 
+The tool and vendor registry (store.tools) registers tools and vendors' workflows; a use
+naming them in its answers' `tools:` is assessed with their facts, and a review re-assesses
+exactly the uses of the tool:
+
+    tool = store.add_tool("Studio Firefly", "enterprise", actor=ana, vendor="Adobe")
+    store.review_tool(tool.id, engine, actor=ana, state="not_allowed", state_note="terms")
+    store.tools_due(viewer=ana)        # reviews due within GREENLIGHT_TOOL_REVIEW_DUE_DAYS
+
 A write that names the version its person was shown is refused with StaleUse when the use
 has moved on; a form token logged before is refused with AlreadyLogged.
 """

@@ -114,3 +114,33 @@ def test_terms_that_are_not_evidence_leave_no_tool_behind(db, tmp_path: Path):
     )  # fmt: skip
     assert "terms.pdf" in line
     assert UseCaseStore(db).list_tools(viewer="x") == []
+
+
+def test_assess_with_a_production_answers_from_the_registry(db, tmp_path: Path):
+    assert run_cli(
+        "tools", "add", "--name", "Studio Firefly", "--tier", "enterprise", "--actor", "Ada",
+        "--database", db,
+    ) == (0, "T-000001\n", "")  # fmt: skip
+    assert run_cli(
+        "tools", "review", "T-000001", "--state", "not_allowed", "--note", "terms changed",
+        "--actor", "Ada", "--database", db,
+    )[0] == 0  # fmt: skip
+    answers = tmp_path / "use.yaml"
+    answers.write_text(
+        "title: Storyboards\nuse_case_type: ideation\ntools: [T-000001]\n", encoding="utf-8"
+    )
+    code, out, err = run_cli(
+        "assess", str(answers), "--production", "LHK-S1", "--json", "--database", db
+    )
+    assert (code, err) == (0, "")
+    result = json.loads(out)
+    assert result["level"] == "approval"
+    assert "tool-not-allowed" in [r["rule"] for r in result["reasons"]]
+    assert {
+        (f["question"], f["answer"], f["source"])
+        for f in result["facts"]
+        if f["question"] == "context.tool_not_allowed"
+    } == {("context.tool_not_allowed", True, "Studio Firefly is not allowed (terms changed)")}
+    # Without --production the document is assessed as it stands.
+    code, out, _ = run_cli("assess", str(answers), "--json")
+    assert "tool-not-allowed" not in [r["rule"] for r in json.loads(out)["reasons"]]

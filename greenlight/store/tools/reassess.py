@@ -38,6 +38,9 @@ if TYPE_CHECKING:
     from greenlight.policy import Engine
 
 BATCH = 1000
+# A list of use ids bound as one expanding parameter: a thousand ids are not a thousand
+# literals for SQLAlchemy to coerce and compile in every statement.
+_IDS = sa.bindparam("ids", expanding=True)
 PAUSE = 0.005  # seconds between batches
 # What an assessment decides of a use's row: unchanged, the use is not written.
 _DECIDED = (
@@ -80,10 +83,10 @@ def _locked(conn: Connection, batch: list[str]) -> list:
             productions.c.code,
         )  # fmt: skip
         .select_from(uses.join(productions, productions.c.id == uses.c.production_id))
-        .where(uses.c.id.in_(batch))
+        .where(uses.c.id.in_(_IDS))
         .with_for_update(of=uses)
     )
-    return conn.execute(query).all()
+    return conn.execute(query, {"ids": batch}).all()
 
 
 class _Plan:
@@ -190,8 +193,8 @@ def _plan(conn, engine, rows, who, why, day, result) -> _Plan:
 
 
 def _links_of_batch(conn: Connection, batch: list[str]) -> set[str]:
-    query = sa.select(use_tools.c.link_id).where(use_tools.c.use_id.in_(batch)).distinct()
-    return set(conn.execute(query).scalars())
+    query = sa.select(use_tools.c.link_id).where(use_tools.c.use_id.in_(_IDS)).distinct()
+    return set(conn.execute(query, {"ids": batch}).scalars())
 
 
 def _write(conn: Connection, plan: _Plan) -> None:
@@ -209,9 +212,9 @@ def _write(conn: Connection, plan: _Plan) -> None:
                     "approved", workflow.REOPENED_STATUS, None, plan.now
                 ),
             )  # fmt: skip
-        conn.execute(sa.update(uses).where(uses.c.id.in_(ids)).values(values))
+        conn.execute(sa.update(uses).where(uses.c.id.in_(_IDS)).values(values), {"ids": ids})
     bulk_insert(conn, use_history, plan.history)
-    conn.execute(sa.delete(use_facts).where(use_facts.c.use_id.in_(plan.ids)))
+    conn.execute(sa.delete(use_facts).where(use_facts.c.use_id.in_(_IDS)), {"ids": plan.ids})
     if plan.facts["use_id"]:
         insert_columns(conn, use_facts, plan.facts)
 

@@ -57,8 +57,14 @@ if TYPE_CHECKING:
 
 # The PostgreSQL advisory lock that serialises new registry ids (SQLite has one writer).
 _PG_ID_LOCK = 0x746F_6F6C
-# The fields whose change re-assesses the uses of a tool (the rest are descriptions).
-_ASSESSED = ("tier", "state", "review_due", "enterprise_secured", *TERMS)
+# The fields whose change re-assesses the uses of a tool: what decides its facts' answers,
+# and what their sources say (the review's date and reviewer); the rest are descriptions.
+_ASSESSED = (
+    "tier", "state", "review_due", "enterprise_secured", *TERMS, "name", "state_note",
+    "reviewed_on", "reviewed_by",
+)  # fmt: skip
+# Of those, the ones a use's history note names (a renewed review's date is no news).
+_NAMED = ("tier", "state", "enterprise_secured", *TERMS)
 
 
 @dataclass(frozen=True)
@@ -144,6 +150,18 @@ class ToolsMixin:
                 self._attach_evidence(conn, who, "tool", tool_id, evidence[0], received)
             self._bump(conn, [])
         return self.get_tool(tool_id, viewer=actor)
+
+    def may_edit_tools(self, *, viewer: access.Actor, production: str | None = None) -> bool:
+        """Whether `viewer` may register and review the studio's tools (or, with
+        `production`, that production's own), as add_tool and review_tool check it."""
+        with read_transaction(self.engine) as conn:
+            who = access.acting(conn, viewer, reading=True)
+            owner = self._owner(conn, production)
+            try:
+                require_editor(who, owner, production)
+            except access.NotPermitted:
+                return False
+            return True
 
     def get_tool(self, tool_id: str, *, viewer: access.Actor) -> ToolRecord:
         """One tool; NotFound if there is none `viewer` may read."""
@@ -383,5 +401,7 @@ def _history(
 
 def _why(tool: Tool, moved: Sequence[tuple]) -> str:
     """The history note of the uses a review re-assesses: the tool and what changed."""
-    said = [f"{name} {old} → {new}" for name, old, new in moved if name in _ASSESSED]
+    said = [f"{name} {old} → {new}" for name, old, new in moved if name in _NAMED]
+    if not said:
+        return f"re-assessed: tool {tool.name} ({tool.id}) was reviewed again"
     return f"re-assessed: tool {tool.name} ({tool.id}) changed: {', '.join(said)}"

@@ -189,7 +189,7 @@ def test_a_file_is_never_replaced_a_new_version_is_a_new_file(local):
 
 def test_unknown_owners_and_files_are_refused(local):
     store, use_id = local
-    with pytest.raises(StoreError, match="^evidence is kept for consent, use, not 'pitch'"):
+    with pytest.raises(StoreError, match="^evidence is kept for consent, tool, use, not 'pitch'"):
         store.add_evidence("pitch", use_id, "a.pdf", PDF, actor="Sam")
     with pytest.raises(NotFound, match="^no logged use with id 'nope'"):
         store.add_evidence("use", "nope", "a.pdf", PDF, actor="Sam")

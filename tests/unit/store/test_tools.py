@@ -120,11 +120,14 @@ def test_a_tier_change_reassesses_exactly_the_uses_of_that_tool_and_its_workflow
 def test_a_review_that_changes_only_descriptions_reassesses_nothing(registry):
     store, firefly, _, _ = registry
     store.log_use("A", use("Direct", [firefly.id]), ENGINE, actor="ana")
-    review = store.review_tool(firefly.id, ENGINE, actor="Ada", retention="30 days")
+    review = store.review_tool(firefly.id, ENGINE, actor="Ada Admin", retention="30 days")
     assert review.result.checked == 0
     assert [c.field for c in store.tool_history(firefly.id, viewer="ana")] == [
-        "created", "retention", "reviewed_by",
+        "created", "retention",
     ]  # fmt: skip
+    # Another reviewer: the uses' facts name them, so the uses are re-assessed (same level).
+    again = store.review_tool(firefly.id, ENGINE, actor="Bo", retention="30 days")
+    assert (again.result.checked, again.result.level_changed) == (1, 0)
 
 
 def test_not_allowed_raises_the_level_with_a_reason_naming_the_tool(registry):
@@ -199,6 +202,12 @@ def test_who_may_register_and_read_tools(store):
         store.grant(f"{name}@x.example", role, code, actor=admin, name=name)
         people[name] = Person("https://idp", name, f"{name}@x.example", name)
         store.sign_in(people[name])
+    assert [store.may_edit_tools(viewer=people[n]) for n in ("rae", "lee", "meg")] == [
+        True, False, False,
+    ]  # fmt: skip
+    assert [store.may_edit_tools(viewer=people[n], production="A") for n in ("lee", "bob")] == [
+        True, False,
+    ]  # fmt: skip
     studio = store.add_tool("Studio tool", "enterprise", actor=people["rae"])
     with pytest.raises(NotPermitted, match="only a studio admin or a studio reviewer may"):
         store.add_tool("Mine", "unknown", actor=people["lee"])
@@ -270,3 +279,36 @@ def test_the_overview_counts_uses_by_tool_by_tier_and_at_written_approval(regist
     assert [(t.name, t.uses) for t in store.tools_at_level()] == [("Chat Pro", 1)]
     only_b = store.uses_by_tool(UseFilter(productions=("B",)))
     assert [t.name for t in only_b] == ["Crowd pipeline"]
+
+
+def test_imported_uses_keep_their_tools_and_a_review_reaches_them(registry):
+    from greenlight.store import NewUse
+
+    store, firefly, _, pipe = registry
+    items = [
+        NewUse(answers=use(f"Imported {n}", [firefly.id if n % 2 else pipe.id], stepwise),
+               assessment=ENGINE.assess(use("x")))
+        for n, stepwise in enumerate([{"pipeline_meets_principles": "yes"}] * 4)
+    ]  # fmt: skip
+    ids = store.insert_uses("A", items, GUIDANCE, actor="ana")
+    assert {store.get_use(i).level for i in ids} == {"low"}  # assessed with the registry
+    assert [t.uses for t in store.uses_by_tool()] == [2, 2]
+    review = store.review_tool(firefly.id, ENGINE, actor="Ada", tier="unknown")
+    assert (review.result.checked, review.result.level_changed) == (4, 4)
+
+
+def test_renewing_a_lapsed_review_lowers_the_level_again(registry):
+    store, _, _, _ = registry
+    old = store.add_tool(
+        "Old tool", "enterprise", actor="Ada", reviewed_on=TODAY - timedelta(days=400),
+        review_due=TODAY - timedelta(days=1),
+    )  # fmt: skip
+    logged = store.log_use("A", use("Late", [old.id]), ENGINE, actor="ana")
+    assert logged.level == "escalate"
+    review = store.review_tool(old.id, ENGINE, actor="Ada Admin")
+    assert review.tool.tool.review_due > TODAY
+    after = store.get_use(logged.id)
+    assert (after.level, after.status) == ("low", "draft")
+    assert store.history(logged.id)[-1].note == (
+        f"re-assessed: tool Old tool ({old.id}) was reviewed again"
+    )
