@@ -10,7 +10,7 @@ guidance, engine = ui.guidance_and_engine()
 log = ui.store()
 production = ui.current_production()
 within = page.review_due_days()
-page.heading(production)
+page.heading(log, production)
 found = page.read_registry(log, production)
 if found is None:
     st.stop()

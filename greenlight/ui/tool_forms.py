@@ -44,10 +44,10 @@ def _saved() -> None:
     st.session_state[SAVED_KEY] = _stamp() + 1
 
 
-def owners(production: str | None) -> list[str | None]:
+def owners(log, production: str | None) -> list[str | None]:
     """Whose tools this person may add: None for the studio's, and the current production."""
-    found: list[str | None] = [None] if may_edit(None) else []
-    if production is not None and may_edit(production):
+    found: list[str | None] = [None] if may_edit(log, None) else []
+    if production is not None and may_edit(log, production):
         found.append(production)
     return found
 
@@ -102,7 +102,7 @@ def _tier_and_state(key: str, tool=None) -> tuple[str, str]:
 
 def register_form(log, production: str | None) -> None:
     """Register a tool with its terms (for those who may add one here)."""
-    choices = owners(production)
+    choices = owners(log, production)
     if not choices:
         return
     key = f"tool-add-{_stamp()}"
@@ -161,7 +161,7 @@ def register_form(log, production: str | None) -> None:
 def review_form(log, engine, record: ToolRecord) -> None:
     """Record a review of the tool as shown (its version), for those who may."""
     t = record.tool
-    if not may_edit(t.production):
+    if not may_edit(log, t.production):
         return
     drawn = st.session_state.get(REVIEW_DRAWN_KEY)
     if drawn and drawn[0] == record.id and drawn[1] != record.version:
@@ -245,7 +245,7 @@ def review_words(done) -> str:
 
 def workflow_form(log, production: str | None, records: list[ToolRecord]) -> None:
     """Register a vendor's workflow of registered tools, in order."""
-    choices = owners(production)
+    choices = owners(log, production)
     if not choices or not records:
         return
     key = f"workflow-add-{_stamp()}"

@@ -18,7 +18,7 @@ from greenlight.ledger import TERMS, TOOL_STATES, TOOL_TIERS, workflow_tier
 from greenlight.present import level_label
 from greenlight.store import ACTOR_KINDS, ToolRecord
 from greenlight.ui.auth import person, viewer
-from greenlight.ui.shell import guarded, me
+from greenlight.ui.shell import guarded
 from greenlight.ui.text import as_text
 
 # The tiers in a few words, for tables and figures (the ledger's TOOL_TIERS words in full on
@@ -55,18 +55,13 @@ def review_due_days() -> int:
         st.stop()
 
 
-def may_edit(production: str | None) -> bool:
-    """Whether this person may add or review a tool of `production` (None: the studio's):
-    what the page offers; the store decides again at every write."""
-    found = me()
-    if found is None:  # local mode: the one person at the machine keeps the registry
-        return True
-    if production is None:
-        return found.reviews  # a studio admin, or a reviewer of some production
-    return found.may("tools", production)
+def may_edit(log, production: str | None) -> bool:
+    """Whether this person may add or review a tool of `production` (None: the studio's),
+    as the store decides it (store.may_edit_tools): what the page offers."""
+    return log.may_edit_tools(viewer=viewer(), production=production)
 
 
-def heading(production: str | None) -> None:
+def heading(log, production: str | None) -> None:
     """Title and what the page is for, for whoever is here."""
     st.title("Tools")
     st.caption(
@@ -78,7 +73,7 @@ def heading(production: str | None) -> None:
         st.caption(
             "Local mode: changes are recorded under the name typed in the sidebar, unverified."
         )
-    elif not may_edit(None) and not may_edit(production):
+    elif not may_edit(log, None) and (production is None or not may_edit(log, production)):
         st.caption(
             "You may read the registry. Studio admins and reviewers register and review the "
             "studio's tools; a production's lead may add a tool of their own production."
