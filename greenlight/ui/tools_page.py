@@ -18,7 +18,7 @@ from greenlight.ledger import TERMS, TOOL_STATES, TOOL_TIERS, workflow_tier
 from greenlight.present import level_label
 from greenlight.store import ACTOR_KINDS, ToolRecord
 from greenlight.ui.auth import person, viewer
-from greenlight.ui.shell import guarded
+from greenlight.ui.shell import guarded, require_actor
 from greenlight.ui.text import as_text
 
 # The tiers in a few words, for tables and figures (the ledger's TOOL_TIERS words in full on
@@ -212,8 +212,12 @@ def terms_files(log, record: ToolRecord) -> None:
         )
         key = f"tool-evidence-{ev.id}"
         if st.session_state.get(key):
-            found = guarded(lambda ev=ev: log.read_evidence(ev.id, viewer=viewer()))
-            if found is not None:
+            # Every read is recorded under who reads: the typed name in local mode.
+            reader = require_actor()
+            found = reader and guarded(
+                lambda ev=ev, reader=reader: log.read_evidence(ev.id, viewer=reader)
+            )
+            if found:
                 row.download_button(
                     "Download", found[1], file_name=_download_name(ev), mime=ev.media_type,
                     key=f"{key}-download", icon=":material/download:",

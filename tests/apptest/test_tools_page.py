@@ -263,3 +263,31 @@ def test_every_tier_has_its_few_words():
     from greenlight.ui.tools_page import TIER_WORDS
 
     assert list(TIER_WORDS) == list(TOOL_TIERS)
+
+
+def test_the_terms_file_is_read_only_when_opened_and_the_read_is_recorded(tmp_path, monkeypatch):
+    store = fresh_log(tmp_path, monkeypatch)
+    firefly = store.add_tool(
+        "Studio Firefly", "enterprise", actor="Ada", evidence=("../../etc/terms.txt", b"Terms.\n")
+    )
+    [terms] = store.evidence_of("tool", firefly.id, viewer=None)
+    at = open_tools(firefly.id)
+    assert store.evidence_views(terms.id, viewer=None) == []  # listed, not read
+    assert not at.get("download_button")
+    press(at, "Open")
+    [download] = at.get("download_button")
+    assert download.proto.label == "Download"
+    [view] = store.evidence_views(terms.id, viewer=None)
+    assert view.viewer == "Avery Tester"
+
+
+def test_a_tools_own_words_are_shown_as_text(tmp_path, monkeypatch):
+    store = fresh_log(tmp_path, monkeypatch)
+    hostile = "**Bold** <b>x</b> [link](http://evil.test)"
+    made = store.add_tool(
+        hostile, "enterprise", actor="Ada", state="not_allowed", state_note=hostile
+    )
+    at = open_tools(made.id)
+    assert plain(at.subheader[0].value) == f"{hostile} · {made.id}"
+    assert f"State: not allowed ({hostile})" in [plain(m.value) for m in at.markdown][0]
+    assert "<b>" not in at.subheader[0].value and "](http" not in at.subheader[0].value
