@@ -42,6 +42,7 @@ BATCH = 1000
 # literals for SQLAlchemy to coerce and compile in every statement.
 _IDS = sa.bindparam("ids", expanding=True)
 PAUSE = 0.005  # seconds between batches
+HOLD, MIN_BATCH = 0.3, 50  # the longest a batch should hold the log; the smallest batch
 # What an assessment decides of a use's row: unchanged, the use is not written.
 _DECIDED = (
     "level", "level_rank", "reason_rules", "use_case_type", "matrix_row", "outcome_id",
@@ -231,15 +232,21 @@ def reassess_tools(
     batch_size: int = BATCH,
 ) -> ReassessResult:
     """Re-assess every use of these tools (and of workflows containing them) on `day`
-    (today), in transactions of `batch_size` uses; history rows carry the note `why` and
-    name `actor` (an Acting as given, for the review-due sweep's SYSTEM)."""
+    (today), in transactions of `batch_size` uses at first; history rows carry the note
+    `why` and name `actor` (an Acting as given, for the review-due sweep's SYSTEM).
+
+    A batch that holds the log longer than HOLD seconds (a busy machine) halves the next
+    one, down to MIN_BATCH; a quick one doubles it, up to `batch_size`: how long another
+    writer waits is bounded by the time, not the number of uses."""
     day = day or now_utc().date()
     with store.engine.connect() as conn:
         ids = uses_of_tools(conn, tool_ids)
     result: dict[str, Any] = {"checked": 0, "changed": 0, "reopened": 0, "raised": 0}
     result["problems"] = []
-    for start in range(0, len(ids), batch_size):
-        batch = ids[start : start + batch_size]
+    start, size = 0, batch_size
+    while start < len(ids):
+        batch = ids[start : start + size]
+        began = time.perf_counter()
         with write_transaction(store.engine) as conn:
             who = actor if isinstance(actor, access.Acting) else access.acting(conn, actor)
             plan = _plan(conn, engine, _locked(conn, batch), who, why, day, result)
@@ -252,9 +259,15 @@ def reassess_tools(
                 store._bump(conn, plan.codes)
         # A breath between batches: a writer waiting for the log (a thread of this process
         # on its lock, another process on SQLite's busy timeout) goes in before the next.
+        held = time.perf_counter() - began
         time.sleep(PAUSE)
+        start += len(batch)
+        if held > HOLD:
+            size = max(min(MIN_BATCH, batch_size), size // 2)
+        elif held < HOLD / 3:
+            size = min(batch_size, size * 2)
         if progress:
-            progress(min(start + batch_size, len(ids)), len(ids))
+            progress(start, len(ids))
     return ReassessResult(
         result["checked"], result["changed"], result["reopened"], tuple(result["problems"]),
         raised=result["raised"],
