@@ -110,6 +110,13 @@ def _whose(code: str | None) -> str:
 
 def registry_table(records: list[ToolRecord], within: int, version: int) -> ToolRecord | None:
     """Every tool as one row; the tool clicked, or named by ?tool=ID (None: none)."""
+    if not records:
+        st.info(
+            "No tool is registered yet. Uses name tools from here; until a tool is registered "
+            "and reviewed, its terms count as unknown.",
+            icon=":material/handyman:",
+        )
+        return None
     day = today()
     rows = []
     for record in records:

@@ -126,6 +126,7 @@ def test_a_tool_without_a_name_or_with_a_file_that_is_not_terms_saves_nothing(tm
 def test_a_change_needs_a_name_in_local_mode(tmp_path, monkeypatch):
     store = fresh_log(tmp_path, monkeypatch)
     at = open_tools(actor="")
+    assert at.info[0].value.startswith("No tool is registered yet.")
     at.text_input(key=f"{ADD}-name").input("Studio Firefly")
     press(at, "Register the tool")
     assert "Enter your name in the sidebar" in at.warning[0].value
