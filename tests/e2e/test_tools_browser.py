@@ -33,13 +33,14 @@ TERMS = b"Enterprise agreement: inputs are not stored, reused or used for traini
 @dataclass
 class Journey:
     """What the steps so far made: the app, the store behind it, the viewport width, the
-    registered tool's name and id."""
+    registered tool's name and id (and, for the steps to come, the use that names it)."""
 
     app: StudioApp
     store: UseCaseStore
     width: int
     tool_name: str = ""
     tool_id: str = ""
+    use_id: str = ""
 
 
 @pytest.fixture(scope="module")
