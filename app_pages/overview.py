@@ -86,3 +86,5 @@ for row_start in range(0, len(panels), 2):
     ):
         with column.container(border=True):
             ui.overview.chart(title, spec, row_start + offset, scope)
+
+ui.overview.tools(log, guidance, scope)

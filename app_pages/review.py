@@ -1,5 +1,5 @@
 """Review desk: the uses waiting for a studio reviewer's decision, oldest first, and the
-decision taken on one of them."""
+decision taken on one of them; then the tools whose review falls due."""
 
 from greenlight import ui
 
@@ -14,3 +14,4 @@ desk_ui.outbox_problems(log)
 chosen = desk_ui.waiting_table(guidance, desk, days, now, log.data_version())
 if chosen is not None:
     desk_ui.opened_use(log, guidance, engine, chosen)
+desk_ui.tools_due(log)

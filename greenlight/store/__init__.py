@@ -64,6 +64,7 @@ from greenlight.store.desk import DESK_PAGE, Desk, DeskItem
 from greenlight.store.events import DEMO_REMOVED, DEMO_SEEDED
 from greenlight.store.evidence import OWNER_CHECKS, Evidence, EvidenceView
 from greenlight.store.evidence_files import MAX_MB_ENV as EVIDENCE_MAX_MB_ENV
+from greenlight.store.evidence_files import max_bytes as evidence_max_bytes
 from greenlight.store.history import Change
 from greenlight.store.migrations import SCHEMA_VERSION, SchemaError, ensure_schema, schema_version
 from greenlight.store.outbox import OutboxNotice, OutboxState
@@ -108,6 +109,8 @@ from greenlight.store.tools import (
     ToolRecord,
     ToolReview,
     ToolUses,
+    review_due_days,
+    review_months,
 )
 from greenlight.store.use_case_store import UseCaseStore
 from greenlight.workflow import TransitionError
@@ -181,11 +184,14 @@ __all__ = [
     "UseRecord",
     "UseSummary",
     "ensure_schema",
+    "evidence_max_bytes",
     "is_decision",
     "explain",
     "get_engine",
     "now_utc",
     "paused_gc",
     "resolve_database_url",
+    "review_due_days",
+    "review_months",
     "schema_version",
 ]

@@ -11,6 +11,8 @@ from greenlight.ui import (
     overview,
     people_admin,
     state,
+    tool_forms,
+    tools_page,
     writes,
 )
 from greenlight.ui.auth import identity, person, require_sign_in, studio_mode, viewer
@@ -79,7 +81,7 @@ __all__ = [
     "people_admin", "person", "Pickers", "production_list", "registry_facts", "registry_pickers", "request_buttons", "require_actor",
     "require_sign_in", "section_link", "select_production", "show_flash", "show_headline",
     "show_in_log", "sidebar", "state", "status_badge", "store", "stored_assessment",
-    "studio_mode", "style_log", "unreadable_notice", "viewer", "who",
-    "writes",
+    "studio_mode", "style_log", "tool_forms", "tools_page", "unreadable_notice", "viewer",
+    "who", "writes",
 ]
 # fmt: on

@@ -155,3 +155,28 @@ def attention_data(log, scope) -> tuple:
     version = _version(log, reader, scope.productions)
     today = datetime.now(UTC).date().isoformat()
     return _attention(log.url, astuple(scope), version, today, reader, log, scope, found)
+
+
+TOOLS_SHOWN = 10  # the overview lists this many tools by uses, and at written approval
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _tool_figures(url: str, key: tuple, version: int, day: str, reader: tuple, _log, _filter,
+                  _viewer) -> tuple:  # fmt: skip
+    # `day` keys it too: a review falling past due moves its tool to unknown terms.
+    return (
+        _log.uses_by_tool(_filter, viewer=_viewer)[:TOOLS_SHOWN],
+        _log.uses_by_tool_tier(_filter, viewer=_viewer),
+        _log.tools_at_level(_filter, viewer=_viewer, limit=TOOLS_SHOWN),
+    )
+
+
+def tool_figures(log, scope) -> tuple:
+    """(the tools named by the most uses, uses by tier, the tools most used at the
+    written-approval level) for a UseFilter and the person reading, cached until a write."""
+    from dataclasses import astuple
+
+    found, reader = _reader()
+    version = _version(log, reader, scope.productions)
+    today = datetime.now(UTC).date().isoformat()
+    return _tool_figures(log.url, astuple(scope), version, today, reader, log, scope, found)

@@ -19,7 +19,7 @@ from greenlight import workflow
 from greenlight.present import level_label, reasons_in_short, waiting_days
 from greenlight.ui import log_detail, writes
 from greenlight.ui.auth import person, viewer
-from greenlight.ui.shell import guarded, require_actor
+from greenlight.ui.shell import guarded, page, require_actor
 from greenlight.ui.text import as_text
 
 OVERDUE_ENV = "GREENLIGHT_REVIEW_OVERDUE_DAYS"
@@ -108,6 +108,69 @@ def outbox_problems(log) -> None:
             )
     if state.pending:
         st.caption(f"{state.pending:,} notification e-mail(s) not sent yet.")
+
+
+def tools_due(log) -> None:
+    """The registry's tools whose review falls due within the configured days, or is past
+    due (store.tools_due), soonest first, with the way to the Tools page to review them."""
+    from greenlight.ledger import TOOL_STATES
+    from greenlight.store import StoreConfigError, review_due_days
+    from greenlight.ui.tools_page import TIER_WORDS
+
+    try:
+        days = review_due_days()
+    except StoreConfigError as exc:
+        st.error(as_text(f"{exc}, then restart Greenlight."), icon=":material/error:")
+        return
+    due = guarded(lambda: log.tools_due(viewer=viewer(), within_days=days))
+    if not due:
+        return
+    today = now_utc().date()
+    overdue = sum(1 for r in due if r.tool.review_due < today)
+    st.subheader("Tool reviews due")
+    st.caption(
+        f"{len(due):,} tool(s) whose review falls due within {days} days"
+        + (
+            f", {overdue:,} past due: their terms count as unknown until reviewed"
+            if overdue
+            else ""
+        )
+        + ". Review them on the Tools page."
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [
+                (
+                    r.tool.review_due.isoformat(),
+                    "⚠ overdue"
+                    if r.tool.review_due < today
+                    else f"in {(r.tool.review_due - today).days} day(s)",
+                    r.name,
+                    r.tool.vendor,
+                    TIER_WORDS[r.tool.tier],
+                    TOOL_STATES[r.tool.state],
+                    r.tool.reviewed_by,
+                    r.tool.production or "Studio",
+                    r.id,
+                )  # fmt: skip
+                for r in due
+            ],
+            columns=[
+                "Review due",
+                "When",
+                "Tool",
+                "Vendor",
+                "Tier",
+                "State",
+                "Reviewed by",
+                "Whose",
+                "Id",
+            ],  # fmt: skip
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.page_link(page("tools"), label="Review them on the Tools page", icon=":material/handyman:")
 
 
 def waiting_table(guidance, desk, days: int, now: datetime, version: int):

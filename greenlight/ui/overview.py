@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pandas as pd
 import streamlit as st
 
 from greenlight import workflow
 from greenlight.policy import Guidance
 from greenlight.present import level_label, waiting_days
 from greenlight.store import UseFilter
-from greenlight.ui.data import AWAITING_SHOWN, attention_data
+from greenlight.ui.data import AWAITING_SHOWN, attention_data, tool_figures
 from greenlight.ui.links import link_params
 from greenlight.ui.shell import page
 from greenlight.ui.text import as_text
@@ -100,6 +101,55 @@ def by_production(log, scope: UseFilter) -> None:
             "Oldest wait (days)": st.column_config.NumberColumn(format="%d"),
         },
     )
+
+
+def tools(log, guidance: Guidance, scope: UseFilter) -> None:
+    """The uses that name registered tools: by the tier they count as (a use at its weakest
+    tool), by tool, and the tools most used at the written-approval level."""
+    from greenlight.ledger import TOOL_TIERS
+    from greenlight.ui.tools_page import TIER_HELP, TIER_WORDS
+
+    by_tool, by_tier, at_approval = tool_figures(log, scope)
+    st.subheader("Tools")
+    if not by_tool:
+        st.caption(
+            "No use in these filters names a tool from the registry yet: the Tools page "
+            "lists the studio's tools, and the self-assessment picks them."
+        )
+        return
+    st.caption(
+        "Uses that name tools from the registry, each counted once at the weakest tier it "
+        "names (a review past due, or a tool outside the registry, counts as unknown terms)."
+    )
+    for column, (tier, words) in zip(st.columns(len(TOOL_TIERS)), TOOL_TIERS.items(), strict=True):
+        column.metric(TIER_WORDS[tier].capitalize(), f"{by_tier.get(tier, 0):,}", help=words)
+    # The level the store's tools_at_level counts by default: written approval.
+    approval = next((lv.label for lv in guidance.levels if lv.id == "approval"), "approval")
+    left, right = st.columns(2, gap="large")
+    for column, title, rows in (
+        (left, "Uses by tool", by_tool),
+        (right, f"Most used at {approval}", at_approval),
+    ):
+        with column.container(border=True):
+            st.markdown(f"**{title}**")
+            if not rows:
+                st.caption(f"No use at {approval} names a tool.")
+                continue
+            st.dataframe(
+                pd.DataFrame(
+                    [(t.name, t.uses, TIER_WORDS.get(t.tier, t.tier)) for t in rows],
+                    columns=["Tool or workflow", "Uses", "Tier"],
+                ),
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "Tool or workflow": st.column_config.TextColumn(width="medium"),
+                    "Tier": st.column_config.TextColumn(help=TIER_HELP),
+                    "Uses": st.column_config.ProgressColumn(
+                        format="%d", min_value=0, max_value=max(t.uses for t in rows), width="small"
+                    ),
+                },
+            )
 
 
 def chart(title: str, spec: dict, index: int, scope: UseFilter) -> None:

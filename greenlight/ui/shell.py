@@ -73,6 +73,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "app_pages/review.py", "Review desk", ":material/rate_review:", "review", audience=REVIEWERS
     ),
+    PageSpec("app_pages/tools.py", "Tools", ":material/handyman:", "tools"),
     PageSpec("app_pages/guidance.py", "Guidance", ":material/menu_book:", "guidance"),
     PageSpec(
         "app_pages/people.py", "People", ":material/group:", "people", audience=PEOPLE_MANAGERS

@@ -14,6 +14,8 @@ from greenlight.store.tools.records import (
     ToolChange,
     ToolRecord,
     ToolUses,
+    review_due_days,
+    review_months,
 )
 from greenlight.store.tools.registry import ToolReview, ToolsMixin
 
@@ -33,4 +35,6 @@ __all__ = [
     "ToolReview",
     "ToolUses",
     "ToolsMixin",
+    "review_due_days",
+    "review_months",
 ]

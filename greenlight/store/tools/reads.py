@@ -5,6 +5,7 @@ store.sweep_tool_reviews(engine)               # re-assess uses of tools that la
 store.uses_by_tool(f, viewer=ana)              # [ToolUses], most used first
 store.uses_by_tool_tier(f, viewer=ana)         # {tier: uses}, a use counted at its weakest
 store.tools_at_level(f, "approval", viewer=ana)  # the tools most used at that level
+store.uses_naming_tool("T-000001", viewer=ana)   # UsePage: the uses that name it, newest first
 """
 
 from __future__ import annotations
@@ -21,10 +22,17 @@ from greenlight.store import access
 from greenlight.store.database import read_transaction, write_transaction
 from greenlight.store.filters import where
 from greenlight.store.queries import ALL_USES
-from greenlight.store.records import ReassessResult, UseFilter
+from greenlight.store.records import (
+    SUMMARY_COLUMNS,
+    ReassessResult,
+    UseFilter,
+    UsePage,
+    UseSummary,
+    utc,
+)
 from greenlight.store.rows import now_utc
 from greenlight.store.studio_tables import log_settings
-from greenlight.store.tables import uses
+from greenlight.store.tables import productions, uses
 from greenlight.store.tools.reassess import reassess_tools
 from greenlight.store.tools.records import (
     SWEPT_SETTING,
@@ -36,7 +44,7 @@ from greenlight.store.tools.records import (
     review_due_days,
     visible_where,
 )
-from greenlight.store.tools.tables import tools, use_tools, workflows
+from greenlight.store.tools.tables import tools, use_tools, workflow_steps, workflows
 
 if TYPE_CHECKING:
     from greenlight.policy import Engine as PolicyEngine
@@ -186,6 +194,44 @@ class ToolReadsMixin:
         default) among those `viewer` may see, most first."""
         leveled = f if f.levels else replace(f, levels=(level,))
         return self.uses_by_tool(leveled, viewer=viewer)[:limit]
+
+    def uses_naming_tool(
+        self, link_id: str, *, viewer: access.Actor | None = None, limit: int = 50
+    ) -> UsePage:
+        """The uses (of those `viewer` may see, archived too) that name this tool, directly
+        or through a workflow containing it, or this workflow: newest first, at most
+        `limit`, with how many there are."""
+        link_id = str(link_id)
+        flows = sa.select(workflow_steps.c.workflow_id).where(workflow_steps.c.tool_id == link_id)
+        named = sa.select(use_tools.c.use_id).where(
+            sa.or_(use_tools.c.link_id == link_id, use_tools.c.link_id.in_(flows))
+        )
+        columns = [
+            productions.c.code.label("production_code")
+            if name == "production_code"
+            else uses.c[name]
+            for name in SUMMARY_COLUMNS
+        ]
+        with read_transaction(self.engine) as conn:
+            scoped = _scoped(conn, UseFilter(archived=None), viewer)
+            conditions = (*where(scoped), uses.c.id.in_(named))
+            joined = uses.join(productions, productions.c.id == uses.c.production_id)
+            rows = conn.execute(
+                sa.select(*columns)
+                .select_from(joined)
+                .where(*conditions)
+                .order_by(uses.c.created_at.desc(), uses.c.id.desc())
+                .limit(limit)
+            ).mappings()
+            found = tuple(
+                UseSummary(**{**row, "created_at": utc(row["created_at"]),
+                              "updated_at": utc(row["updated_at"])})
+                for row in rows
+            )  # fmt: skip
+            total = conn.execute(
+                sa.select(sa.func.count()).select_from(joined).where(*conditions)
+            ).scalar_one()
+        return UsePage(rows=found, total=int(total), offset=0, limit=limit)
 
 
 def _scoped(conn, f: UseFilter, viewer: access.Actor | None) -> UseFilter:

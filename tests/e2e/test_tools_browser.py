@@ -1,0 +1,156 @@
+"""The tool registry in Chromium, in studio mode (tests/e2e/studio.py): a studio admin
+registers a tool with its terms file on the Tools page, and a member of a production reads it
+there, its terms as recorded and no form to change it.
+
+The journey is a helper per step, each taking the browser, the app and the state so far, so
+later steps append to it (a member picking the tool on the self-assessment and seeing
+principles 2 and 3 answered from the registry; the admin marking it not allowed and the use's
+level rising).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from greenlight.store import LocalAdministrator, UseCaseStore
+from tests.e2e.conftest import ConsoleErrors, assert_no_exception, choose, save_screenshot
+from tests.e2e.studio import Person, StudioApp, sign_in, studio_app
+
+pytestmark = pytest.mark.e2e
+
+CLI = LocalAdministrator("fixture")
+ADA = Person("ada", "ada@studio.test", "Ada Admin")
+MIA = Person("mia", "mia@studio.test", "Mia Member")
+ROLES = {ADA: ("admin", None), MIA: ("member", "HBL")}
+TERMS = b"Enterprise agreement: inputs are not stored, reused or used for training.\n"
+
+
+@dataclass
+class Journey:
+    """What the steps so far made: the app, the store behind it, the viewport width, the
+    registered tool's name and id (and, for the steps to come, the use that names it)."""
+
+    app: StudioApp
+    store: UseCaseStore
+    width: int
+    tool_name: str = ""
+    tool_id: str = ""
+    use_id: str = ""
+
+
+@pytest.fixture(scope="module")
+def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[StudioApp, UseCaseStore]]:
+    """One studio server for the module: Harbour Lights (HBL), Ada its admin, Mia a member."""
+    workdir = tmp_path_factory.mktemp("studio-tools")
+    store = UseCaseStore(f"sqlite:///{workdir / 'studio.db'}")
+    store.create_production("HBL", "Harbour Lights", actor="fixture")
+    for person, (role, code) in ROLES.items():
+        store.grant(person.email, role, code, actor=CLI, name=person.name)
+    with studio_app(workdir, list(ROLES)) as app:
+        yield app, store
+        logged = Path(app.log_path).read_text(errors="replace")
+        assert "Traceback" not in logged, logged[-3000:]
+
+
+def signed_in(browser: Browser, journey: Journey, person: Person, path: str) -> Page:
+    """A fresh browser at the journey's width, `person` signed in, on `path`."""
+    context = browser.new_context(viewport={"width": journey.width, "height": 900})
+    context.set_default_timeout(15_000)
+    page = sign_in(context.new_page(), journey.app, person.sub)
+    return visit(page, journey, path)
+
+
+def visit(page: Page, journey: Journey, path: str) -> Page:
+    """Open `path` in a new session of the same browser (the sign-in cookie carries over)."""
+    page.goto(f"{journey.app.base_url}/{path}")
+    wait(page)
+    return page
+
+
+def wait(page: Page) -> None:
+    page.wait_for_timeout(200)
+    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
+        state="attached"
+    )
+    page.get_by_test_id("stStatusWidget").get_by_text("Running").wait_for(state="detached")
+    assert_no_exception(page)
+
+
+def admin_registers_a_tool(browser: Browser, journey: Journey, tmp: Path) -> Journey:
+    """Ada registers the tool on the Tools page with its terms file; it is in the table."""
+    page = signed_in(browser, journey, ADA, "tools")
+    errors = ConsoleErrors(page, journey.app.base_url)
+    try:
+        main = page.get_by_test_id("stMain")
+        expect(main.get_by_role("heading", name="Tools")).to_be_visible()
+        main.get_by_test_id("stExpander").filter(has_text="Register a tool").click()
+        form = page.get_by_test_id("stForm").first
+        form.get_by_role("textbox", name="Name").fill(journey.tool_name)
+        form.get_by_role("textbox", name="Vendor").fill("Adobe")
+        choose(page, "Tier", "enterprise agreement")
+        for term in ("Stores inputs", "Reuses inputs", "Trains on inputs"):
+            choose(page, term, "no")
+        form.get_by_role("textbox", name="Retention").fill("not kept after the session")
+        terms = tmp / "firefly-terms.txt"
+        terms.write_bytes(TERMS)
+        form.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(terms)
+        save_screenshot(page, f"tools-ada-register-{journey.width}")
+        form.get_by_role("button", name="Register the tool").click()
+        wait(page)
+        expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
+        [record] = [r for r in journey.store.list_tools(viewer=CLI) if r.name == journey.tool_name]
+        assert (record.tool.tier, record.tool.trains_on_inputs) == ("enterprise", "no")
+        assert record.tool.reviewed_by == ADA.name
+        [terms_file] = journey.store.evidence_of("tool", record.id, viewer=CLI)
+        assert terms_file.name == "firefly-terms.txt"
+        journey.tool_id = record.id
+        expect(page.get_by_test_id("stToast")).to_contain_text(f"Registered {journey.tool_name}")
+        table = page.get_by_test_id("stDataFrame").first
+        expect(table).to_contain_text(journey.tool_name)
+        # Opened, the tool's terms file is there for its reviewer.
+        visit(page, journey, f"tools?tool={record.id}")
+        expect(main).to_contain_text("firefly-terms.txt")
+        expect(main.get_by_role("button", name="Record the review")).to_be_visible()
+        save_screenshot(page, f"tools-ada-opened-{journey.width}")
+        errors.assert_none()
+    finally:
+        page.context.close()
+    return journey
+
+
+def member_reads_the_tool(browser: Browser, journey: Journey) -> Journey:
+    """Mia reads the tool on the Tools page, its terms as recorded, with nothing to change."""
+    page = signed_in(browser, journey, MIA, f"tools?tool={journey.tool_id}")
+    errors = ConsoleErrors(page, journey.app.base_url)
+    try:
+        main = page.get_by_test_id("stMain")
+        expect(main.get_by_role("heading", name=f"{journey.tool_name} · {journey.tool_id}"))
+        expect(main).to_contain_text("Tier: enterprise agreement")
+        expect(main).to_contain_text(
+            "Terms: stores inputs: no; reuses inputs: no; trains on inputs: no"
+        )
+        expect(main).to_contain_text("Reviewed by Ada Admin")
+        expect(main).to_contain_text("You may read the registry.")
+        expect(main).to_contain_text("The terms files are for the tool's reviewers.")
+        for offered in ("Register a tool", "Record the review", "Add a workflow"):
+            expect(main.get_by_text(offered, exact=True)).to_have_count(0)
+        save_screenshot(page, f"tools-mia-reads-{journey.width}")
+        errors.assert_none()
+    finally:
+        page.context.close()
+    return journey
+
+
+@pytest.mark.parametrize("width", (1280, 390), ids=lambda w: f"{w}px")
+def test_an_admin_registers_a_tool_and_a_member_reads_it(
+    browser: Browser, studio, width: int, tmp_path: Path
+):
+    app, store = studio
+    journey = Journey(app, store, width, tool_name=f"Studio Firefly {width}")
+    journey = admin_registers_a_tool(browser, journey, tmp_path)
+    journey = member_reads_the_tool(browser, journey)
