@@ -178,8 +178,9 @@ def test_an_older_log_gets_versions_and_keeps_its_decisions(db_url):
             )
         counter = conn.exec_driver_sql("SELECT value FROM counters WHERE name = 'data'").scalar()
     engine.dispose()
-    # versions, imported files, people, what awaits a decision, then the outbox
-    assert [m.version for m in MIGRATIONS[5:]] == [6, 7, 8, 9, 10, 11]
+    # versions, imported files, people, what awaits a decision, the outbox, the talent
+    # consent ledger with the evidence store, then the tool registry
+    assert [m.version for m in MIGRATIONS[5:]] == [6, 7, 8, 9, 10, 11, 12]
 
     store = UseCaseStore(db_url)
 
