@@ -27,6 +27,7 @@ from greenlight.present.guidance_search import (
     section_text,
 )
 from greenlight.present.registry import (
+    answer_line,
     fact_line,
     facts_by_question,
     facts_under_reasons,
@@ -79,6 +80,7 @@ __all__ = [
     "BASE_URL_ENV",
     "DEFAULT_BASE_URL",
     "AnswerRow",
+    "answer_line",
     "EscalationRequest",
     "SectionShown",
     "answer_rows",

@@ -22,12 +22,17 @@ def source_name(fact: Fact) -> str:
 
 
 def fact_line(guidance: Guidance, fact: Fact) -> str:
-    """One fact as a line of plain text: "Principle 2 answered No by the tool registry:
-    Studio Firefly: enterprise agreement, reviewed 2026-11-02 by Ada Admin"."""
+    """One fact as a line of plain text, naming its question: "Principle 2: Yes, from the
+    tool registry: Studio Firefly: enterprise agreement, reviewed 2026-11-02 by Ada Admin"."""
     question = guidance.question(fact.question)
     name = f"Principle {question.number}" if question.number else question.label.rstrip("?")
-    answer = question.label_of(fact.value)
-    return f"{name} answered {answer} by the {source_name(fact)}: {fact.source}"
+    return f"{name}: {answer_line(guidance, fact)}"
+
+
+def answer_line(guidance: Guidance, fact: Fact) -> str:
+    """One fact as a line under its own question: "Yes, from the tool registry: ..."."""
+    answer = guidance.question(fact.question).label_of(fact.value)
+    return f"{answer}, from the {source_name(fact)}: {fact.source}"
 
 
 def facts_by_question(facts: Iterable[Fact]) -> dict[str, tuple[Fact, ...]]:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from greenlight.ledger import CONSENT_QUESTION
 from greenlight.policy import OTHER_TOOL, Engine, Guidance, Resolution, dump_answers
-from greenlight.present import fact_line
+from greenlight.present import answer_line
 from greenlight.ui import writes
 from greenlight.ui.shell import guarded, page, require_actor
 from greenlight.ui.state import kept_key, remember
@@ -321,7 +321,7 @@ class AssessmentForm:
                 continue
             with slot.container():
                 for fact in facts:
-                    st.caption(as_text(fact_line(self.guidance, fact)))
+                    st.caption(as_text(answer_line(self.guidance, fact)))
                 if qid in resolution.raised:
                     st.caption(
                         "The records' answer is riskier than the one given here, so it counts."

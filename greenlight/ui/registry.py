@@ -25,12 +25,13 @@ def registry_pickers(log: Any, code: str | None) -> Pickers:
 
 
 def tool_label(choice: Any) -> str:
-    """A tool or workflow as the picker lists it: name, vendor, tier and state."""
-    tier = choice.tier.replace("_", " ")
-    state = choice.state.replace("_", " ")
-    vendor = f" by {choice.vendor}" if choice.vendor else ""
-    kind = "workflow: " if choice.kind == "workflow" else ""
-    return f"{kind}{choice.name}{vendor} ({tier} terms, {state})"
+    """A tool or workflow as the picker lists it, short enough for its chip: name, the tier
+    it counts as and its state ("Studio Firefly · enterprise agreement · approved")."""
+    from greenlight.ui.tools_page import TIER_WORDS
+
+    kind = "Workflow " if choice.kind == "workflow" else ""
+    tier = TIER_WORDS.get(choice.tier, choice.tier)
+    return f"{kind}{choice.name} · {tier} · {choice.state.replace('_', ' ')}"
 
 
 def registry_facts(log: Any, code: str | None, answers: Any) -> tuple[Fact, ...]:

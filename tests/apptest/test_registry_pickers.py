@@ -67,7 +67,7 @@ def test_a_performer_with_a_covering_consent_answers_the_consent_question(ledger
     picker.set_value([covered.id])
     at.run()
     assert not at.exception
-    lines = [c for c in _captions(at) if "talent consent ledger" in c]
+    lines = [c for c in _captions(at) if "from the talent consent ledger" in c]
     assert lines and all("Jane Roe" in line for line in lines), _captions(at)
     assert not _missing_consent_said(at)
 
@@ -116,10 +116,14 @@ def test_a_registered_tool_answers_principles_2_and_3_with_its_source(tmp_path, 
     at.multiselect(key=_key(at, "l:tools")).set_value([firefly.id])
     at.run()
     assert not at.exception
-    lines = [c for c in _captions(at) if "answered" in c and "tool registry" in c]
-    assert any(line.startswith("Principle 2 answered Yes") for line in lines), lines
-    assert any(line.startswith("Principle 3 answered Yes") for line in lines), lines
-    assert all("Studio Firefly" in line for line in lines), lines
+    lines = [c for c in _captions(at) if "from the tool registry" in c]
+    # Under principles 2 and 3, and under the tools' terms, each naming the tool.
+    assert [line.partition(",")[0] for line in lines] == [
+        "Yes",
+        "Yes",
+        "Studio enterprise agreement",
+    ]
+    assert all("Studio Firefly: enterprise agreement, reviewed" in line for line in lines), lines
     # The person's riskier answer stands against the registry's safer one.
     at.segmented_control(key=_key(at, "q:principles.no_training_on_inputs")).set_value("no")
     at.run()

@@ -146,6 +146,107 @@ def member_reads_the_tool(browser: Browser, journey: Journey) -> Journey:
     return journey
 
 
+def pick(page: Page, label: str, option: str) -> None:
+    """Pick one option of a multiselect by typing it and pressing Enter."""
+    box = page.get_by_role("combobox", name=label)
+    box.click()
+    box.press_sequentially(option)
+    expect(page.get_by_role("option", name=option).first).to_be_visible()
+    box.press("Enter")
+    box.press("Escape")
+
+
+TOOLS_PICKER = "Tools and workflows (from the studio's registry)"
+
+
+STORYBOARDS = """\
+title: Storyboards {width}
+use_case_type: ideation
+principles:
+  outputs_original: yes
+  temporary_only: yes
+  no_performance_replacement: yes
+context:
+  final_deliverable: false
+  vendor_pipeline: false
+"""
+
+
+def member_picks_the_tool(browser: Browser, journey: Journey, tmp: Path) -> Journey:
+    """Mia picks the tool on the self-assessment: principles 2 and 3 and the tools' terms
+    are answered from the registry, each naming the tool and its review; she logs the use."""
+    page = signed_in(browser, journey, MIA, "assess")
+    errors = ConsoleErrors(page, journey.app.base_url)
+    try:
+        main = page.get_by_test_id("stMain")
+        # Her answers, from a file, leave principles 2 and 3 and the tools' terms open: the
+        # registry is to answer them.
+        answers = tmp / f"storyboards-{journey.width}.yaml"
+        answers.write_text(STORYBOARDS.format(width=journey.width), encoding="utf-8")
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(answers)
+        wait(page)
+        expect(main).to_contain_text("Loaded")
+        pick(page, TOOLS_PICKER, journey.tool_name)
+        wait(page)
+        # Under principles 2 and 3, and under the tools' terms, each naming the tool.
+        source = f"from the tool registry: {journey.tool_name}: enterprise agreement, reviewed"
+        expect(main.get_by_text(f"Yes, {source}")).to_have_count(2)
+        line = main.get_by_text(f"Studio enterprise agreement, {source}")
+        expect(line).to_contain_text("by Ada Admin")
+        line.scroll_into_view_if_needed()
+        save_screenshot(page, f"tools-mia-picks-{journey.width}")
+        main.get_by_role("button", name="Log this use").click()
+        wait(page)
+        expect(main).to_contain_text("Logged as")
+        expect(main.get_by_text("Low risk").first).to_be_visible()
+        errors.assert_none()
+    finally:
+        page.context.close()
+    [use] = [
+        u
+        for u in journey.store.list_uses(viewer=CLI).rows
+        if u.title == f"Storyboards {journey.width}"
+    ]
+    record = journey.store.get_use(use.id, viewer=CLI)
+    assert record.answers["tools"] == [journey.tool_id]
+    assert {f.question for f in record.facts} >= {
+        "principles.no_training_on_inputs",
+        "principles.enterprise_environment",
+        "context.tool_tier",
+    }
+    journey.use_id = use.id
+    return journey
+
+
+def admin_marks_the_tool_not_allowed(browser: Browser, journey: Journey) -> Journey:
+    """Ada marks the tool not allowed: the use naming it rises to written approval, and the
+    log says why, naming the tool."""
+    before = journey.store.get_use(journey.use_id, viewer=CLI)
+    assert before.level != "approval"
+    page = signed_in(browser, journey, ADA, f"tools?tool={journey.tool_id}")
+    errors = ConsoleErrors(page, journey.app.base_url)
+    try:
+        main = page.get_by_test_id("stMain")
+        choose(page, "State", "not allowed")
+        main.get_by_role("textbox", name="Why (for a tool under review or not allowed)").fill(
+            "terms changed: inputs now train the vendor's models"
+        )
+        main.get_by_role("button", name="Record the review").click()
+        wait(page)
+        expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
+        after = journey.store.get_use(journey.use_id, viewer=CLI)
+        assert after.level == "approval"
+        assert "tool-not-allowed" in [r.rule for r in after.reasons]
+        visit(page, journey, f"log?use={journey.use_id}")
+        expect(main).to_contain_text("does not allow")
+        expect(main).to_contain_text(f"{journey.tool_name}")
+        save_screenshot(page, f"tools-ada-not-allowed-use-{journey.width}")
+        errors.assert_none()
+    finally:
+        page.context.close()
+    return journey
+
+
 @pytest.mark.parametrize("width", (1280, 390), ids=lambda w: f"{w}px")
 def test_an_admin_registers_a_tool_and_a_member_reads_it(
     browser: Browser, studio, width: int, tmp_path: Path
@@ -154,3 +255,5 @@ def test_an_admin_registers_a_tool_and_a_member_reads_it(
     journey = Journey(app, store, width, tool_name=f"Studio Firefly {width}")
     journey = admin_registers_a_tool(browser, journey, tmp_path)
     journey = member_reads_the_tool(browser, journey)
+    journey = member_picks_the_tool(browser, journey, tmp_path)
+    journey = admin_marks_the_tool_not_allowed(browser, journey)
