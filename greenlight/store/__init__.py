@@ -74,6 +74,7 @@ from greenlight.store.records import (
     UseSummary,
 )
 from greenlight.store.rows import USE_ID_PATTERN, Progress, now_utc
+from greenlight.store.talent.ledger import NewEvidence
 from greenlight.store.use_case_store import UseCaseStore
 from greenlight.workflow import TransitionError
 
@@ -115,6 +116,7 @@ __all__ = [
     "LoggedReason",
     "NewUse",
     "NewUses",
+    "NewEvidence",
     "NotFound",
     "Production",
     "Progress",
