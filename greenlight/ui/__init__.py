@@ -11,6 +11,8 @@ from greenlight.ui import (
     overview,
     people_admin,
     state,
+    talent_consents,
+    talent_page,
     writes,
 )
 from greenlight.ui.auth import identity, person, require_sign_in, studio_mode, viewer
@@ -72,6 +74,6 @@ __all__ = [
     "require_sign_in", "section_link", "select_production", "show_flash", "show_headline",
     "show_in_log", "sidebar", "state", "status_badge", "store", "stored_assessment",
     "studio_mode", "style_log", "unreadable_notice", "viewer", "who",
-    "writes",
+    "talent_consents", "talent_page", "writes",
 ]
 # fmt: on
