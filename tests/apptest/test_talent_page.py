@@ -5,12 +5,13 @@ note refused, then recorded, the use relying on the consent reopened."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from streamlit.testing.v1 import AppTest
 
 from greenlight import workflow
 from greenlight.policy import parse_answers
+from greenlight.store import now_utc
 from greenlight.ui.text import plain
 from tests.apptest.helpers import APP, ENGINE, GUIDANCE, TIMEOUT, fresh_log
 
@@ -175,4 +176,42 @@ def test_a_revocation_needs_a_note_then_reopens_the_use_relying_on_it(tmp_path, 
     assert list(summary["State"]) == [f"Revoked on {revoked.state_on.isoformat()}"]
     assert "Revoked for good" in " ".join(c.value for c in at.caption)
     assert store.get_use(use.id, viewer=None).status == workflow.REOPENED_STATUS
-    assert list(at.dataframe[3].value["Status"]) == [workflow.status(workflow.REOPENED_STATUS).label]
+    assert list(at.dataframe[3].value["Status"]) == [
+        workflow.status(workflow.REOPENED_STATUS).label
+    ]
+
+
+def test_the_desk_lists_consents_expiring_within_the_set_days_with_their_uses(
+    tmp_path, monkeypatch
+):
+    store = fresh_log(tmp_path, monkeypatch)
+    monkeypatch.setenv("GREENLIGHT_CONSENT_EXPIRY_DAYS", "10")
+    today = now_utc().date()
+    jane = store.add_performer("TST", "Jane Roe", actor="fixture")
+    sam = store.add_performer("TST", "Sam Poe", actor="fixture")
+    soon = consent(store, jane.id, signed_on=today, expires_on=today + timedelta(days=3))
+    consent(store, sam.id, signed_on=today, expires_on=today + timedelta(days=40))  # later
+    answers = parse_answers(
+        {"title": "Crowd replica", "involves": {"digital_replica": True}, "performers": [jane.id]},
+        GUIDANCE,
+    )
+    use = store.log_use("TST", answers, ENGINE, actor="fixture", status="submitted")
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["actor"] = "Avery Tester"
+    at.run()
+    at.switch_page("app_pages/review.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert "Consents about to expire" in [h.value for h in at.subheader]
+    table = at.dataframe[0].value
+    assert list(table["Consent"]) == [soon.id]
+    assert list(table["Performer"]) == ["Jane Roe"]
+    assert list(table["Expires on"]) == [(today + timedelta(days=3)).isoformat()]
+    assert list(table["Days left"]) == [3]
+    (relying,) = table["Uses relying on it"]
+    assert relying.startswith(f"{use.id} Crowd replica (")
+
+    monkeypatch.setenv("GREENLIGHT_CONSENT_EXPIRY_DAYS", "soon")
+    at.run()
+    assert errors(at)[0].startswith("GREENLIGHT_CONSENT_EXPIRY_DAYS is 'soon': give 1 to 3650")
