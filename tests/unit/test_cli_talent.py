@@ -120,3 +120,34 @@ def test_a_refused_consent_or_rider_records_nothing(db, tmp_path: Path):
         "error: the consent was not added: the description of the intended use is missing"
     )
     assert UseCaseStore(db).consents(viewer="Sam") == []
+
+
+USE = """title: Re-aged flashback
+use_case_type: talent_replication
+involves: {digital_replica: true}
+context: {final_deliverable: true}
+performers: [P-1]
+"""
+
+
+def test_assess_answers_from_the_productions_ledger(db, tmp_path: Path):
+    ok("performers", "add", "--production", "HBL-S1", "--name", "Jane Roe", "--database", db)
+    use = tmp_path / "use.yaml"
+    use.write_text(USE)
+    out = ok("assess", str(use), "--production", "HBL-S1", "--database", db)
+    assert out.endswith(
+        "Answered from the ledger: context.talent_consent = False (Jane Roe: no consent on file)\n"
+    )
+    assert "replica-without-consent" in out
+    ok(*consent_args(db))
+    data = json.loads(ok("assess", str(use), "--production", "HBL-S1", "--json", "--database", db))
+    assert data["facts"] == [{
+        "question": "context.talent_consent", "answer": True,
+        "source": "Jane Roe: consent C-1", "subject": "consent:C-1",
+    }]  # fmt: skip
+    assert "replica-without-consent" not in {r["rule"] for r in data["reasons"]}
+    # Without --production the document's own answers stand, as before.
+    assert "Answered from the ledger" not in ok("assess", str(use))
+    assert bad("assess", str(use), "--production", "NOPE", "--database", db) == (
+        "error: no production with code 'NOPE': create it first\n"
+    )

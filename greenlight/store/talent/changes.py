@@ -75,13 +75,15 @@ class ExpiringConsent:
 
 @dataclass(frozen=True)
 class RelyingUse:
-    """A use whose last assessment rested on a consent."""
+    """A use whose last assessment read a consent: `holds` when the consent answered yes
+    (the use relies on it), not when it was named as falling short."""
 
     id: str
     title: str
     production_code: str
     level: str
     status: str
+    holds: bool
 
 
 @dataclass(frozen=True)
@@ -100,9 +102,10 @@ class TalentChangesMixin:
 
     def _consent_changed(
         self, performer_ids: Sequence[int], consent: str, actor: Any, engine: Any,
-        words: str = "",
+        words: str = "", day: date | None = None,
     ) -> ReassessResult:  # fmt: skip
-        """Re-assess every use naming these performers, in batches (see module doc)."""
+        """Re-assess every use naming these performers as on `day` (today), in batches (see
+        the module's docstring)."""
         with read_transaction(self.engine) as conn:
             ids = list(
                 conn.execute(
@@ -115,7 +118,7 @@ class TalentChangesMixin:
             if not words:
                 words = _state_words(conn, consent)
         totals = [0, 0, 0, 0]
-        day = now_utc().date()
+        day = day or now_utc().date()
         for start in range(0, len(ids), BATCH):
             batch = ids[start : start + BATCH]
             with write_transaction(self.engine) as conn:
@@ -158,7 +161,7 @@ class TalentChangesMixin:
         system = access.Acting(access.SYSTEM, SWEEP_ACTOR)
         result = self._consent_changed(
             [row.performer_id for row in moved], ", ".join(keys), system, engine,
-            words=f"consent {', '.join(keys)} reached an expiry or start date",
+            words=f"consent {', '.join(keys)} reached an expiry or start date", day=day,
         ) if moved else ReassessResult(0, 0, 0)  # fmt: skip
         with write_transaction(self.engine) as conn:
             values = {"value": day.isoformat(), "changed_at": now_utc(), "changed_by": SWEEP_ACTOR}
@@ -202,14 +205,27 @@ class TalentChangesMixin:
         return sorted(expiring, key=lambda e: (e.days_left, e.consent.id))
 
     def consent_uses(self, consent_id: str | int, *, viewer: access.Actor) -> list[RelyingUse]:
-        """The uses whose last assessment rested on this consent, newest first; for those
-        who hold the ledger of one of its performer's productions."""
+        """The uses whose last assessment read this consent (relying on it, or finding it
+        short), newest first; for those who hold the ledger of one of its performer's
+        productions."""
         number = talent_access.number_of(consent_id, talent_access.CONSENT_PREFIX, "consent")
         subject = f"consent:{talent_access.consent_key(number)}"
         with read_transaction(self.engine) as conn:
             talent_access.require_consent(conn, access.acting(conn, viewer, reading=True), number)
+            holds = (
+                sa.select(sa.func.max(sa.case((use_facts.c.answer == "true", 1), else_=0)))
+                .where(use_facts.c.use_id == uses.c.id, use_facts.c.subject == subject)
+                .scalar_subquery()
+            )
             rows = conn.execute(
-                sa.select(uses.c.id, uses.c.title, productions.c.code, uses.c.level, uses.c.status)
+                sa.select(
+                    uses.c.id,
+                    uses.c.title,
+                    productions.c.code,
+                    uses.c.level,
+                    uses.c.status,
+                    holds,
+                )
                 .select_from(uses.join(productions))
                 .where(
                     uses.c.id.in_(
@@ -218,7 +234,7 @@ class TalentChangesMixin:
                 )
                 .order_by(uses.c.created_at.desc(), uses.c.id)
             ).all()
-        return [RelyingUse(*row) for row in rows]
+        return [RelyingUse(*row[:5], holds=bool(row[5])) for row in rows]
 
     def ledger_facts(
         self, production: str, answers: Any, *, viewer: access.Actor, day: date | None = None

@@ -13,7 +13,14 @@ import pytest
 from greenlight.csvio import iter_csv
 from greenlight.ledger import CONSENT_QUESTION, MODEL_REUSE_QUESTION
 from greenlight.policy import Fact, parse_answers
-from greenlight.store import StoreError, UseCaseStore, UseFilter
+from greenlight.store import (
+    FileImport,
+    NewUse,
+    NotPermitted,
+    StoreError,
+    UseCaseStore,
+    UseFilter,
+)
 from tests.unit.samples import CLEAR
 from tests.unit.store import test_access
 from tests.unit.store.talent_fixtures import RIDER
@@ -174,19 +181,30 @@ def test_a_revocation_reopens_exactly_the_approved_uses_relying_on_it(ledger):
         "Replica without consent: the approval covered the use as it was, so the studio has "
         "to decide again"
     )
-    assert [u.id for u in ledger.consent_uses("C-1", viewer=LEE)] == []  # rests on it no more
+    read = {(u.title, u.status, u.holds) for u in ledger.consent_uses("C-1", viewer=LEE)}
+    assert read == {("relying", "submitted", False), ("waiting", "draft", False)}
 
 
 def test_the_sweep_re_assesses_the_uses_of_consents_that_expired(ledger):
     ledger.add_consent("P-2", actor=LEE, **{**RIDER, "expires_on": TODAY + timedelta(3)})
     relying = approve(ledger, ledger.log_use("A", replica(performers=("P-2",)), ENGINE,
                                              actor=MIA))  # fmt: skip
-    assert [u.id for u in ledger.consent_uses("C-2", viewer=RITA)] == [relying.id]
-    assert ledger.sweep_consents(ENGINE, today=TODAY).consents == ()
+    assert [(u.id, u.holds) for u in ledger.consent_uses("C-2", viewer=RITA)] == [
+        (relying.id, True)
+    ]
+    # The first sweep looks back a year: both consents came into force within it.
+    assert ledger.sweep_consents(ENGINE, today=TODAY).consents == ("C-1", "C-2")
+    assert ledger.get_use(relying.id, viewer=ADA).status == "approved"  # nothing moved
+    assert ledger.sweep_consents(ENGINE, today=TODAY).consents == ()  # a day swept once
     later = TODAY + timedelta(4)
     swept = ledger.sweep_consents(ENGINE, today=later)
-    assert swept.consents == ("C-2",) and swept.reassessed.reopened == 0  # not today's date
-    assert ledger.sweep_consents(ENGINE, today=later).consents == ()  # a day swept once
+    assert swept.consents == ("C-2",) and swept.reassessed.reopened == 1
+    use = ledger.get_use(relying.id, viewer=ADA)
+    assert use.status == "submitted"
+    assert use.facts[0].source == f"Al Bee: consent C-2 expired on {(TODAY + timedelta(3))}"
+    status = [h for h in ledger.history(relying.id, viewer=ADA) if h.field == "status"][-1]
+    assert (status.actor, status.actor_kind) == ("Greenlight (consent expiry sweep)", "system")
+    assert status.note.startswith("consent C-2 reached an expiry or start date; new reasons")
 
 
 def test_the_desk_lists_consents_expiring_soon(ledger, monkeypatch):
@@ -211,3 +229,43 @@ def test_the_export_carries_performer_ids_and_no_personal_data(ledger):
     text = "".join(iter_csv(ledger, GUIDANCE, UseFilter(productions=("A",)), viewer=ADA))
     assert "P-2;P-1" in text
     assert "Jane Roe" not in text and "Al Bee" not in text and "flashback scenes" not in text
+
+
+def test_an_import_update_and_guidance_reassessment_read_the_ledger(ledger, newer_engine):
+    # As the CSV import hands them over: assessed without the ledger, from a file.
+    answers = replica("Imported replica", performers=("P-1", "P-2"))
+    new = NewUse(answers, ENGINE.assess(answers), status="draft")
+    ledger.insert_uses("A", [new], GUIDANCE, actor=LEE, file=FileImport("ab" * 32, "x.csv"))
+    (summary,) = ledger.list_uses(UseFilter(productions=("A",)), viewer=ADA).rows
+    imported = ledger.get_use(summary.id, viewer=ADA)
+    assert imported.answers["performers"] == ["P-1", "P-2"]
+    assert consent_facts(imported) == [
+        (True, "Jane Roe: consent C-1"), (False, "Al Bee: no consent on file"),
+    ]  # fmt: skip
+    updated = ledger.update_use(imported.id, replica(performers=("P-1",)), ENGINE, actor=LEE)
+    assert consent_facts(updated) == [(True, "Jane Roe: consent C-1")]
+    assert "replica-without-consent" not in updated.rule_ids
+    ledger.revoke_consent("C-1", note="withdrawn", actor=ADA, engine=ENGINE,
+                          on=date(2026, 11, 30))  # fmt: skip
+    ledger.reassess(newer_engine, actor=CLI)
+    moved = ledger.get_use(imported.id, viewer=ADA)
+    assert moved.guidance_version == "2099.1"
+    assert consent_facts(moved) == [
+        (False, "Jane Roe: consent C-1 was revoked on 2026-11-30 (withdrawn)")
+    ]
+    assert "replica-without-consent" in moved.rule_ids
+    # A performer list that names someone outside the production is refused on update too.
+    with pytest.raises(StoreError, match="^performer P-9 is not among the performers of A"):
+        ledger.update_use(imported.id, replica(performers=("P-9",)), ENGINE, actor=LEE)
+
+
+def test_a_consents_evidence_is_for_the_ledgers_holders_and_every_read_is_kept(ledger):
+    rider = ledger.add_evidence("consent", "C-1", "rider.pdf", b"%PDF-1.7 rider", actor=LEE)
+    for outsider in (MIA, test_access.ROB, test_access.BEA):
+        with pytest.raises(NotPermitted, match="may not see or change consent C-1"):
+            ledger.read_evidence(rider.id, viewer=outsider)
+    for reader in (LEE, RITA, ADA):
+        assert ledger.read_evidence(rider.id, viewer=reader)[1] == b"%PDF-1.7 rider"
+    assert [v.viewer for v in ledger.evidence_views(rider.id, viewer=RITA)] == [
+        "Lee", "Rita", "Ada",
+    ]  # fmt: skip
