@@ -229,7 +229,7 @@ def _attach_form(log, consent: Consent) -> None:
 
 
 def relying_uses(log, guidance, consent: Consent) -> None:
-    """The uses whose last assessment rested on this consent."""
+    """The uses whose last assessment read this consent, and whether it held for each."""
     st.markdown("**Uses that rely on it**")
     found = guarded(lambda: log.consent_uses(consent.id, viewer=viewer())) or []
     if not found:
@@ -242,13 +242,14 @@ def relying_uses(log, guidance, consent: Consent) -> None:
                     u.id,
                     u.title,
                     u.production_code,
+                    "yes" if u.holds else "no: it falls short for this use",
                     level_label(guidance, u.level),
                     workflow.status(u.status).label,
                 )
                 for u in found
             ],
-            columns=["Use", "Title", "Production", "Level", "Status"],
-        ),  # fmt: skip
+            columns=["Use", "Title", "Production", "Consent holds", "Level", "Status"],
+        ),
         hide_index=True,
         width="stretch",
     )

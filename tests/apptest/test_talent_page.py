@@ -160,6 +160,7 @@ def test_a_revocation_needs_a_note_then_reopens_the_use_relying_on_it(tmp_path, 
     relying = at.dataframe[3].value
     assert list(relying["Use"]) == [use.id]
     assert list(relying["Title"]) == ["Crowd replica"]
+    assert list(relying["Consent holds"]) == ["yes"]
     stamp = f"{recorded.id}-0"
     at.radio(key=f"talent-change-{stamp}").set_value("revoke")
     button(at, "Apply the change").click().run()
