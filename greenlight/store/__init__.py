@@ -47,6 +47,7 @@ from greenlight.store.desk import DESK_PAGE, Desk, DeskItem
 from greenlight.store.events import DEMO_REMOVED, DEMO_SEEDED
 from greenlight.store.evidence import OWNER_CHECKS, Evidence, EvidenceView
 from greenlight.store.evidence_files import MAX_MB_ENV as EVIDENCE_MAX_MB_ENV
+from greenlight.store.evidence_files import max_bytes as evidence_max_bytes
 from greenlight.store.history import Change
 from greenlight.store.migrations import SCHEMA_VERSION, SchemaError, ensure_schema, schema_version
 from greenlight.store.outbox import OutboxNotice, OutboxState
@@ -135,6 +136,7 @@ __all__ = [
     "UseRecord",
     "UseSummary",
     "ensure_schema",
+    "evidence_max_bytes",
     "is_decision",
     "explain",
     "get_engine",
