@@ -14,11 +14,12 @@ today = consents.today()
 
 found = talent.heading(log, code)
 talent.performers_table(found)
-add, link = st.columns(2, gap="large")
-with add:
-    talent.add_form(log, code)
-with link:
-    talent.link_form(log, code, found)
+with st.expander("Add or link a performer", expanded=not found, icon=":material/person_add:"):
+    add, link = st.columns(2, gap="large")
+    with add:
+        talent.add_form(log, code)
+    with link:
+        talent.link_form(log, code, found)
 performer = talent.chosen_performer(found)
 if performer is not None:
     consents.consents_of(log, guidance, engine, performer, code, today)

@@ -7,6 +7,7 @@ refusals are shown as they are, and change nothing."""
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import pandas as pd
@@ -154,11 +155,9 @@ def consent_details(log, guidance, engine, consent: Consent, today: date) -> Non
     """One consent in full: its fields, evidence, the uses relying on it, and its changes."""
     label = f"{consent.id} · {state_of(consent, today)} · {_words(COVER_WORDS, consent.covers)}"
     with st.expander(as_text(label)):
-        st.dataframe(
-            pd.DataFrame(fields(consent, today), columns=["Field", "Value"]),
-            hide_index=True,
-            width="stretch",
-            column_config={"Value": st.column_config.TextColumn(width="large")},
+        # Field names are ours; every value is escaped, and wraps whole at any width.
+        st.markdown(
+            "  \n".join(f"**{name}:** {as_text(value)}" for name, value in fields(consent, today))
         )
         evidence(log, consent)
         relying_uses(log, guidance, consent)
@@ -213,7 +212,7 @@ def _attach_form(log, consent: Consent) -> None:
     with st.form(f"talent-attach-{consent.id}-{done}", border=False):
         upload = st.file_uploader(
             "Attach a file (PDF, PNG, JPEG or plain text)", type=EVIDENCE_TYPES,
-            key=f"talent-attach-file-{consent.id}-{done}",
+            max_upload_size=upload_mb(), key=f"talent-attach-file-{consent.id}-{done}",
         )  # fmt: skip
         if not st.form_submit_button("Attach", icon=":material/attach_file:"):
             return
@@ -300,6 +299,19 @@ def state_form(log, engine, consent: Consent, today: date) -> None:
         _fresh()
 
 
+def upload_mb() -> int:
+    """The largest evidence file the uploaders take, in whole megabytes: what the evidence
+    store keeps (GREENLIGHT_EVIDENCE_MAX_MB, which it checks to the byte); a setting that is
+    not a size stops the page with what to set."""
+    from greenlight.store import StoreConfigError, evidence_max_bytes
+
+    try:
+        return max(1, math.ceil(evidence_max_bytes() / 2**20))
+    except StoreConfigError as exc:
+        st.error(as_text(f"{exc}, then restart Greenlight."), icon=":material/error:")
+        st.stop()
+
+
 def today() -> date:
     """Today's date (UTC), the day a consent's state is read on."""
     from greenlight.store import now_utc
@@ -362,7 +374,8 @@ def record_form(log, performer: Performer, code: str) -> None:
         )
         uploads = st.file_uploader(
             "Evidence: the signed rider, a licence (PDF, PNG, JPEG or plain text)",
-            type=EVIDENCE_TYPES, accept_multiple_files=True, key=f"tc-files-{stamp}",
+            type=EVIDENCE_TYPES, accept_multiple_files=True, max_upload_size=upload_mb(),
+            key=f"tc-files-{stamp}",
         )  # fmt: skip
         if not st.form_submit_button("Record the consent", type="primary", icon=":material/add:"):
             return
