@@ -117,12 +117,8 @@ def sweep(log, engine):
     return guarded(lambda: log.sweep_consents(engine))
 
 
-def expiring_consents(log, guidance, swept=None) -> None:
-    """What the sweep reopened, and the consents of the desk's productions that expire
-    within the configured number of days (GREENLIGHT_CONSENT_EXPIRY_DAYS), soonest first,
-    each with the uses relying on it."""
-    from greenlight.store import StoreConfigError
-
+def swept_notice(swept) -> None:
+    """What the sweep did to approvals, when it reopened any."""
     if swept is not None and swept.reassessed.reopened:
         st.info(
             as_text(
@@ -132,6 +128,13 @@ def expiring_consents(log, guidance, swept=None) -> None:
             ),
             icon=":material/event_busy:",
         )
+
+
+def expiring_consents(log, guidance) -> None:
+    """The consents of the desk's productions that expire within the configured number of
+    days (GREENLIGHT_CONSENT_EXPIRY_DAYS), soonest first, each with the uses relying on it."""
+    from greenlight.store import StoreConfigError
+
     try:
         found = log.consents_expiring(viewer=viewer())
     except StoreConfigError as exc:
@@ -139,6 +142,7 @@ def expiring_consents(log, guidance, swept=None) -> None:
         return
     if not found:
         return
+    st.divider()
     st.subheader("Consents about to expire")
     rows = []
     for item in found:
@@ -154,6 +158,7 @@ def expiring_consents(log, guidance, swept=None) -> None:
                     f"{u.id} {u.title} ({level_label(guidance, u.level)}, "
                     f"{workflow.status(u.status).label})"
                     for u in relying
+                    if u.holds  # a use it falls short for does not rely on it
                 )
                 or "none yet",
             }
