@@ -120,7 +120,9 @@ def type_date(within: Locator, label: str, day: str) -> None:
 
 def consents(page: Page) -> Locator:
     """The shown performer's consents, one expander each ("C-1 · Active · Likeness")."""
-    return page.get_by_test_id("stExpander").filter(has_text=re.compile(r"^C-\d+ · "))
+    return page.get_by_test_id("stExpander").filter(
+        has_text=re.compile(r"C-\d+ · (Active|Suspended|Revoked|Expired)")
+    )
 
 
 def submit(page: Page, within: Locator, button: str) -> None:
@@ -178,6 +180,32 @@ def lead_reads_the_rider(page: Page, person: Person, rider: Path) -> None:
     expect(consent.get_by_text(re.compile(f"^Viewed by {person.name} at "))).to_be_visible()
 
 
+def revokes_the_consent(page: Page, app: StudioApp, performer: str, note: str) -> None:
+    """On the Talent page, someone holding the ledger revokes the performer's consent: first
+    without a note (refused, nothing changes), then with one; it reads revoked for good."""
+    visit(page, app, "talent")
+    choose(page, "Performer", f"{performer} · P-1")
+    wait_for_app(page)
+    consent = consents(page).first
+    consent.locator("summary").click()
+    changing = consent.get_by_test_id("stForm").filter(has_text="Change its state")
+    changing.get_by_text("Revoke for good").click()
+    submit(page, changing, "Apply the change")
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_test_id("stAlertContentError")).to_contain_text(
+        "the consent was not revoked: the note is missing"
+    )
+    expect(consents(page).first.locator("summary")).to_contain_text("Active")
+    changing.get_by_text("Revoke for good").click()
+    changing.get_by_role("textbox", name="Note").fill(note)
+    submit(page, changing, "Apply the change")
+    consent = consents(page).first
+    expect(consent.locator("summary")).to_contain_text(re.compile(r"Revoked on \d{4}-\d\d-\d\d"))
+    consent.locator("summary").click()
+    expect(consent.get_by_text(note)).to_be_visible()
+    expect(consent.get_by_text("Revoked for good: record a new consent")).to_be_visible()
+
+
 def member_has_no_talent_page(page: Page, app: StudioApp) -> None:
     """A member's navigation has no Talent page; its address shows nothing of the ledger."""
     visit(page, app, "")
@@ -216,6 +244,18 @@ def test_a_lead_records_a_performer_and_her_consent_with_its_rider(browser: Brow
         save_screenshot(mobile, "talent-leo-consent-390")
     finally:
         mobile.context.close()
+
+
+def test_an_admin_revokes_the_consent_with_a_note(browser: Browser, studio):
+    app, _ = studio
+    page = signed_in(browser, app, ADA, 390)
+    errors = ConsoleErrors(page, app.base_url)
+    try:
+        revokes_the_consent(page, app, PERFORMER, "Withdrawn by her agent on 2026-12-01")
+        save_screenshot(page, "talent-ada-revoked-390")
+        errors.assert_none()
+    finally:
+        page.context.close()
 
 
 @pytest.mark.parametrize("width", [1280, 390], ids=lambda w: f"{w}px")
