@@ -19,7 +19,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench import browser, desk, pages, scoped, synth, workloads
+from bench import browser, consent, desk, pages, scoped, synth, workloads
 from bench.report import Figure, Run, write_results
 from greenlight.policy import load_guidance
 from greenlight.policy.answers import parse_answers
@@ -221,6 +221,10 @@ def main() -> None:
 
         print("bench: the review desk")
         desk.desk_figures(run, paths[BIG], work, BIG)
+        dispose_engines()
+
+        print("bench: the consent check (talent ledger)")
+        consent.consent_figures(run, f"sqlite:///{work / 'talent.db'}")
         dispose_engines()
 
         print("bench: CSV export")

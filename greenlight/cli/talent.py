@@ -163,7 +163,7 @@ def run_consents(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _add_consent(store: Any, args: argparse.Namespace):
-    from greenlight.store.talent.ledger import NewEvidence
+    from greenlight.store import NewEvidence
 
     with ExitStack() as files:
         evidence = [

@@ -20,6 +20,16 @@ A change that someone should hear of (a use submitted or escalated, a decision t
 its notification e-mails to the outbox in the same transaction; whoever sends them takes them
 with claim_notices and records each one sent or failed with mark_notices.
 
+The talent consent ledger (performers, consents, their evidence) is kept here too, seen and
+changed by a production's lead and reviewers and studio admins; a use naming performers is
+assessed with what the ledger says (greenlight.ledger's rules, registry_facts):
+
+    jane = store.add_performer("HBL-S1", "Jane Roe", actor=lee)          # P-1
+    store.add_consent(jane.id, actor=lee, covers="likeness", kind="employment_based",
+                      description="...", productions="HBL-S1", media="final",
+                      signed_on="2026-06-01", evidence=[NewEvidence("rider.pdf", stream)])
+    store.revoke_consent("C-1", note="withdrawn", actor=ada, engine=engine)  # reopens uses
+
 A write that names the version its person was shown is refused with StaleUse when the use
 has moved on; a form token logged before is refused with AlreadyLogged.
 """
@@ -75,12 +85,25 @@ from greenlight.store.records import (
     UseSummary,
 )
 from greenlight.store.rows import USE_ID_PATTERN, Progress, now_utc
-from greenlight.store.talent.ledger import NewEvidence
+from greenlight.store.talent.changes import (
+    EXPIRY_DAYS_ENV as CONSENT_EXPIRY_DAYS_ENV,
+)
+from greenlight.store.talent.changes import (
+    ExpiringConsent,
+    RelyingUse,
+    SweepResult,
+)
+from greenlight.store.talent.ledger import NewEvidence, PerformerName
 from greenlight.store.use_case_store import UseCaseStore
 from greenlight.workflow import TransitionError
 
 __all__ = [
     "ACTOR_KINDS",
+    "CONSENT_EXPIRY_DAYS_ENV",
+    "ExpiringConsent",
+    "PerformerName",
+    "RelyingUse",
+    "SweepResult",
     "DESK_PAGE",
     "Desk",
     "DeskItem",

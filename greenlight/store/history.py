@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from greenlight.policy import FIELDS
+from greenlight.policy import FIELDS, LINK_NAMES
 from greenlight.store.tables import use_history
 
 if TYPE_CHECKING:
@@ -127,6 +127,8 @@ def changed_labels(changes: Sequence[Change], guidance: Guidance) -> list[str]:
         question = guidance.questions_by_id.get(change.field)
         if change.field in fields:
             labels.append(fields[change.field])
+        elif change.field in LINK_NAMES:  # the performers or tools the use names
+            labels.append(change.field.capitalize())
         elif question is not None:
             labels.append(question.label)
     return labels

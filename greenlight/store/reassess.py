@@ -121,7 +121,7 @@ def _plan(
         if registry_facts.has_links(answers):  # the registries answer some questions
             day = registry_facts.today()
             assessment, facts = registry_facts.assess_linked(
-                conn, row.production_id, answers, engine, day
+                conn, row.production_id, answers, engine, day, row.code
             )
             registry_facts.record_links(conn, [row.id], [answers], [facts], replace=True)
         parts = parts_of(answers, assessment)

@@ -22,10 +22,28 @@ from greenlight.store.records import StoreError
 from greenlight.store.rows import now_utc
 from greenlight.store.tables import productions
 from greenlight.store.talent.access import PERFORMER_PREFIX, performer_key
-from greenlight.store.talent.rows import consents_of, performers_by_id
+from greenlight.store.talent.rows import ledger_for_check
 from greenlight.store.talent.tables import performer_productions, use_facts, use_performers
 
 PERFORMERS = "performers"
+
+# The statements every linked write runs, built once (building one costs more than running it).
+_pp = performer_productions
+_WORKING_ON = sa.select(_pp.c.performer_id).where(
+    _pp.c.production_id == sa.bindparam("pid"),
+    _pp.c.performer_id.in_(sa.bindparam("ids", expanding=True)),
+)
+_FORGET = tuple(
+    sa.delete(table).where(table.c.use_id.in_(sa.bindparam("ids", expanding=True)))
+    for table in (use_performers, use_facts)
+)
+_LINK = sa.insert(use_performers)
+_KEEP = sa.insert(use_facts)
+_FACTS_OF_USE = (
+    sa.select(use_facts)
+    .where(use_facts.c.use_id == sa.bindparam("use_id"))
+    .order_by(use_facts.c.position)
+)
 
 
 def today() -> date:
@@ -56,15 +74,8 @@ def check_links(conn: Connection, production_id: int, code: str, answers: Any) -
     if not keys:
         return
     numbers = {key: _number(key) for key in keys}
-    pp = performer_productions
-    known = set(
-        conn.execute(
-            sa.select(pp.c.performer_id).where(
-                pp.c.production_id == production_id,
-                pp.c.performer_id.in_([n for n in numbers.values() if n is not None]),
-            )
-        ).scalars()
-    )
+    ids = [n for n in numbers.values() if n is not None]
+    known = set(conn.execute(_WORKING_ON, {"pid": production_id, "ids": ids}).scalars())
     missing = [key for key, n in numbers.items() if n is None or n not in known]
     if missing:
         raise StoreError(
@@ -74,20 +85,23 @@ def check_links(conn: Connection, production_id: int, code: str, answers: Any) -
         )
 
 
-def talent_facts(conn: Connection, production_id: int, answers: Any, day: date) -> tuple[Fact, ...]:
-    """The ledger's facts for a use of this production naming performers (none when its
-    answers involve no replica or alteration): five indexed queries, for the named
-    performers and their consents only."""
+def talent_facts(
+    conn: Connection, production_id: int, answers: Any, day: date, code: str | None = None
+) -> tuple[Fact, ...]:
+    """The ledger's facts for a use of this production (`code`, read when not given) naming
+    performers (none when its answers involve no replica or alteration): two indexed
+    queries, for the named performers and their consents only."""
     keys = links_of(answers, PERFORMERS)
     if not keys or need_of(answers.values) is None:
         return ()
     numbers = [n for n in map(_number, keys) if n is not None]
-    found = performers_by_id(conn, numbers)
-    code = conn.execute(
-        sa.select(productions.c.code).where(productions.c.id == production_id)
-    ).scalar_one()
+    found, their_consents = ledger_for_check(conn, numbers)
+    if code is None:
+        code = conn.execute(
+            sa.select(productions.c.code).where(productions.c.id == production_id)
+        ).scalar_one()
     named = [found[n] for n in dict.fromkeys(numbers) if n in found]
-    facts = list(consent_facts(answers.values, code, day, named, consents_of(conn, found)))
+    facts = list(consent_facts(answers.values, code, day, named, their_consents))
     known = {performer_key(n) for n in found}
     for key in keys:  # an id the ledger no longer knows counts as no consent
         if performer_key(_number(key) or 0) not in known:
@@ -102,19 +116,23 @@ def talent_facts(conn: Connection, production_id: int, answers: Any, day: date) 
     return tuple(facts)
 
 
-def facts_for(conn: Connection, production_id: int, answers: Any, day: date) -> tuple[Fact, ...]:
-    """Every registry's facts for a use of this production with these answers on `day`."""
-    return talent_facts(conn, production_id, answers, day)
+def facts_for(
+    conn: Connection, production_id: int, answers: Any, day: date, code: str | None = None
+) -> tuple[Fact, ...]:
+    """Every registry's facts for a use of this production (its `code`, when the caller
+    knows it, saves a query) with these answers on `day`."""
+    return talent_facts(conn, production_id, answers, day, code)
 
 
 def assess_linked(
-    conn: Connection, production_id: int, answers: Any, engine: Any, day: date
-) -> tuple[Any, tuple[Fact, ...]]:
+    conn: Connection, production_id: int, answers: Any, engine: Any, day: date,
+    code: str | None = None,
+) -> tuple[Any, tuple[Fact, ...]]:  # fmt: skip
     """The assessment of `answers` with the registries' facts folded in, and the facts that
     applied; the plain assessment (and no facts) for answers that link nothing."""
     if not has_links(answers):
         return engine.assess(answers), ()
-    facts = facts_for(conn, production_id, answers, day)
+    facts = facts_for(conn, production_id, answers, day, code)
     if not facts:
         return engine.assess(answers), ()
     resolution = resolve(answers, facts, engine.guidance)
@@ -128,8 +146,8 @@ def record_links(
     """Keep each use's performers (use_performers) and the facts of its last assessment
     (use_facts), replacing what was kept before when `replace`."""
     if replace and use_ids:
-        for table in (use_performers, use_facts):
-            conn.execute(sa.delete(table).where(table.c.use_id.in_(list(use_ids))))
+        for statement in _FORGET:
+            conn.execute(statement, {"ids": list(use_ids)})
     linked, kept = [], []
     for use_id, given, applied in zip(use_ids, answers, facts, strict=True):
         numbers = dict.fromkeys(n for n in map(_number, links_of(given, PERFORMERS)) if n)
@@ -140,9 +158,9 @@ def record_links(
             for i, f in enumerate(applied)
         )  # fmt: skip
     if linked:
-        conn.execute(sa.insert(use_performers), linked)
+        conn.execute(_LINK, linked)
     if kept:
-        conn.execute(sa.insert(use_facts), kept)
+        conn.execute(_KEEP, kept)
 
 
 def fact_answer(value: str | bool) -> str:
@@ -157,8 +175,9 @@ def stored_fact(row: Any) -> Fact:
 
 
 def assess_batch(
-    conn: Connection, production_id: int, batch: Any, guidance: Any, day: date
-) -> tuple[Any, list[tuple[Fact, ...]]]:
+    conn: Connection, production_id: int, code: str, batch: Any, guidance: Any,
+    engine: Any | None, day: date,
+) -> tuple[Any, list[tuple[Fact, ...]]]:  # fmt: skip
     """A batch of new uses (NewUses) with each linked answer set re-assessed with the
     registries' facts, and the facts of each of its answer sets (by `batch.assessed` index);
     the batch as it was when none links anything."""
@@ -168,13 +187,14 @@ def assess_batch(
         return batch, facts
     from dataclasses import replace as replaced
 
-    from greenlight.policy import Engine
+    if engine is None or engine.guidance is not guidance:
+        from greenlight.policy import Engine
 
-    engine = Engine(guidance)
+        engine = Engine(guidance)  # an import's, once per file
     assessed = list(batch.assessed)
     for i in linked:
         answers = assessed[i][0]
-        assessment, facts[i] = assess_linked(conn, production_id, answers, engine, day)
+        assessment, facts[i] = assess_linked(conn, production_id, answers, engine, day, code)
         assessed[i] = (answers, assessment)
     return replaced(batch, assessed=assessed), facts
 
@@ -200,7 +220,4 @@ def record_batch(
 
 def facts_of_use(conn: Connection, use_id: str) -> tuple[Fact, ...]:
     """The facts the use's last assessment took from the registries, in order."""
-    rows = conn.execute(
-        sa.select(use_facts).where(use_facts.c.use_id == use_id).order_by(use_facts.c.position)
-    )
-    return tuple(stored_fact(row) for row in rows)
+    return tuple(stored_fact(row) for row in conn.execute(_FACTS_OF_USE, {"use_id": use_id}))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.engine import Connection
 
 from greenlight import workflow
-from greenlight.policy import FIELD_NAMES, AnswersError, answers_part
+from greenlight.policy import FIELD_NAMES, LINK_NAMES, AnswersError, answers_part
 from greenlight.store.history import Change, changed_labels, reopen_note
 from greenlight.store.records import NewUses, StoreError, to_db_time, week_of
 from greenlight.store.shared import (
@@ -120,6 +120,17 @@ def _answer_changes(
             or (qid in old_assessment.unanswered) != (qid in assessment.unanswered)
         ):
             changes.append(Change(qid, old, new))
+    return changes
+
+
+def _link_changes(before: Mapping[str, Any], after: Answers) -> list[Change]:
+    """A change per list of registry ids (performers, tools) the use names differently."""
+    links = getattr(after, "links", {})
+    changes = []
+    for name in LINK_NAMES:
+        old, new = list(before.get(name) or ()), list(links.get(name, ()))
+        if old != new:
+            changes.append(Change(name, ";".join(old) or None, ";".join(new) or None))
     return changes
 
 
@@ -360,6 +371,7 @@ def apply_assessment(
         if current[name] != values[name]:
             changes.append(Change(name, current[name], values[name]))
     changes.extend(_answer_changes(current["answers"], answers, assessment, engine))
+    changes.extend(_link_changes(current["answers"], answers))
     for name in ("level", "guidance_id", "guidance_version"):
         if current[name] != values[name]:
             changes.append(Change(name, current[name], values[name]))

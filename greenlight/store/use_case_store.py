@@ -149,7 +149,7 @@ class UseCaseStore(
             note=note,
             submission=submission,
         )
-        (use_id,) = self.insert_uses(production, [new], engine.guidance, actor=actor)
+        (use_id,) = self.insert_uses(production, [new], engine.guidance, actor=actor, engine=engine)
         return self.get_use(use_id, viewer=actor)
 
     def insert_uses(
@@ -161,6 +161,7 @@ class UseCaseStore(
         actor: Actor,
         progress: Progress | None = None,
         file: FileImport | None = None,
+        engine: Engine | None = None,
     ) -> list[str]:
         """Insert assessed uses in one transaction (all or none); return their ids.
 
@@ -169,6 +170,8 @@ class UseCaseStore(
         and a "status" row for each of its `steps`. A large batch comes column by column
         (NewUses, as the CSV import reads it); NewUse items are put in columns first.
         A demo production takes no uses but its own seed (seed_demo_production).
+        A use whose answers name performers or tools is assessed with the registries'
+        facts (with `engine`, an Engine over `guidance`, or one made for the call).
         StoreError for no uses at all. With `file`, the uses come from that file, which is
         recorded: RepeatedImport if it was imported into `production` before, unless
         `file.allow_repeat`; they start the workflow afresh, logged now (see new_rows).
@@ -179,10 +182,9 @@ class UseCaseStore(
             raise StoreError("there are no uses to log: nothing was written")
         with read_transaction(self.engine) as conn:
             named = access.acting(conn, actor).name  # checked again in the write below
-            # Uses naming performers or tools: assessed with the registries' facts.
             pid = self._production_id(conn, production)
             batch, facts = registry_facts.assess_batch(
-                conn, pid, batch, guidance, registry_facts.today()
+                conn, pid, production, batch, guidance, engine, registry_facts.today()
             )
         rows = new_rows(batch, AssessedCache(guidance), named, imported=file is not None)
         # Counted before the transaction, as the rows are built: no lock is held meanwhile.
@@ -269,7 +271,7 @@ class UseCaseStore(
             pid, code = current["production_id"], current["production_code"]
             registry_facts.check_links(conn, pid, code, answers)
             assessment, facts = registry_facts.assess_linked(
-                conn, pid, answers, engine, registry_facts.today()
+                conn, pid, answers, engine, registry_facts.today(), code
             )
             registry_facts.record_links(conn, [use_id], [answers], [facts], replace=True)
             with tally.recounting(conn, uses.c.id == use_id):

@@ -281,7 +281,9 @@ def _reassess_one(conn: Connection, use_id: str, engine: Any, who: Any, day: dat
         return None
     current = dict(current)
     answers = parse_answers(document_of(current, current["answers"]), engine.guidance)
-    assessment, facts = assess_linked(conn, current["production_id"], answers, engine, day)
+    assessment, facts = assess_linked(
+        conn, current["production_id"], answers, engine, day, current["production_code"]
+    )
     values, changes = apply_assessment(conn, current, answers, assessment, engine)
     record_links(conn, [use_id], [answers], [facts], replace=True)
     _reopen_on_new_reasons(current, values, changes, assessment, engine)

@@ -269,3 +269,13 @@ def test_a_consents_evidence_is_for_the_ledgers_holders_and_every_read_is_kept(l
     assert [v.viewer for v in ledger.evidence_views(rider.id, viewer=RITA)] == [
         "Lee", "Rita", "Ada",
     ]  # fmt: skip
+
+
+def test_naming_other_performers_is_a_change_that_reopens_a_decision(ledger):
+    use = approve(ledger, ledger.log_use("A", replica(), ENGINE, actor=MIA))
+    changed = ledger.update_use(use.id, replica(performers=("P-1", "P-2")), ENGINE, actor=MIA)
+    assert changed.status == "submitted"
+    rows = [(h.field, h.old, h.new) for h in ledger.history(use.id, viewer=ADA)][-3:]
+    assert ("performers", "P-1", "P-1;P-2") in rows
+    status = [h for h in ledger.history(use.id, viewer=ADA) if h.field == "status"][-1]
+    assert status.note.startswith("changed since the approval: ") and "Performers" in status.note
