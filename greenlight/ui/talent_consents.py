@@ -31,6 +31,7 @@ from greenlight.ui.shell import guarded, require_actor, who
 from greenlight.ui.text import as_text
 
 RECORDED_KEY = "talent-recorded"  # consents and state changes this session made: fresh forms
+SHOWN_VIEWS = 10  # the latest reads of a file listed under it
 EVIDENCE_TYPES = ["pdf", "png", "jpg", "jpeg", "txt"]
 EARLIEST, LATEST = date(1950, 1, 1), date(2125, 12, 31)
 
@@ -165,8 +166,8 @@ def consent_details(log, guidance, engine, consent: Consent, today: date) -> Non
 
 
 def evidence(log, consent: Consent) -> None:
-    """The consent's files: each downloadable once its bytes are read (the store records
-    every read), with who read it before; and adding a file (a new version is a new file)."""
+    """The consent's files, each with its download (the store records every read) and who
+    read it; and attaching a file (a new version is a new file, none is replaced)."""
     st.markdown("**Evidence**")
     files = guarded(lambda: log.evidence_of("consent", consent.id, viewer=viewer())) or []
     if not files:
@@ -179,8 +180,13 @@ def evidence(log, consent: Consent) -> None:
         _download(log, item)
         views = guarded(lambda i=item: log.evidence_views(i.id, viewer=viewer())) or []
         if views:
+            # The latest reads; the store keeps every one.
+            latest = "; ".join(
+                f"{v.viewer} at {v.at:%Y-%m-%d %H:%M} UTC" for v in views[-SHOWN_VIEWS:][::-1]
+            )
+            earlier = len(views) - SHOWN_VIEWS
             st.text(
-                "Viewed by " + "; ".join(f"{v.viewer} at {v.at:%Y-%m-%d %H:%M} UTC" for v in views)
+                f"Viewed by {latest}" + (f"; and {earlier:,} times before" if earlier > 0 else "")
             )
         else:
             st.caption("Not viewed yet.")

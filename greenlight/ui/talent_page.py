@@ -16,6 +16,7 @@ from greenlight.ledger import CATEGORIES, Performer
 from greenlight.ui.auth import person, viewer
 from greenlight.ui.data import production_list
 from greenlight.ui.shell import guarded, may, no_production_yet, require_actor
+from greenlight.ui.state import keep
 from greenlight.ui.text import as_text
 
 PERFORMER_KEY = "talent-performer"  # the performer whose consents are shown
@@ -204,6 +205,7 @@ def chosen_performer(found: list[Performer]) -> Performer | None:
     if not found:
         return None
     ids = [p.id for p in found]
+    keep(PERFORMER_KEY)  # the choice outlives a visit to another page
     picked = st.session_state.pop(PICK_KEY, None)
     if picked in ids:
         st.session_state[PERFORMER_KEY] = picked
