@@ -180,6 +180,18 @@ def lead_reads_the_rider(page: Page, person: Person, rider: Path) -> None:
     expect(consent.get_by_text(re.compile(f"^Viewed by {person.name} at "))).to_be_visible()
 
 
+def revoke(changing: Locator) -> None:
+    """Choose "Revoke for good" in a consent's form, and wait until it is chosen (a click
+    while the expander still opens can be lost under load)."""
+    choice = changing.get_by_role("radio", name="Revoke for good")
+    for _ in range(3):
+        changing.get_by_text("Revoke for good").click()
+        if choice.is_checked():
+            return
+        changing.page.wait_for_timeout(300)
+    expect(choice).to_be_checked()
+
+
 def revokes_the_consent(page: Page, app: StudioApp, performer: str, note: str) -> None:
     """On the Talent page, someone holding the ledger revokes the performer's consent: first
     without a note (refused, nothing changes), then with one; it reads revoked for good."""
@@ -189,14 +201,14 @@ def revokes_the_consent(page: Page, app: StudioApp, performer: str, note: str) -
     consent = consents(page).first
     consent.locator("summary").click()
     changing = consent.get_by_test_id("stForm").filter(has_text="Change its state")
-    changing.get_by_text("Revoke for good").click()
+    revoke(changing)
     submit(page, changing, "Apply the change")
     main = page.get_by_test_id("stMain")
     expect(main.get_by_test_id("stAlertContentError")).to_contain_text(
         "the consent was not revoked: the note is missing"
     )
     expect(consents(page).first.locator("summary")).to_contain_text("Active")
-    changing.get_by_text("Revoke for good").click()
+    revoke(changing)
     changing.get_by_role("textbox", name="Note").fill(note)
     submit(page, changing, "Apply the change")
     consent = consents(page).first
