@@ -173,6 +173,75 @@ def tools_due(log) -> None:
     st.page_link(page("tools"), label="Review them on the Tools page", icon=":material/handyman:")
 
 
+def sweep(log, engine):
+    """Before the desk is read: re-assess the uses of consents that expired (or came into
+    force) since the last sweep, so what waits includes the approvals they reopened (a day
+    swept already costs one query: app.py's daily sweep has usually run it); what today's
+    sweep did, for swept_notice to say."""
+    from greenlight.ui.sweeps import todays_consent_sweep
+
+    guarded(lambda: log.sweep_consents(engine))
+    return todays_consent_sweep(log)
+
+
+def swept_notice(swept) -> None:
+    """What the sweep did to approvals, when it reopened any."""
+    if swept is not None and swept.reassessed.reopened:
+        st.info(
+            as_text(
+                f"Consent {', '.join(swept.consents)} reached an end or start date: "
+                f"{swept.reassessed.reopened:,} approved use(s) relying on it went back to the "
+                "studio."
+            ),
+            icon=":material/event_busy:",
+        )
+
+
+def expiring_consents(log, guidance) -> None:
+    """The consents of the desk's productions that expire within the configured number of
+    days (GREENLIGHT_CONSENT_EXPIRY_DAYS), soonest first, each with the uses relying on it."""
+    from greenlight.store import StoreConfigError
+
+    try:
+        found = log.consents_expiring(viewer=viewer())
+    except StoreConfigError as exc:
+        st.error(as_text(f"{exc}, then restart Greenlight."), icon=":material/error:")
+        return
+    if not found:
+        return
+    st.divider()
+    st.subheader("Consents about to expire")
+    rows = []
+    for item in found:
+        relying = guarded(lambda i=item: log.consent_uses(i.consent.id, viewer=viewer())) or []
+        rows.append(
+            {
+                "Consent": item.consent.id,
+                "Performer": item.performer_name,
+                "Productions": ", ".join(item.productions),
+                "Expires on": item.consent.expires_on.isoformat(),
+                "Days left": item.days_left,
+                "Uses relying on it": "; ".join(
+                    f"{u.id} {u.title} ({level_label(guidance, u.level)}, "
+                    f"{workflow.status(u.status).label})"
+                    for u in relying
+                    if u.holds  # a use it falls short for does not rely on it
+                )
+                or "none yet",
+            }
+        )
+    st.caption(
+        "When a consent expires, every use relying on it is assessed again, and an approved "
+        "one goes back to the studio: renew the consent on the Talent page first."
+    )
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        column_config={"Uses relying on it": st.column_config.TextColumn(width="large")},
+    )
+
+
 def waiting_table(guidance, desk, days: int, now: datetime, version: int):
     """The waiting uses, oldest first; the id of the one clicked (None: none)."""
     from greenlight.store import DESK_PAGE

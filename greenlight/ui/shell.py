@@ -44,10 +44,18 @@ log = logging.getLogger("greenlight")
 # they record the studio's answers themselves). Hiding a page is not the protection: the
 # store refuses what the person's roles do not allow.
 EVERYONE, PEOPLE_MANAGERS, REVIEWERS = "everyone", "people managers", "reviewers"
+TALENT_KEEPERS = "talent keepers"
 AUDIENCES: dict[str, Callable[[PersonRecord | None], bool]] = {
     EVERYONE: lambda me: True,
     PEOPLE_MANAGERS: lambda me: me is not None and me.manages_people,
     REVIEWERS: lambda me: me is None or me.reviews,
+    # A studio admin, or the lead or a reviewer of some production (consents are personal
+    # data: the store lets no one else read the ledger).
+    TALENT_KEEPERS: lambda me: (
+        me is None
+        or me.is_admin
+        or any(g.production and me.may("talent", g.production) for g in me.grants)
+    ),
 }
 
 
@@ -74,6 +82,13 @@ PAGES: tuple[PageSpec, ...] = (
         "app_pages/review.py", "Review desk", ":material/rate_review:", "review", audience=REVIEWERS
     ),
     PageSpec("app_pages/tools.py", "Tools", ":material/handyman:", "tools"),
+    PageSpec(
+        "app_pages/talent.py",
+        "Talent",
+        ":material/theater_comedy:",
+        "talent",
+        audience=TALENT_KEEPERS,
+    ),
     PageSpec("app_pages/guidance.py", "Guidance", ":material/menu_book:", "guidance"),
     PageSpec(
         "app_pages/people.py", "People", ":material/group:", "people", audience=PEOPLE_MANAGERS

@@ -13,6 +13,7 @@ from greenlight.ui.shell import guidance_and_engine
 
 log = logging.getLogger(__name__)
 _swept: dict[str, date] = {}  # database URL -> the day this server swept it
+_consents_swept: dict[str, object] = {}  # database URL -> what today's consent sweep did
 _lock = threading.Lock()
 
 
@@ -29,10 +30,17 @@ def keep_registries_current(use_log) -> None:
         _swept[use_log.url] = today
     _, engine = guidance_and_engine()
     try:
-        use_log.sweep_consents(engine, today=today)
+        _consents_swept[use_log.url] = use_log.sweep_consents(engine, today=today)
         use_log.sweep_tool_reviews(engine, today=today)
     except (StoreError, sa.exc.SQLAlchemyError):
         # The page still opens; the next page run tries again, and the CLI's sweeps remain.
         with _lock:
             _swept.pop(use_log.url, None)
         log.exception("The daily sweep of consents and tool reviews failed; it will be retried.")
+
+
+def todays_consent_sweep(use_log):
+    """What this server's consent sweep did today (a store SweepResult), or None."""
+    found = _consents_swept.get(use_log.url)
+    today = datetime.now(UTC).date()
+    return found if found is not None and getattr(found, "day", None) == today else None
