@@ -253,7 +253,12 @@ def _facts_of(found: Finding, production: str) -> list[Fact]:
     if found.covering:
         ids = " and ".join(found.covering)
         subject = f"consent:{found.covering[0]}"
-        return [Fact(CONSENT_QUESTION, True, f"{p.name}: consent {ids}", subject)]
+        holds = (
+            "is active and covers this use"
+            if len(found.covering) == 1
+            else ("are active and cover this use")
+        )
+        return [Fact(CONSENT_QUESTION, True, f"{p.name}: consent {ids} {holds}", subject)]
     subject = f"consent:{found.nearest}" if found.nearest else f"performer:{p.id}"
     text = "; ".join(found.missing)
     # "Jane Roe is deceased and ..." names her already.

@@ -143,7 +143,7 @@ def test_assess_answers_from_the_productions_ledger(db, tmp_path: Path):
     data = json.loads(ok("assess", str(use), "--production", "HBL-S1", "--json", "--database", db))
     assert data["facts"] == [{
         "question": "context.talent_consent", "answer": True,
-        "source": "Jane Roe: consent C-1", "subject": "consent:C-1",
+        "source": "Jane Roe: consent C-1 is active and covers this use", "subject": "consent:C-1",
     }]  # fmt: skip
     assert "replica-without-consent" not in {r["rule"] for r in data["reasons"]}
     # Without --production the document's own answers stand, as before.

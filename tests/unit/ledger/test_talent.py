@@ -64,7 +64,12 @@ def test_the_need_is_read_from_the_answers(values, need):
 
 def test_an_in_scope_in_date_active_described_consent_holds():
     assert check(REPLICA_FINAL, [RIDER]) == (
-        Fact(CONSENT_QUESTION, True, "Jane Roe: consent C-3", "consent:C-3"),
+        Fact(
+            CONSENT_QUESTION,
+            True,
+            "Jane Roe: consent C-3 is active and covers this use",
+            "consent:C-3",
+        ),
     )
     # A final-deliverables consent covers temporary use too; the last day still counts.
     assert check(REPLICA_TEMP, [RIDER], day=date(2027, 3, 31))[0].value is True
@@ -141,7 +146,7 @@ def test_every_named_performer_is_checked_with_their_own_consents():
     johns = replace(RIDER, id="C-7", performer_id="P-2", covers=("voice",))
     facts = check(REPLICA_FINAL, [RIDER, replace(johns, media=("promotion",))], (JANE, JOHN))
     assert [(f.value, f.source) for f in facts] == [
-        (True, "Jane Roe: consent C-3"),
+        (True, "Jane Roe: consent C-3 is active and covers this use"),
         (False, "John Doe: consent C-7 covers promotion only, not final deliverables"),
     ]
 
@@ -154,7 +159,10 @@ def test_the_nearest_consent_is_named_and_a_good_one_wins():
         "not final deliverables"
     )
     assert check(REPLICA_FINAL, [old, suspended])[0].source == "Jane Roe: consent C-2 is suspended"
-    assert check(REPLICA_FINAL, [old, suspended, RIDER])[0].source == "Jane Roe: consent C-3"
+    assert (
+        check(REPLICA_FINAL, [old, suspended, RIDER])[0].source
+        == "Jane Roe: consent C-3 is active and covers this use"
+    )
 
 
 def test_a_replica_and_an_alteration_may_rest_on_two_consents():
@@ -164,11 +172,14 @@ def test_a_replica_and_an_alteration_may_rest_on_two_consents():
         "Jane Roe: consent C-3 does not cover a performance alteration"
     )
     assert check(both, [RIDER, alteration])[0] == Fact(
-        CONSENT_QUESTION, True, "Jane Roe: consent C-3 and C-4", "consent:C-3"
+        CONSENT_QUESTION,
+        True,
+        "Jane Roe: consent C-3 and C-4 are active and cover this use",
+        "consent:C-3",
     )
     # A replica consent that covers alteration too covers both.
     wide = replace(RIDER, covers=("likeness", "alteration"))
-    assert check(both, [wide])[0].source == "Jane Roe: consent C-3"
+    assert check(both, [wide])[0].source == "Jane Roe: consent C-3 is active and covers this use"
 
 
 def test_no_facts_without_a_need_or_without_performers():

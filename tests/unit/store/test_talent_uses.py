@@ -58,7 +58,14 @@ def consent_facts(use) -> list[tuple[bool, str]]:
 
 def test_a_use_naming_a_performer_is_answered_from_the_ledger(ledger):
     use = ledger.log_use("A", replica(), ENGINE, actor=MIA)
-    assert use.facts == (Fact(CONSENT_QUESTION, True, "Jane Roe: consent C-1", "consent:C-1"),)
+    assert use.facts == (
+        Fact(
+            CONSENT_QUESTION,
+            True,
+            "Jane Roe: consent C-1 is active and covers this use",
+            "consent:C-1",
+        ),
+    )
     assert "replica-without-consent" not in use.rule_ids
     # The person said no consent; the ledger cannot make that answer less risky.
     said_no = ledger.log_use("A", replica(talent_consent=False), ENGINE, actor=MIA)
@@ -72,7 +79,7 @@ def test_the_person_may_not_say_yes_where_the_ledger_says_no(ledger):
     use = ledger.log_use("A", replica(performers=("P-1", "P-2"), talent_consent=True), ENGINE,
                          actor=MIA)  # fmt: skip
     assert consent_facts(use) == [
-        (True, "Jane Roe: consent C-1"), (False, "Al Bee: no consent on file"),
+        (True, "Jane Roe: consent C-1 is active and covers this use"), (False, "Al Bee: no consent on file"),
     ]  # fmt: skip
     assert "replica-without-consent" in use.rule_ids
 
@@ -137,7 +144,7 @@ def test_a_deceased_performer_without_an_estate_signature(studio):
     ]  # fmt: skip
     studio.add_consent("P-1", actor=LEE, **RIDER, signed_by="estate")
     assert consent_facts(studio.update_use(use.id, replica(), ENGINE, actor=MIA)) == [
-        (True, "Old Timer: consent C-2")
+        (True, "Old Timer: consent C-2 is active and covers this use")
     ]
 
 
@@ -220,7 +227,7 @@ def test_the_desk_lists_consents_expiring_soon(ledger, monkeypatch):
 def test_a_member_sees_the_consent_state_of_a_use(ledger):
     facts = ledger.consent_state("A", replica(performers=("P-1", "P-2")), viewer=MIA)
     assert [(f.value, f.source) for f in facts] == [
-        (True, "Jane Roe: consent C-1"), (False, "Al Bee: no consent on file"),
+        (True, "Jane Roe: consent C-1 is active and covers this use"), (False, "Al Bee: no consent on file"),
     ]  # fmt: skip
 
 
@@ -240,10 +247,10 @@ def test_an_import_update_and_guidance_reassessment_read_the_ledger(ledger, newe
     imported = ledger.get_use(summary.id, viewer=ADA)
     assert imported.answers["performers"] == ["P-1", "P-2"]
     assert consent_facts(imported) == [
-        (True, "Jane Roe: consent C-1"), (False, "Al Bee: no consent on file"),
+        (True, "Jane Roe: consent C-1 is active and covers this use"), (False, "Al Bee: no consent on file"),
     ]  # fmt: skip
     updated = ledger.update_use(imported.id, replica(performers=("P-1",)), ENGINE, actor=LEE)
-    assert consent_facts(updated) == [(True, "Jane Roe: consent C-1")]
+    assert consent_facts(updated) == [(True, "Jane Roe: consent C-1 is active and covers this use")]
     assert "replica-without-consent" not in updated.rule_ids
     ledger.revoke_consent("C-1", note="withdrawn", actor=ADA, engine=ENGINE,
                           on=date(2026, 11, 30))  # fmt: skip
