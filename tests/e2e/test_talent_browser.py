@@ -65,8 +65,10 @@ def small_pdf(text: str) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[StudioApp, Path]]:
-    """One studio server with HBL and its people; (app, the rider's path)."""
+def studio(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[StudioApp, Path, UseCaseStore]]:
+    """One studio server with HBL and its people; (app, the rider's path, its log)."""
     workdir = tmp_path_factory.mktemp("talent")
     store = UseCaseStore(f"sqlite:///{workdir / 'studio.db'}")
     store.create_production("HBL", "Harbour Lights", actor="fixture")
@@ -75,7 +77,7 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[StudioApp
     rider = workdir / "jane-roe-rider.pdf"
     rider.write_bytes(small_pdf("Jane Roe consents to a digital replica for HBL, episode 3."))
     with studio_app(workdir, list(ROLES)) as app:
-        yield app, rider
+        yield app, rider, store
         logged = Path(app.log_path).read_text(errors="replace")
         assert "Traceback" not in logged, logged[-3000:]
 
@@ -237,7 +239,7 @@ def member_has_no_talent_page(page: Page, app: StudioApp) -> None:
 
 
 def test_a_lead_records_a_performer_and_her_consent_with_its_rider(browser: Browser, studio):
-    app, rider = studio
+    app, rider, _ = studio
     page = signed_in(browser, app, LEO, 1280)
     errors = ConsoleErrors(page, app.base_url)
     try:
@@ -258,13 +260,119 @@ def test_a_lead_records_a_performer_and_her_consent_with_its_rider(browser: Brow
         mobile.context.close()
 
 
+REPLICA_USE = """\
+title: Harbour crowd double
+use_case_type: talent_replication
+principles:
+  outputs_original: yes
+  no_training_on_inputs: yes
+  enterprise_environment: yes
+  temporary_only: no
+  no_performance_replacement: yes
+involves:
+  digital_replica: true
+context:
+  final_deliverable: true
+  on_screen: incidental
+  tool_tier: enterprise
+  replica_exception: as_scripted
+  harm_to_talent: "no"
+  vendor_pipeline: false
+"""
+PERFORMERS_PICKER = "Performers this use involves (from the production's talent ledger)"
+USES: dict[str, str] = {}  # what the journey logged: name -> use id
+
+
+def member_links_the_performer(page: Page, app: StudioApp, tmp: Path) -> None:
+    """A member loads a replica use's answers, picks the performer beside the consent
+    question and sees the ledger's answer there (the consent holds: its state and id); she
+    submits the use."""
+    visit(page, app, "assess")
+    answers = tmp / "harbour-double.yaml"
+    answers.write_text(REPLICA_USE, encoding="utf-8")
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(answers)
+    wait_for_app(page)
+    main = page.get_by_test_id("stMain")
+    expect(main).to_contain_text("Loaded")
+    pick(page, main, PERFORMERS_PICKER, f"{PERFORMER} (P-1)")
+    wait_for_app(page)
+    state = main.get_by_text(
+        f"Yes, from the talent consent ledger: {PERFORMER}: consent C-1 is active and covers "
+        "this use"
+    )
+    expect(state).to_be_visible()
+    state.scroll_into_view_if_needed()
+    save_screenshot(page, f"talent-mia-links-{page.viewport_size['width']}")
+    log_as = page.get_by_role("radiogroup", name="Log as")
+    log_as.get_by_role("radio", name="Submitted").click()
+    expect(log_as.get_by_role("radio", name="Submitted")).to_be_checked()
+    wait_for_app(page)
+    main.get_by_role("button", name="Log this use").click()
+    wait_for_app(page)
+    expect(main).to_contain_text("Logged as")
+
+
+def admin_approves_on_the_desk(page: Page, app: StudioApp) -> None:
+    """Ada opens the one use waiting on the review desk and approves it with a reference."""
+    visit(page, app, "review")
+    grid = page.get_by_test_id("stDataFrame").first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 16, box["y"] + 35 + 17)  # the first row's marker (35 px rows)
+    wait_for_app(page)
+    decision = page.get_by_test_id("stForm").filter(has_text="Record the decision")
+    decision.get_by_text("Approve", exact=True).click()
+    decision.get_by_label("Approval reference", exact=True).fill("WA-77")
+    decision.get_by_label("Note", exact=True).fill("Consent C-1 on file")
+    decision.get_by_role("button", name="Record the decision").click()
+    wait_for_app(page)
+    assert_no_exception(page)
+
+
+def test_a_member_links_the_performer_to_a_replica_use(browser: Browser, studio, tmp_path):
+    app, _, store = studio
+    page = signed_in(browser, app, MIA, 1280)
+    errors = ConsoleErrors(page, app.base_url)
+    try:
+        member_links_the_performer(page, app, tmp_path)
+        errors.assert_none()
+    finally:
+        page.context.close()
+    [use] = [u for u in store.list_uses(viewer=CLI).rows if u.title == "Harbour crowd double"]
+    record = store.get_use(use.id, viewer=CLI)
+    assert record.answers["performers"] == ["P-1"] and record.status == "submitted"
+    assert [(f.question, f.value, f.subject) for f in record.facts] == [
+        ("context.talent_consent", True, "consent:C-1")
+    ]
+    # The studio approves it on the review desk, as Ada.
+    desk = signed_in(browser, app, ADA, 1280)
+    try:
+        admin_approves_on_the_desk(desk, app)
+    finally:
+        desk.context.close()
+    approved = store.get_use(use.id, viewer=CLI)
+    assert (approved.status, approved.approval_ref) == ("approved", "WA-77")
+    USES["double"] = use.id
+
+
 def test_an_admin_revokes_the_consent_with_a_note(browser: Browser, studio):
-    app, _ = studio
+    app, _, store = studio
     page = signed_in(browser, app, ADA, 390)
     errors = ConsoleErrors(page, app.base_url)
     try:
         revokes_the_consent(page, app, PERFORMER, "Withdrawn by her agent on 2026-12-01")
         save_screenshot(page, "talent-ada-revoked-390")
+        # The approved use relying on it went back to the studio, its history naming it.
+        use = store.get_use(USES["double"], viewer=CLI)
+        assert use.status == "submitted"
+        assert "replica-without-consent" in [r.rule for r in use.reasons]
+        notes = [h.note for h in store.history(use.id, viewer=CLI) if h.field == "status"]
+        assert any("consent C-1 was revoked" in note for note in notes), notes
+        visit(page, app, f"log?use={use.id}")
+        main = page.get_by_test_id("stMain")
+        expect(main).to_contain_text(f"No, from the talent consent ledger: {PERFORMER}")
+        save_screenshot(page, "talent-ada-use-reopened-390")
         errors.assert_none()
     finally:
         page.context.close()
@@ -272,7 +380,7 @@ def test_an_admin_revokes_the_consent_with_a_note(browser: Browser, studio):
 
 @pytest.mark.parametrize("width", [1280, 390], ids=lambda w: f"{w}px")
 def test_a_member_cannot_open_the_talent_page(browser: Browser, studio, width):
-    app, _ = studio
+    app, _, _ = studio
     page = signed_in(browser, app, MIA, width)
     try:
         member_has_no_talent_page(page, app)
