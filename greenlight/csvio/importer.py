@@ -166,7 +166,7 @@ def import_csv(
     data = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
     digest = hashlib.sha256(data).hexdigest()
     try:
-        store.get_production(production)
+        store.get_production(production, viewer=actor)
         previous = store.imported_file(production, digest)
     except StoreError as exc:
         raise refused(str(exc)) from None
