@@ -173,14 +173,11 @@ def tools_due(log) -> None:
     st.page_link(page("tools"), label="Review them on the Tools page", icon=":material/handyman:")
 
 
-def sweep(log, engine):
-    """Before the desk is read: re-assess the uses of consents that expired (or came into
-    force) since the last sweep, so what waits includes the approvals they reopened (a day
-    swept already costs one query: app.py's daily sweep has usually run it); what today's
-    sweep did, for swept_notice to say."""
+def sweep(log):
+    """What today's sweep of the consents did (app.py runs it before any page, so what waits
+    includes the approvals it reopened), for swept_notice to say; None before it ran."""
     from greenlight.ui.sweeps import todays_consent_sweep
 
-    guarded(lambda: log.sweep_consents(engine))
     return todays_consent_sweep(log)
 
 

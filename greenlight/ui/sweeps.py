@@ -5,13 +5,11 @@ already swept costs a query, and every server and the command line may sweep ali
 
 from __future__ import annotations
 
-import logging
 import threading
 from datetime import UTC, date, datetime
 
-from greenlight.ui.shell import guidance_and_engine
+from greenlight.ui.shell import guidance_and_engine, log_database_trouble
 
-log = logging.getLogger(__name__)
 _swept: dict[str, date] = {}  # database URL -> the day this server swept it
 _consents_swept: dict[str, object] = {}  # database URL -> what today's consent sweep did
 _lock = threading.Lock()
@@ -32,11 +30,13 @@ def keep_registries_current(use_log) -> None:
     try:
         _consents_swept[use_log.url] = use_log.sweep_consents(engine, today=today)
         use_log.sweep_tool_reviews(engine, today=today)
-    except (StoreError, sa.exc.SQLAlchemyError):
-        # The page still opens; the next page run tries again, and the CLI's sweeps remain.
-        with _lock:
-            _swept.pop(use_log.url, None)
-        log.exception("The daily sweep of consents and tool reviews failed; it will be retried.")
+    except (StoreError, sa.exc.SQLAlchemyError) as exc:
+        # The page still opens. Said once a day per server, not at every page run (a log on
+        # a read-only disk would fill the server's log): tomorrow's first run tries again,
+        # and `consents sweep` and `tools sweep` remain.
+        log_database_trouble(
+            exc, "Today's sweep of expired consents and lapsed tool reviews was not saved."
+        )
 
 
 def todays_consent_sweep(use_log):
