@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from greenlight.policy import Fact, Guidance, Reason, questions_of
+from greenlight.policy import Fact, Guidance, Question, Reason, questions_of
 
 # What a page calls the registry a fact came from, by the kind of record it names.
 SOURCES = {
@@ -21,11 +21,15 @@ def source_name(fact: Fact) -> str:
     return SOURCES.get(fact.subject.partition(":")[0], "studio's records")
 
 
+def question_name(question: Question) -> str:
+    """A question as a fact's line names it: "Principle 2", or its label without the "?"."""
+    return f"Principle {question.number}" if question.number else question.label.rstrip("?")
+
+
 def fact_line(guidance: Guidance, fact: Fact) -> str:
     """One fact as a line of plain text, naming its question: "Principle 2: Yes, from the
     tool registry: Studio Firefly: enterprise agreement, reviewed 2026-11-02 by Ada Admin"."""
-    question = guidance.question(fact.question)
-    name = f"Principle {question.number}" if question.number else question.label.rstrip("?")
+    name = question_name(guidance.question(fact.question))
     return f"{name}: {answer_line(guidance, fact)}"
 
 

@@ -27,7 +27,7 @@ from greenlight.policy import (
 )
 from greenlight.policy import Fact as RegistryFact
 from greenlight.present.documents import row_contradiction
-from greenlight.present.registry import source_name
+from greenlight.present.registry import question_name, source_name
 
 BASE_URL_ENV = "GREENLIGHT_BASE_URL"
 DEFAULT_BASE_URL = "http://localhost:8501"
@@ -262,9 +262,10 @@ def _records(guidance: Guidance, facts: Sequence[RegistryFact]) -> tuple[Fact, .
         question = guidance.questions_by_id.get(fact.question)
         if question is None:
             continue
-        name = f"Principle {question.number}" if question.number else question.label
         answer = question.label_of(fact.value)
-        shown.append(Fact(f"{name}: {answer} ({source_name(fact)})", fact.source))
+        shown.append(
+            Fact(f"{question_name(question)}: {answer} ({source_name(fact)})", fact.source)
+        )
     return tuple(shown)
 
 
