@@ -53,14 +53,9 @@ def today() -> date:
     return now_utc().date()
 
 
-def links_of(answers: Any, name: str) -> tuple[str, ...]:
-    """The ids the answers link under `name` ("performers", "tools"); none when they link none."""
-    return tuple(getattr(answers, "links", {}).get(name, ()))
-
-
 def has_links(answers: Any) -> bool:
     """Whether the answers link any registry entry (a use that does not takes the fast path)."""
-    return any(getattr(answers, "links", {}).values())
+    return any(answers.links.values())
 
 
 def _number(key: str) -> int | None:
@@ -72,7 +67,7 @@ def _number(key: str) -> int | None:
 def check_links(conn: Connection, production_id: int, code: str, answers: Any) -> None:
     """StoreError (nothing written) naming each performer the answers link that is not in
     the ledger of the production `code` (pick them from its performers, or link them first)."""
-    keys = links_of(answers, PERFORMERS)
+    keys = answers.linked(PERFORMERS)
     if not keys:
         return
     numbers = {key: _number(key) for key in keys}
@@ -93,7 +88,7 @@ def talent_facts(
     """The ledger's facts for a use of this production (`code`, read when not given) naming
     performers (none when its answers involve no replica or alteration): two indexed
     queries, for the named performers and their consents only."""
-    keys = links_of(answers, PERFORMERS)
+    keys = answers.linked(PERFORMERS)
     if not keys or need_of(answers.values) is None:
         return ()
     numbers = [n for n in map(_number, keys) if n is not None]
@@ -155,7 +150,7 @@ def record_links(
             conn.execute(statement, {"ids": list(use_ids)})
     linked, kept = [], []
     for use_id, given, applied in zip(use_ids, answers, facts, strict=True):
-        numbers = dict.fromkeys(n for n in map(_number, links_of(given, PERFORMERS)) if n)
+        numbers = dict.fromkeys(n for n in map(_number, given.linked(PERFORMERS)) if n)
         linked.extend({"use_id": use_id, "performer_id": n} for n in numbers)
         kept.extend(
             {"use_id": use_id, "position": i, "question_id": f.question,
