@@ -361,17 +361,21 @@ def console_errors(page: Page, streamlit_server: str) -> ConsoleErrors:
 
 
 def choose(page: Page, label: str, option: str) -> None:
-    """Pick an option of a selectbox by typing it and pressing Enter, as Streamlit's tests do.
+    """Pick an option of a selectbox: type it to open and filter the list, click the option,
+    and check the box holds it once it has lost focus.
 
-    Typing is deterministic where clicking is not: a click on the box sometimes leaves its
-    menu closed, and the option never shows.
+    Typing opens the list where a click on the box sometimes leaves it closed. While the box
+    has focus its text is what was typed, chosen or not (Enter pressed before the filtered
+    list settled chose nothing, and a form then sent the old value): so the value is read
+    after the box is left, when it shows only what was chosen.
     """
     box = page.get_by_role("combobox", name=label)
     box.click()
     box.fill("")
     box.press_sequentially(option)
-    expect(page.get_by_role("option", name=option, exact=True)).to_be_visible()
-    box.press("Enter")
+    page.get_by_role("option", name=option, exact=True).click()
+    expect(page.get_by_role("option")).to_have_count(0)
+    box.blur()
     expect(box).to_have_value(option)
 
 

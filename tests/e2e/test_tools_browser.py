@@ -272,14 +272,8 @@ def admin_marks_the_tool_not_allowed(browser: Browser, journey: Journey) -> Jour
     return journey
 
 
-@pytest.mark.skip(
-    reason="flaky, unexplained: in 2 of 6 full runs a form of the Tools page was not applied "
-    "as filled (a registered tool kept the default tier; a review at 390 px not applied). "
-    "To be fixed first next session; the page's forms, the picker and not-allowed are "
-    "covered by tests/apptest/test_tools_page.py and test_registry_pickers.py meanwhile."
-)
 @pytest.mark.parametrize("width", (1280, 390), ids=lambda w: f"{w}px")
-def test_an_admin_registers_a_tool_and_a_member_reads_it(
+def test_a_registered_tool_answers_a_members_use_until_it_is_not_allowed(
     browser: Browser, studio, width: int, tmp_path: Path
 ):
     app, store = studio
@@ -287,8 +281,4 @@ def test_an_admin_registers_a_tool_and_a_member_reads_it(
     journey = admin_registers_a_tool(browser, journey, tmp_path)
     journey = member_reads_the_tool(browser, journey)
     journey = member_picks_the_tool(browser, journey, tmp_path)
-    if width == 1280:
-        # At 390 px the review was once not applied within 15 s (1 run in 4), not yet
-        # explained: see the note. The review form at 390 px is covered by the
-        # Tools page's own steps above and its AppTests.
-        journey = admin_marks_the_tool_not_allowed(browser, journey)
+    admin_marks_the_tool_not_allowed(browser, journey)
