@@ -59,14 +59,6 @@ data = ui.overview_data(log, scope)
 by_level = dict(data["level"][["level", "uses"]].itertuples(index=False))
 by_status = data["status"].groupby("status")["uses"].sum().to_dict() if len(data["status"]) else {}
 total = sum(by_level.values())
-metrics = st.columns(len(guidance.levels) + 3)
-metrics[0].metric("Uses", total)
-for column, level in zip(metrics[1:], guidance.levels, strict=False):
-    column.metric(level.label, by_level.get(level.id, 0))
-awaiting = sum(by_status.get(s, 0) for s in workflow.OPEN_STATUSES)
-metrics[-2].metric("Awaiting a decision", awaiting)
-metrics[-1].metric("Approved", by_status.get("approved", 0))
-
 if total == 0:
     st.info(
         "No logged use matches these filters. Widen the dates or productions, or log a use "
@@ -75,10 +67,19 @@ if total == 0:
     )
     st.stop()
 
+# Where to look first: what waits for the studio's decision, then which production needs
+# attention; the figures after.
+awaiting = sum(by_status.get(s, 0) for s in workflow.OPEN_STATUSES)
 ui.overview.awaiting(log, guidance, scope, awaiting)
 ui.overview.by_production(log, scope)
 
 st.subheader("The log in figures")
+metrics = st.columns(len(guidance.levels) + 3)
+metrics[0].metric("Uses", total)
+for column, level in zip(metrics[1:], guidance.levels, strict=False):
+    column.metric(level.label, by_level.get(level.id, 0))
+metrics[-2].metric("Awaiting a decision", awaiting)
+metrics[-1].metric("Approved", by_status.get("approved", 0))
 panels = ui.overview_charts(log, scope, guidance)
 for row_start in range(0, len(panels), 2):
     for offset, (column, (title, spec)) in enumerate(

@@ -179,12 +179,13 @@ def waiting_days(since: datetime, now: datetime) -> int:
     return max((now - since).days, 0)
 
 
+# In the order the table is sorted, so a narrow screen shows what needs attention first.
 PRODUCTION_TABLE_COLUMNS = [
     "Production",
-    "Uses",
-    "Written approval",
     "Awaiting a decision",
     "Oldest wait (days)",
+    "Written approval",
+    "Uses",
 ]
 
 
@@ -196,8 +197,8 @@ def production_table(frame: pd.DataFrame, now: datetime, top: int = 50) -> pd.Da
     for p in frame.itertuples(index=False):
         wait = waiting_days(p.oldest_wait, now) if p.oldest_wait is not None else None
         name = f"{p.name} · {p.production}" + (" (demo)" if p.is_demo else "")
-        rows.append((name, int(p.uses), int(p.approval), int(p.awaiting), wait))
-    rows.sort(key=lambda r: (r[3] == 0, -(r[4] or 0), -r[3], -r[2], -r[1], r[0]))
+        rows.append((name, int(p.awaiting), wait, int(p.approval), int(p.uses)))
+    rows.sort(key=lambda r: (r[1] == 0, -(r[2] or 0), -r[1], -r[3], -r[4], r[0]))
     table = pd.DataFrame(rows[:top], columns=PRODUCTION_TABLE_COLUMNS)
     table["Oldest wait (days)"] = table["Oldest wait (days)"].astype("Int64")
     return table

@@ -48,6 +48,9 @@ def test_the_overview_of_all_productions_says_where_to_look(tmp_path, monkeypatc
 
     # The demo's sample uses are left out of "all", and the page says so.
     assert any("leaves out the demo" in c.value for c in at.caption)
+    # What waits for a decision comes first, then the table by production, the figures after.
+    headings = [h.value for h in at.subheader]
+    assert headings[:3] == ["Needs a decision now", "By production", "The log in figures"]
     assert at.metric[0].value == "4"
     # Oldest wait first; each links to its use by id; the title is text, escaped.
     labels = [link.proto.label for link in at.get("page_link")]
@@ -56,6 +59,8 @@ def test_the_overview_of_all_productions_says_where_to_look(tmp_path, monkeypatc
     assert any("12 days waiting" in c and "Other production \\(OTH\\)" in c for c in captions)
     # The table by production: what needs attention first (the longest wait).
     table = at.dataframe[0].value
+    # Its columns in the order it is sorted: a phone shows the waits before the counts.
+    assert table.columns.tolist()[:3] == ["Production", "Awaiting a decision", "Oldest wait (days)"]
     assert table["Production"].tolist() == [
         "Other production · OTH",
         "Test production · TST",
