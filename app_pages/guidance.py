@@ -20,6 +20,7 @@ query = st.session_state.get("guidance-search", "")
 wanted = st.query_params.get("section")
 if wanted and not query and wanted in {s.id for s in guidance.sections}:
     # A reason's link: its section first, open, where the page opens, above the search.
+    ui.guidance_view.open_at_top()
     st.info(
         f"Showing the section a reason pointed to: {guidance.section(wanted).title}.",
         icon=":material/link:",

@@ -14,6 +14,19 @@ from greenlight.present import count_matches, marked_spans, section_shown
 from greenlight.ui.text import as_text
 from greenlight.ui.widgets import level_icon
 
+# Our own static script, no text from anyone in it. A reason's link is often clicked far down
+# the self-assessment, and Streamlit keeps the main area's scroll position across pages: the
+# guidance opened as far down, and the section drawn at its top was out of view (a phone put
+# it some 3,600 px above). So the main area is scrolled to its top before the section is drawn.
+_SCROLL_TO_TOP = (
+    "<script>document.querySelector('[data-testid=\"stMain\"]')?.scrollTo({top: 0});</script>"
+)
+
+
+def open_at_top() -> None:
+    """Open the page at its top, wherever the previous page was scrolled."""
+    st.html(_SCROLL_TO_TOP, unsafe_allow_javascript=True)
+
 
 def marked(text: str, words: tuple[str, ...]) -> str:
     """`text` as Markdown that shows it literally, with each match of `words` highlighted."""

@@ -11,6 +11,7 @@ test leaves a screenshot there by itself.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -26,6 +27,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import (
     Browser,
+    BrowserContext,
     ConsoleMessage,
     Error,
     Locator,
@@ -220,9 +222,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
 @pytest.fixture
 def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     """A page in a fresh browser context; screenshotted if the test fails."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
+    page = new_context(browser).new_page()
+    context = page.context
     try:
         yield page
     finally:
@@ -232,10 +233,46 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
         context.close()
 
 
+# Counts the page's script runs: each time stApp's script state turns to running. Installed
+# in every context (new_context), before any of Streamlit's own scripts.
+COUNT_RUNS_JS = """
+window.__greenlightRuns = 0;
+new MutationObserver((changes) => {
+  for (const change of changes) {
+    if (change.target.getAttribute('data-test-script-state') === 'running') {
+      window.__greenlightRuns += 1;
+    }
+  }
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+"""
+# How long to wait for a run to begin after an interaction: one that reruns nothing (an
+# expander opened, text typed without Enter) costs this much.
+RUN_START_WAIT_MS = 1_500
+
+
+def new_context(browser: Browser, width: int = 1280, **options) -> BrowserContext:
+    """A fresh browser context `width` px wide whose pages count their script runs."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, **options)
+    context.set_default_timeout(15_000)
+    context.add_init_script(COUNT_RUNS_JS)
+    return context
+
+
 def wait_for_app(page: Page, initial_wait_ms: int = 150) -> None:
-    """Wait until Streamlit is connected and has finished running the page's script."""
-    # A click's rerun may not have started yet: give it a moment before asking.
+    """Wait until Streamlit is connected and has finished the script run the last
+    interaction started.
+
+    A click's rerun can begin well after the click on busy cores, and a page that has not
+    begun it yet reads as finished: so first wait for a run newer than the one this function
+    last saw to begin (pages from new_context count them), at most RUN_START_WAIT_MS.
+    """
     page.wait_for_timeout(initial_wait_ms)
+    # An interaction may run no script, and a page not from new_context counts no runs.
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_function(
+            "() => (window.__greenlightRuns || 0) > (window.__greenlightSeen || 0)",
+            timeout=max(RUN_START_WAIT_MS - initial_wait_ms, 1),
+        )
     # stApp carries the app's own state: the websocket's, and the script run's.
     page.locator("[data-testid='stApp'][data-test-connection-state='CONNECTED']").wait_for(
         state="attached", timeout=APP_RUN_TIMEOUT_MS
@@ -246,6 +283,7 @@ def wait_for_app(page: Page, initial_wait_ms: int = 150) -> None:
     page.get_by_test_id("stStatusWidget").get_by_text("Running").wait_for(
         state="detached", timeout=APP_RUN_TIMEOUT_MS
     )
+    page.evaluate("() => { window.__greenlightSeen = window.__greenlightRuns || 0; }")
 
 
 def save_screenshot(page: Page, name: str) -> Path:

@@ -24,8 +24,10 @@ from tests.e2e.conftest import (
     ConsoleErrors,
     assert_no_exception,
     choose,
+    new_context,
     options_of,
     save_screenshot,
+    wait_for_app,
 )
 from tests.e2e.studio import Person, StudioApp, sign_in, studio_app
 
@@ -75,20 +77,13 @@ def width(request) -> int:
 
 def signed_in(browser: Browser, app: StudioApp, person: Person, width: int) -> Page:
     """A fresh browser at `width` px, signed in as `person`, on the home page."""
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    return sign_in(page, app, person.sub)
+    return sign_in(new_context(browser, width).new_page(), app, person.sub)
 
 
 def visit(page: Page, app: StudioApp, path: str) -> Page:
     """Open `path` in a new session of the same browser (the sign-in cookie carries over)."""
     page.goto(f"{app.base_url}/{path}")
-    page.wait_for_timeout(150)
-    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
-        state="attached"
-    )
-    page.get_by_test_id("stStatusWidget").get_by_text("Running").wait_for(state="detached")
+    wait_for_app(page)
     assert_no_exception(page)
     return page
 

@@ -22,6 +22,7 @@ from tests.e2e.conftest import (
     ConsoleErrors,
     assert_no_exception,
     choose,
+    new_context,
     save_screenshot,
     wait_for_app,
 )
@@ -84,8 +85,7 @@ def studio(
 
 def signed_in(browser: Browser, app: StudioApp, person: Person, width: int) -> Page:
     """A fresh browser at `width` px, signed in as `person`."""
-    context = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True)
-    context.set_default_timeout(15_000)
+    context = new_context(browser, width, accept_downloads=True)
     return sign_in(context.new_page(), app, person.sub)
 
 

@@ -19,7 +19,14 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from greenlight.store import LocalAdministrator, UseCaseStore
-from tests.e2e.conftest import ConsoleErrors, assert_no_exception, choose, save_screenshot
+from tests.e2e.conftest import (
+    ConsoleErrors,
+    assert_no_exception,
+    choose,
+    new_context,
+    save_screenshot,
+    wait_for_app,
+)
 from tests.e2e.studio import Person, StudioApp, sign_in, studio_app
 
 pytestmark = pytest.mark.e2e
@@ -60,9 +67,7 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[StudioApp
 
 def signed_in(browser: Browser, journey: Journey, person: Person, path: str) -> Page:
     """A fresh browser at the journey's width, `person` signed in, on `path`."""
-    context = browser.new_context(viewport={"width": journey.width, "height": 900})
-    context.set_default_timeout(15_000)
-    page = sign_in(context.new_page(), journey.app, person.sub)
+    page = sign_in(new_context(browser, journey.width).new_page(), journey.app, person.sub)
     return visit(page, journey, path)
 
 
@@ -74,11 +79,7 @@ def visit(page: Page, journey: Journey, path: str) -> Page:
 
 
 def wait(page: Page) -> None:
-    page.wait_for_timeout(200)
-    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
-        state="attached"
-    )
-    page.get_by_test_id("stStatusWidget").get_by_text("Running").wait_for(state="detached")
+    wait_for_app(page)
     assert_no_exception(page)
 
 
