@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
+from greenlight.deploy import auth_problems
 from greenlight.ui.state import ME_KEY, SIGNED_IN_KEY
 from greenlight.ui.text import as_text
 
@@ -23,15 +24,6 @@ if TYPE_CHECKING:
     from greenlight.store import PersonRecord
 
 log = logging.getLogger("greenlight")
-
-# The [auth] settings Streamlit's st.login needs for one provider, and what each is for.
-AUTH_SETTINGS: dict[str, str] = {
-    "redirect_uri": "this app's address followed by /oauth2callback",
-    "cookie_secret": "a long random string that signs the sign-in cookie",
-    "client_id": "the client id the provider gave Greenlight",
-    "client_secret": "the client secret the provider gave Greenlight",
-    "server_metadata_url": "the provider's /.well-known/openid-configuration address",
-}
 
 
 @dataclass(frozen=True)
@@ -66,19 +58,6 @@ def _auth_table() -> Mapping[str, Any] | None:
 def studio_mode() -> bool:
     """True when secrets.toml configures sign-in (`[auth]`)."""
     return _auth_table() is not None
-
-
-def auth_problems(table: Mapping[str, Any]) -> list[str]:
-    """What is missing from `[auth]` for sign-in to work (empty when it is complete)."""
-    problems = []
-    for key, meaning in AUTH_SETTINGS.items():
-        value = table.get(key)
-        if not isinstance(value, str) or not value.strip():
-            problems.append(f"auth.{key} is missing: {meaning}")
-    secret = table.get("cookie_secret")
-    if isinstance(secret, str) and 0 < len(secret.strip()) < 32:
-        problems.append("auth.cookie_secret is too short: use at least 32 random characters")
-    return problems
 
 
 def identity() -> Identity | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from greenlight.ui.auth import AUTH_SETTINGS, auth_problems
+from greenlight.deploy import AUTH_SETTINGS, auth_problems
 from greenlight.ui.text import plain
 from tests.apptest.helpers import APP, TIMEOUT, fresh_log
 
