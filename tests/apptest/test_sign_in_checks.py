@@ -108,3 +108,13 @@ def test_an_e_mail_bound_to_another_sign_in_is_refused_with_sign_out(log):
     refused_with_a_way_out(at, "belongs to another sign-in known to the log")
     assert "Sign out, then sign in with the account" in main_text(at)
     assert mode_line(at) == "Studio mode · signed in as Rita Again"
+
+
+def test_a_database_that_cannot_be_opened_still_offers_sign_out(log, tmp_path, monkeypatch):
+    """The error page stops before the sidebar; a signed-in person can still sign out."""
+    (tmp_path / "a-file").write_text("not a folder")
+    missing = tmp_path / "a-file" / "studio.db"  # its folder cannot be made
+    monkeypatch.setenv("GREENLIGHT_DATABASE_URL", f"sqlite:///{missing}")
+    at = run_as("rita", "rita@studio.test", "Rita Reviewer")
+    refused_with_a_way_out(at, "The use-case log could not be opened.")
+    assert str(missing) not in main_text(at)  # where the reason is, not the reason

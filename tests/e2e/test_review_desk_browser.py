@@ -25,12 +25,15 @@ CLI = LocalAdministrator("fixture")
 TITLES = ("Crowd replica for the harbour scene", "Voice clone for the trailer")
 # Another production's, which Rita does not review: logged after HBL-S1's, so younger.
 OTHER_TITLES = ("Night market replica", "De-aged flashback")
+# Logged last, so no test decides it: the admin's desk always holds both productions' uses.
+LAST_TITLE = "Replica stand-in for the finale"
 
 
 @pytest.fixture(scope="module")
 def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[StudioApp, UseCaseStore]]:
     """Studio mode: Rita reviews HBL-S1, where two replica uses wait for a decision; two
-    more wait in OTH-S2, which only Ada, a studio admin, sees with HBL-S1's."""
+    more wait in OTH-S2, which only Ada, a studio admin, sees with HBL-S1's, and one more in
+    HBL-S1 after them."""
     workdir = tmp_path_factory.mktemp("desk")
     store = UseCaseStore(f"sqlite:///{workdir / 'studio.db'}")
     store.create_production("HBL-S1", "Harbour Lights", actor="fixture")
@@ -43,6 +46,8 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[StudioApp, 
                 {"title": title, "involves": {"digital_replica": True}}, GUIDANCE
             )
             store.log_use(code, answers, Engine(GUIDANCE), actor=CLI, status="submitted")
+    last = parse_answers({"title": LAST_TITLE, "involves": {"digital_replica": True}}, GUIDANCE)
+    store.log_use("HBL-S1", last, Engine(GUIDANCE), actor=CLI, status="submitted")
     with studio_app(workdir, [RITA, ADA]) as app:
         yield app, store
 
@@ -114,7 +119,7 @@ def test_an_admin_sees_every_production_s_waiting_uses_and_decides_one(page: Pag
     ).to_be_visible()
     expect(main).to_contain_text("As a studio admin you see the uses waiting in every production.")
     waiting = store.review_desk(CLI, overdue_before=store_now()).items
-    assert {u.production_code for u in waiting} >= {"OTH-S2"}
+    assert {u.production_code for u in waiting} == {"HBL-S1", "OTH-S2"}
     expect(main.get_by_test_id("stMetricValue").first).to_have_text(str(len(waiting)))
     if width == 1280:  # at 390 px the grid draws its first columns only
         grid = main.get_by_test_id("stDataFrame").first
