@@ -9,10 +9,13 @@ or says nothing, must get neither.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from greenlight.store import LocalAdministrator, UseCaseStore
+from greenlight.store import Grant, LocalAdministrator, PersonRecord, UseCaseStore
+from greenlight.ui.auth import role_summary
 from greenlight.ui.text import plain
 from tests.apptest.helpers import APP, TIMEOUT
 from tests.apptest.test_studio_mode import COMPLETE
@@ -118,3 +121,20 @@ def test_a_database_that_cannot_be_opened_still_offers_sign_out(log, tmp_path, m
     at = run_as("rita", "rita@studio.test", "Rita Reviewer")
     refused_with_a_way_out(at, "The use-case log could not be opened.")
     assert str(missing) not in main_text(at)  # where the reason is, not the reason
+
+
+@pytest.mark.parametrize(
+    ("grants", "said"),
+    [
+        ([], "no role yet"),
+        ([("member", "HBL")], "member of HBL"),
+        ([("lead", "HBL"), ("member", "OTH")], "lead of HBL, member of OTH"),
+        ([("lead", "A"), ("member", "B"), ("reviewer", "C")], "lead of A, member of B and 1 more"),
+        ([("member", "HBL"), ("admin", None)], "studio admin"),
+    ],
+)
+def test_the_mode_line_says_the_roles_in_a_few_words(grants, said):
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    held = tuple(Grant(role, code, at, "fixture") for role, code in grants)
+    me = PersonRecord(1, "x@studio.test", "X", ISSUER, "x", at, held)
+    assert role_summary(me) == said
