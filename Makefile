@@ -51,8 +51,11 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(COMPILE)
 	touch $@ $(APP_STAMP)
 
+# check-deploy first: a studio server with incomplete [auth] or unusable [notifications]
+# settings does not start at all (it exits 2 saying what to fix).
 run: $(APP_STAMP)
 	$(COMPILE)
+	$(BIN)/python -m greenlight check-deploy --host $(HOST)
 	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
 
 lint: $(TEST_STAMP)

@@ -16,9 +16,12 @@ st.set_page_config(
 # Studio mode: a visitor who is not signed in gets the sign-in page and the run stops here,
 # before any page script (or its ?use= and ?section= links) can run.
 ui.require_sign_in()
+mode = ui.say_mode()  # the first line of every page, with who is signed in once known
 with ui.database_errors():
     # The navigation follows the person's roles, read afresh on every run.
-    navigation = ui.navigation(ui.enter(ui.store()))
+    me = ui.enter(ui.store())
+    ui.say_mode(me, mode)
+    navigation = ui.navigation(me)
     ui.keep_registries_current(ui.store())  # consents expired, tool reviews fallen due
     ui.sidebar(ui.store())
     navigation.run()

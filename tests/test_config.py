@@ -24,6 +24,11 @@ def test_xsrf_and_cors_protection_are_on(settings):
     assert settings["server"]["enableCORS"] is True
 
 
+def test_a_plain_streamlit_run_listens_on_loopback_only(settings):
+    # Local mode is for one person on this machine; make run HOST=0.0.0.0 overrides it.
+    assert settings["server"]["address"] == "127.0.0.1"
+
+
 def test_error_details_show_no_tracebacks(settings):
     assert settings["client"]["showErrorDetails"] in {"type", "none"}
 

@@ -21,6 +21,7 @@ from greenlight.cli.assess import (
     run_reassess,
 )
 from greenlight.cli.common import EXIT_BAD_INPUT, UserError, _Parser
+from greenlight.cli.deploy import _check_deploy_arguments, run_check_deploy
 from greenlight.cli.files import (
     _backup_arguments,
     _export_arguments,
@@ -64,6 +65,12 @@ Command = tuple[
 COMMANDS: list[Command] = [
     ("assess", "assess one intended use from an answers document", _assess_arguments, run_assess),
     ("check-guidance", "validate a guidance folder", _check_arguments, run_check_guidance),
+    (
+        "check-deploy",
+        "check the sign-in and e-mail settings before the server starts",
+        _check_deploy_arguments,
+        run_check_deploy,
+    ),
     ("export", "write logged uses as CSV", _export_arguments, run_export),
     ("import", "log the uses in a CSV file (all or nothing)", _import_arguments, run_import),
     ("history", "list every recorded change of a logged use", _history_arguments, run_history),

@@ -18,7 +18,12 @@ _KNOWN = {"host", "port", "sender", "username", "password", "security", "timeout
 
 
 class MailSettingsError(ValueError):
-    """The `[notifications]` settings cannot be used; the message says which and why."""
+    """The `[notifications]` settings cannot be used; the message says which and why, and
+    `problems` lists each problem on its own."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("; ".join(self.problems))
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,7 @@ class MailSettings:
                 "(the server asks for a login) or neither"
             )
         if problems:
-            raise MailSettingsError("; ".join(problems))
+            raise MailSettingsError(problems)
         return cls(
             host=host,
             sender=sender,

@@ -17,7 +17,15 @@ from greenlight.ui import (
     tools_page,
     writes,
 )
-from greenlight.ui.auth import identity, person, require_sign_in, studio_mode, viewer
+from greenlight.ui.auth import (
+    enter,
+    identity,
+    person,
+    require_sign_in,
+    say_mode,
+    studio_mode,
+    viewer,
+)
 from greenlight.ui.data import (
     attention_data,
     departments,
@@ -41,7 +49,6 @@ from greenlight.ui.shell import (
     actor,
     current_production,
     database_errors,
-    enter,
     guarded,
     guidance_and_engine,
     may,
@@ -83,7 +90,7 @@ __all__ = [
     "outcome_headline", "overview", "overview_charts", "overview_data", "page", "pages_for",
     "people_admin", "person", "Pickers", "production_list", "registry_facts",
     "registry_pickers", "request_buttons", "require_actor",
-    "require_sign_in", "section_link", "select_production", "show_flash", "show_headline",
+    "require_sign_in", "say_mode", "section_link", "select_production", "show_flash", "show_headline",
     "show_in_log", "sidebar", "state", "status_badge", "store", "stored_assessment",
     "studio_mode", "style_log", "talent_consents", "talent_page", "tool_forms", "tools_page",
     "unreadable_notice", "viewer", "who", "writes",

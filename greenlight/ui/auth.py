@@ -12,20 +12,18 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
-log = logging.getLogger("greenlight")
+from greenlight.deploy import auth_problems
+from greenlight.ui.state import ME_KEY, SIGNED_IN_KEY
+from greenlight.ui.text import as_text
 
-# The [auth] settings Streamlit's st.login needs for one provider, and what each is for.
-AUTH_SETTINGS: dict[str, str] = {
-    "redirect_uri": "this app's address followed by /oauth2callback",
-    "cookie_secret": "a long random string that signs the sign-in cookie",
-    "client_id": "the client id the provider gave Greenlight",
-    "client_secret": "the client secret the provider gave Greenlight",
-    "server_metadata_url": "the provider's /.well-known/openid-configuration address",
-}
+if TYPE_CHECKING:
+    from greenlight.store import PersonRecord
+
+log = logging.getLogger("greenlight")
 
 
 @dataclass(frozen=True)
@@ -36,6 +34,9 @@ class Identity:
     subject: str
     email: str
     name: str
+    # Whether the provider vouches that the e-mail is this person's: only then may the e-mail
+    # bind the sign-in to the roles an admin gave that address, or to the first admin's seat.
+    email_verified: bool = False
 
 
 class UnreadableSecrets(Exception):
@@ -59,19 +60,6 @@ def studio_mode() -> bool:
     return _auth_table() is not None
 
 
-def auth_problems(table: Mapping[str, Any]) -> list[str]:
-    """What is missing from `[auth]` for sign-in to work (empty when it is complete)."""
-    problems = []
-    for key, meaning in AUTH_SETTINGS.items():
-        value = table.get(key)
-        if not isinstance(value, str) or not value.strip():
-            problems.append(f"auth.{key} is missing: {meaning}")
-    secret = table.get("cookie_secret")
-    if isinstance(secret, str) and 0 < len(secret.strip()) < 32:
-        problems.append("auth.cookie_secret is too short: use at least 32 random characters")
-    return problems
-
-
 def identity() -> Identity | None:
     """The signed-in person, or None (always None in local mode)."""
     # .get: a runtime with no sign-in behind it (AppTest) has no is_logged_in at all.
@@ -83,7 +71,14 @@ def identity() -> Identity | None:
         subject=str(claims.get("sub") or ""),
         email=str(claims.get("email") or ""),
         name=str(claims.get("name") or claims.get("email") or claims.get("sub") or ""),
+        email_verified=_says_yes(claims.get("email_verified")),
     )
+
+
+def _says_yes(claim: Any) -> bool:
+    """An `email_verified` claim that says yes: true, or the text "true" some providers send.
+    A missing claim says nothing, and counts as no."""
+    return claim is True or (isinstance(claim, str) and claim.strip().lower() == "true")
 
 
 def person():
@@ -137,6 +132,7 @@ def require_sign_in() -> Identity | None:
 
 
 def _sign_in_page() -> None:
+    st.caption("Studio mode · sign-in required")
     st.title("Greenlight")
     st.write(
         "Sign in with your studio account to assess, log and review uses of generative AI. "
@@ -148,3 +144,99 @@ def _sign_in_page() -> None:
 def sign_out_button() -> None:
     """The sign-out button, for the sidebar of every page in studio mode."""
     st.button("Sign out", icon=":material/logout:", on_click=st.logout, width="stretch")
+
+
+def sign_out_here() -> None:
+    """On a page stopped before its sidebar (a refused sign-in, say), the way to sign out and
+    in as someone else; nothing in local mode or before sign-in."""
+    if identity() is not None:
+        st.button("Sign out", icon=":material/logout:", on_click=st.logout, key="sign-out-here")
+
+
+def enter(use_log) -> PersonRecord | None:
+    """Before any page: in studio mode, record the sign-in once per session (binding the
+    identity to the person an admin named, or naming the first admin), and read the person's
+    roles afresh on every run, so a change of role counts from their next page; a log in
+    studio mode served without sign-in shows nothing. Stops the run with a page saying why."""
+    from greenlight.store import StoreError
+
+    st.session_state.pop(ME_KEY, None)
+    found = person()
+    if found is None:
+        if use_log.studio_mode():
+            st.error(
+                "This log belongs to a studio that uses sign-in, and this server is not set up "
+                "for it, so nothing is shown. Whoever runs Greenlight should add the `[auth]` "
+                "settings to `.streamlit/secrets.toml` (see the README).",
+                icon=":material/lock:",
+            )
+            log.error("The log is in studio mode, but this server has no [auth] settings.")
+            st.stop()
+        return None
+    key = (found.issuer, found.subject)
+    try:
+        if st.session_state.get(SIGNED_IN_KEY) == key:
+            record = use_log.whoami(found)
+        elif not identity().email_verified:  # found is not None, so neither is identity()
+            # Only an identity bound before, by its issuer and subject, gets in: an e-mail the
+            # provider does not vouch for binds no one's roles, nor the first admin's seat.
+            record = use_log.whoami(found)
+            if record is None:
+                _unverified_page(found.email)
+        else:
+            record = use_log.sign_in(found)
+            st.session_state[SIGNED_IN_KEY] = key
+    except StoreError as exc:
+        st.error(as_text(exc), icon=":material/no_accounts:")
+        st.write(
+            "Sign out, then sign in with the account this e-mail address belongs to, or ask a "
+            "studio admin to sort out which sign-in is yours."
+        )
+        sign_out_here()
+        st.stop()
+    st.session_state[ME_KEY] = record
+    return record
+
+
+def _unverified_page(email: str) -> None:
+    """The page for a first sign-in whose provider does not vouch for the e-mail; stops."""
+    log.warning("A sign-in for %r was refused: the provider did not verify the e-mail.", email)
+    st.error(
+        as_text(
+            f"Your sign-in provider has not confirmed that {email or 'the e-mail address'} "
+            "is yours, so Greenlight cannot tell which person you are: nothing was recorded "
+            "and you have no roles here."
+        ),
+        icon=":material/no_accounts:",
+    )
+    st.write(
+        "Confirm your e-mail address with your sign-in provider (or ask whoever runs it for "
+        "your studio), then sign out and sign in again."
+    )
+    sign_out_here()
+    st.stop()
+
+
+def say_mode(me: PersonRecord | None = None, line=None):
+    """The first line of every page, where a phone shows it too (its sidebar is folded away):
+    the mode, and who is signed in with their roles (`me`, once read). Draws into `line`, the
+    placeholder an earlier call returned, and returns it."""
+    line = line if line is not None else st.empty()
+    found = identity()
+    if found is None:
+        line.caption("Local mode: for one person on this machine; names are not verified")
+        return line
+    roles = f" ({role_summary(me)})" if me is not None else ""
+    line.caption(as_text(f"Studio mode · signed in as {found.name}{roles}"))
+    return line
+
+
+def role_summary(me: PersonRecord) -> str:
+    """A person's roles in a few words: "studio admin", "reviewer of HBL", "no role yet"."""
+    if me.is_admin:
+        return "studio admin"
+    words = [f"{g.role} of {g.production}" for g in me.grants]
+    if not words:
+        return "no role yet"
+    more = len(words) - 2
+    return ", ".join(words[:2]) + (f" and {more} more" if more > 0 else "")

@@ -81,13 +81,24 @@ def heading(desk, days: int) -> None:
 
 
 def outbox_problems(log) -> None:
-    """For a studio admin: notification e-mails that failed, and those not sent yet."""
+    """For a studio admin: mail settings that cannot be used, notification e-mails that
+    failed, and those not sent yet."""
     from greenlight.store import NotPermitted
+    from greenlight.ui.notices import mail_problems
 
     try:
         state = log.outbox_state(viewer())
     except NotPermitted:
         return
+    problems = mail_problems()
+    if problems:
+        st.error(
+            "Notification e-mails are not sent: the `[notifications]` settings in "
+            "`.streamlit/secrets.toml` cannot be used. Fix these, then restart the server "
+            "(`python -m greenlight check-deploy` lists them too):",
+            icon=":material/mail_off:",
+        )
+        st.code("\n".join(problems), language=None)
     if state.failed:
         st.warning(
             f"{state.failed:,} notification e-mail(s) could not be sent. The server's log "

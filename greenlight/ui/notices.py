@@ -19,20 +19,37 @@ log = logging.getLogger("greenlight")
 _sending = threading.Lock()  # one sender per process at a time; the store keeps servers apart
 
 
-def mail_settings() -> MailSettings | None:
-    """The `[notifications]` settings (None: not configured, or not usable, said in the
-    server's log)."""
+def _mail_table() -> dict | None:
     try:
         table = st.secrets.get("notifications")
     except FileNotFoundError:  # no secrets.toml at all
         return None
+    return None if table is None else dict(table)
+
+
+def mail_settings() -> MailSettings | None:
+    """The `[notifications]` settings (None: not configured, or not usable, said in the
+    server's log and, by mail_problems, to studio admins on the review desk)."""
+    table = _mail_table()
     if table is None:
         return None
     try:
-        return MailSettings.from_mapping(dict(table))
+        return MailSettings.from_mapping(table)
     except MailSettingsError as exc:
         log.error("Notification e-mails are not sent: %s", exc)
         return None
+
+
+def mail_problems() -> list[str]:
+    """What is wrong with the `[notifications]` settings (empty: not configured, or usable)."""
+    table = _mail_table()
+    if table is None:
+        return []
+    try:
+        MailSettings.from_mapping(table)
+    except MailSettingsError as exc:
+        return exc.problems
+    return []
 
 
 def send_after_write(store) -> None:

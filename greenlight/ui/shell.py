@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 import streamlit as st
 
 from greenlight.policy import GUIDANCE_ENV, Engine, Guidance, GuidanceError, load_guidance
-from greenlight.ui.auth import identity, person, sign_out_button
+from greenlight.ui.auth import identity, person, sign_out_button, sign_out_here
 from greenlight.ui.data import production_list
 from greenlight.ui.state import (
     ACTOR_KEY,
@@ -23,7 +23,6 @@ from greenlight.ui.state import (
     ME_KEY,
     PRODUCTION_KEY,
     SELECT_KEY,
-    SIGNED_IN_KEY,
     recall,
     remember,
 )
@@ -190,6 +189,7 @@ def database_error_page(exc: BaseException, heading: str) -> None:
     log_database_trouble(exc, heading)
     st.error(heading, icon=":material/database_off:")
     st.text(SERVER_LOG_SAYS_WHY)
+    sign_out_here()
     st.stop()
 
 
@@ -215,6 +215,7 @@ def database_errors() -> Iterator[None]:
         database_error_page(exc, "The use-case log could not be used.")
     except NotPermitted as exc:  # a role revoked while the page was open, say
         st.error(as_text(exc), icon=":material/lock:")
+        sign_out_here()
         st.stop()
 
 
@@ -274,40 +275,6 @@ def may(action: str, production: str | None) -> bool:
     page offers; the store checks again at every write. Always True in local mode."""
     found = me()
     return found is None or found.may(action, production or "")
-
-
-def enter(use_log) -> PersonRecord | None:
-    """Before any page: in studio mode, record the sign-in once per session (binding the
-    identity to the person an admin named, or naming the first admin), and read the person's
-    roles afresh on every run, so a change of role counts from their next page; a log in
-    studio mode served without sign-in shows nothing. Stops the run with a page saying why."""
-    from greenlight.store import StoreError
-
-    st.session_state.pop(ME_KEY, None)
-    found = person()
-    if found is None:
-        if use_log.studio_mode():
-            st.error(
-                "This log belongs to a studio that uses sign-in, and this server is not set up "
-                "for it, so nothing is shown. Whoever runs Greenlight should add the `[auth]` "
-                "settings to `.streamlit/secrets.toml` (see the README).",
-                icon=":material/lock:",
-            )
-            log.error("The log is in studio mode, but this server has no [auth] settings.")
-            st.stop()
-        return None
-    key = (found.issuer, found.subject)
-    try:
-        if st.session_state.get(SIGNED_IN_KEY) == key:
-            record = use_log.whoami(found)
-        else:
-            record = use_log.sign_in(found)
-            st.session_state[SIGNED_IN_KEY] = key
-    except StoreError as exc:
-        st.error(as_text(exc), icon=":material/no_accounts:")
-        st.stop()
-    st.session_state[ME_KEY] = record
-    return record
 
 
 def require_actor() -> Actor | None:

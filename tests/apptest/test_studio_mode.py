@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from greenlight.ui.auth import AUTH_SETTINGS, auth_problems
+from greenlight.deploy import AUTH_SETTINGS, auth_problems
 from greenlight.ui.text import plain
 from tests.apptest.helpers import APP, TIMEOUT, fresh_log
 
@@ -35,6 +35,7 @@ def test_a_visitor_gets_the_sign_in_button_and_nothing_of_the_log(tmp_path, monk
     at = run_with_auth(COMPLETE)
     assert not at.exception
     assert [b.label for b in at.button] == ["Sign in"]
+    assert at.main.caption[0].value == "Studio mode · sign-in required"
     drawn = everything(at)
     assert "Test production" not in drawn and "TST" not in drawn
     assert not at.sidebar.text_input  # no name field, nor the new-production form
@@ -71,3 +72,7 @@ def test_local_mode_keeps_the_name_field_and_says_it_is_for_one_person(tmp_path,
     assert "Your name" in [t.label for t in at.sidebar.text_input]
     captions = " ".join(plain(c.value) for c in at.sidebar.caption)
     assert "Local mode, for one person on this machine" in captions
+    # Said first in the main area too, which a phone shows with its sidebar folded away.
+    assert at.main.caption[0].value == (
+        "Local mode: for one person on this machine; names are not verified"
+    )

@@ -56,7 +56,7 @@ def signed_in(sub: str, url_path: str | None = None, **query) -> AppTest:
     email, name, _, _ = PEOPLE[sub]
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.secrets["auth"] = COMPLETE
-    at.user = {"is_logged_in": True, "iss": ISSUER, "sub": sub, "email": email, "name": name}
+    at.user = claims(sub, email, name)
     at.query_params.update(query)
     at.run()
     if url_path is not None:
@@ -64,6 +64,15 @@ def signed_in(sub: str, url_path: str | None = None, **query) -> AppTest:
         at.run()
     assert not at.exception, at.exception
     return at
+
+
+def claims(sub: str, email: str, name: str, **more) -> dict:
+    """What st.user holds for a person signed in through a provider that verified the e-mail
+    (`more`: claims to add or change)."""
+    return {
+        "is_logged_in": True, "iss": ISSUER, "sub": sub, "email": email, "name": name,
+        "email_verified": True,
+    } | more  # fmt: skip
 
 
 def drawn(at: AppTest) -> str:

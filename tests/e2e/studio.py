@@ -23,11 +23,18 @@ CLIENT_ID = "greenlight-tests"
 
 @dataclass(frozen=True)
 class Person:
-    """Someone the test provider can sign in: subject, e-mail, display name."""
+    """Someone the test provider can sign in: subject, e-mail, display name, and what the
+    provider says of the e-mail (`email_verified`; None: it says nothing)."""
 
     sub: str
     email: str
     name: str
+    email_verified: bool | None = True
+
+    def claims(self) -> dict[str, object]:
+        """The claims the provider sends for this person."""
+        said = {} if self.email_verified is None else {"email_verified": self.email_verified}
+        return {"email": self.email, "name": self.name, **said}
 
 
 @dataclass(frozen=True)
@@ -57,7 +64,7 @@ def secrets_toml(port: int, issuer: str, database_url: str) -> str:
 @contextmanager
 def studio_app(workdir: Path, people: Sequence[Person]) -> Iterator[StudioApp]:
     """A provider knowing `people`, and the app in studio mode on its own SQLite file."""
-    users = [User(sub=p.sub, claims={"email": p.email, "name": p.name}) for p in people]
+    users = [User(sub=p.sub, claims=p.claims()) for p in people]
     database_url = f"sqlite:///{workdir / 'studio.db'}"
     with run_server_in_thread(port=0, user_claims=users) as provider:
         issuer = f"http://localhost:{provider.server_port}"
