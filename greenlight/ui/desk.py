@@ -68,7 +68,7 @@ def heading(desk, days: int) -> None:
     st.title("Review desk")
     if person() is None:
         st.caption(
-            "Local mode: every production's uses waiting for a decision. A decision here is "
+            "Every production's uses waiting for a decision. A decision here is "
             "recorded under the name typed in the sidebar, unverified."
         )
     elif desk.productions is None:
@@ -118,7 +118,17 @@ def outbox_problems(log) -> None:
                 width="stretch",
             )
     if state.pending:
-        st.caption(f"{state.pending:,} notification e-mail(s) not sent yet.")
+        from greenlight.ui.notices import mail_settings
+
+        unsent = f"{state.pending:,} notification e-mail(s) not sent yet"
+        if mail_settings() is None and not problems:
+            # Not configured: they wait in the log and go out once settings are added.
+            unsent += (
+                ": no `[notifications]` settings in `.streamlit/secrets.toml`, so none is "
+                "sent. Add them (README: Deploying for a studio) and restart, or send them "
+                "with `python -m greenlight notify send`"
+            )
+        st.caption(unsent + ".")
 
 
 def tools_due(log) -> None:

@@ -43,9 +43,7 @@ def heading(log, code: str | None) -> list[Performer]:
         )
     )
     if person() is None:
-        st.caption(
-            "Local mode: what you record here carries the name typed in the sidebar, unverified."
-        )
+        st.caption("What you record here carries the name typed in the sidebar, unverified.")
     try:
         return log.performers(code, viewer=viewer())
     except NotPermitted:

@@ -70,9 +70,7 @@ def heading(log, production: str | None) -> None:
         "(principles 2 and 3, the tool's terms). A change here re-assesses those uses."
     )
     if person() is None:
-        st.caption(
-            "Local mode: changes are recorded under the name typed in the sidebar, unverified."
-        )
+        st.caption("Changes are recorded under the name typed in the sidebar, unverified.")
     elif not may_edit(log, None) and (production is None or not may_edit(log, production)):
         st.caption(
             "You may read the registry. Studio admins and reviewers register and review the "

@@ -166,3 +166,25 @@ def test_settings_that_cannot_be_used_are_shown_to_admins_as_text(studio):
     )
     reviewer = run_as("rita", bad)
     assert not [e for e in reviewer.error if "[notifications]" in e.value]
+
+
+def test_with_no_mail_settings_the_admin_reads_why_notices_wait(studio):
+    """No [notifications]: a decision's notice waits in the log, and the desk tells a studio
+    admin why none is sent and how to send them, not only that some are waiting."""
+    store, use_id = studio
+    rita = Person(ISSUER, "rita", "rita@studio.test", "Rita Reviewer")
+    store.sign_in(rita)
+    use = store.get_use(use_id, viewer=CLI)
+    store.set_status(
+        use_id, "declined", actor=rita, note="not for this episode", expected_version=use.version
+    )
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.secrets["auth"] = COMPLETE
+    at.user = claims("ada", "ada@studio.test", "Ada Admin")
+    at.run()
+    at.switch_page("app_pages/review.py")
+    at.run()
+    assert not at.exception, at.exception
+    [waiting] = [c.value for c in at.caption if "not sent yet" in c.value]
+    assert waiting.startswith("1 notification e-mail(s) not sent yet: no `[notifications]`")
+    assert "python -m greenlight notify send" in waiting

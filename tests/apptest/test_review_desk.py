@@ -53,7 +53,7 @@ def test_the_desk_lists_the_waiting_uses_oldest_first_and_marks_the_overdue(tmp_
     assert table["Why"][0] == reasons_in_short(GUIDANCE, old.reason_rules) != ""
     # The first line says the mode on every page; the desk's own says whose decisions these are.
     assert at.main.caption[0].value.startswith("Local mode: for one person on this machine")
-    assert at.main.caption[1].value.startswith("Local mode: every production's uses waiting")
+    assert at.main.caption[1].value.startswith("Every production's uses waiting")
 
 
 def test_a_bad_overdue_setting_says_what_to_set(tmp_path, monkeypatch):
