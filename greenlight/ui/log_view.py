@@ -122,7 +122,7 @@ def filters(log, guidance: Guidance, base: UseFilter) -> UseFilter:
             format_func=kinds.label_of if kinds else str,
             key="log-types",
         )
-        middle = st.columns([3, 3, 1, 1])
+        middle = st.columns([1.8, 1.8, 1.6], vertical_alignment="bottom")
         reasons = middle[0].multiselect(
             "Reason",
             [rule.id for rule in guidance.rules],
@@ -138,19 +138,19 @@ def filters(log, guidance: Guidance, base: UseFilter) -> UseFilter:
             help="Uses with any of these principles answered no or unsure (an unanswered "
             "principle counts as its default).",
         )
-        # No default day (value=None): the filter is off until a day is chosen or a link
-        # from the overview sets one.
-        date_from = middle[2].date_input(
-            "Logged from", value=None, key=URL_DATES["from"], format="YYYY-MM-DD"
-        )
-        date_to = middle[3].date_input(
-            "Logged to", value=None, key=URL_DATES["to"], format="YYYY-MM-DD"
-        )
-        bottom = st.columns([4, 2])
+        bottom = st.columns([2.6, 1.7, 1.7])
         text = bottom[0].text_input(
             "Search title, description, tool and vendor", key="log-text", max_chars=200
         )
-        archived = bottom[1].toggle("Show archived uses instead", key=ARCHIVED_KEY)
+        # No default day (value=None): the filter is off until a day is chosen or a link
+        # from the overview sets one.
+        date_from = bottom[1].date_input(
+            "Logged from", value=None, key=URL_DATES["from"], format="YYYY-MM-DD"
+        )
+        date_to = bottom[2].date_input(
+            "Logged to", value=None, key=URL_DATES["to"], format="YYYY-MM-DD"
+        )
+        archived = middle[2].toggle("Show archived uses instead", key=ARCHIVED_KEY)
     return UseFilter(
         productions=base.productions,
         without_demo=base.without_demo,
