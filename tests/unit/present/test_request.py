@@ -112,6 +112,16 @@ def expected_parts(record) -> list[str]:
     return parts
 
 
+def structure_elements(reader: PdfReader) -> list[tuple[str, str]]:
+    """The (type, title) of each element under the PDF's Document structure element."""
+    root = reader.trailer["/Root"]["/StructTreeRoot"].get_object()
+    document = root["/K"]
+    document = (document[0] if isinstance(document, list) else document).get_object()
+    assert document["/S"] == "/Document"
+    kids = [kid.get_object() for kid in document["/K"]]
+    return [(str(kid["/S"]), str(kid.get("/T", ""))) for kid in kids]
+
+
 def test_the_pdf_carries_every_field_and_shows_a_hostile_title_as_typed(logged):
     request = request_for_use(
         logged, GUIDANCE, ENGINE, requested_by="Ines Duarte", now=NOW, base=BASE
@@ -133,6 +143,11 @@ def test_the_pdf_carries_every_field_and_shows_a_hostile_title_as_typed(logged):
         "What the studio is asked to decide",
         "Why",
     ]
+    # The structure tree tags the title H1 and every section H2, as a screen reader reads them.
+    tagged = structure_elements(reader)
+    assert [t for s, t in tagged if s == "/H1"] == ["Escalation request"]
+    assert [t for s, t in tagged if s == "/H2"] == headings
+    assert "/Figure" not in {s for s, _ in tagged}  # fpdf2's own type for section titles
     fonts = {
         str(font.get_object()["/BaseFont"])
         for page in reader.pages
