@@ -14,6 +14,14 @@ from greenlight.present import count_matches, marked_spans, section_shown
 from greenlight.ui.text import as_text
 from greenlight.ui.widgets import level_icon
 
+# Streamlit pads a coloured background on both sides, which leaves a gap between a matched
+# word and the character after it ("consent ."): the highlight hugs the match instead.
+# Only the Guidance page draws this style, and only while a search marks matches.
+HIGHLIGHT_STYLE = (
+    "<style>[data-testid='stMarkdownContainer'] span.stMarkdownColoredBackground "
+    "{ padding-left: 0; padding-right: 0; }</style>"
+)
+
 
 def marked(text: str, words: tuple[str, ...]) -> str:
     """`text` as Markdown that shows it literally, with each match of `words` highlighted."""
@@ -33,6 +41,7 @@ def match_summary(guidance: Guidance, sections: tuple[Section, ...], words) -> N
     matches = count_matches(
         (text for s in sections for text in section_shown(guidance, s).passages()), words
     )
+    st.html(HIGHLIGHT_STYLE)
     st.caption(
         f"{matches} {'match' if matches == 1 else 'matches'} in {len(sections)} "
         f"{'section' if len(sections) == 1 else 'sections'}"
