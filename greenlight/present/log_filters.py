@@ -39,11 +39,12 @@ def principle_options(guidance: Guidance) -> list[str]:
 
 
 def principle_filter_label(guidance: Guidance, value: str) -> str:
-    """'P1 Will the output … : No' for a principle filter's value (the id if undeclared)."""
+    """'P1 No: Will the output …?' for a principle filter's value (the id if undeclared):
+    the answer first, so a chip cut short on a phone still says it."""
     question_id, _, answer = value.rpartition(PRINCIPLE_SEP)
     question = guidance.questions_by_id.get(question_id)
     if question is None:
         return value
     label = next((o.label for o in question.options if str(o.value) == answer), answer)
     number = f"P{question.number} " if question.number else ""
-    return f"{number}{question.label}: {label}"
+    return f"{number}{label}: {question.label}"
