@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from greenlight.policy.conditions import Condition
+from greenlight.policy.conditions import AllOf, Condition, Leaf
 
 T = TypeVar("T")
 
@@ -184,6 +184,17 @@ class MatrixRow:
     rules: tuple[str, ...]
     # When the answers fit this kind of use; a chosen row whose `fits` fails is contradicted.
     fits: Condition | None = None
+
+    @property
+    def implied_answers(self) -> dict[str, Any]:
+        """The answers this kind of use states outright ({question id: value}): those its
+        `fits` requires with `eq`, alone or under `all` (an `any` states none of them)."""
+        items = self.fits.items if isinstance(self.fits, AllOf) else (self.fits,)
+        return {
+            leaf.question: leaf.value
+            for leaf in items
+            if isinstance(leaf, Leaf) and leaf.op == "eq"
+        }
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ shown in full in the tooltip, so the charts stay readable on a 390 px phone.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 import altair as alt
@@ -35,6 +36,7 @@ from greenlight.present.labels import (
     question_label,
     type_labels,
 )
+from greenlight.present.log_filters import rule_label
 from greenlight.workflow import STATUSES
 
 # Encodings are always channel objects (alt.X2(...), never "field:T"): Altair turns a plain
@@ -177,19 +179,6 @@ def status_level_chart(frame: pd.DataFrame, guidance: Guidance) -> alt.Chart:
     return _stacked_bars(data, "status_label", "Status", order, guidance, "status")
 
 
-def rule_name(rule_id: str) -> str:
-    """A rule id as a short axis label: 'principle-4-temporary' -> 'Principle 4 temporary'
-    (for a rule the guidance no longer has; a declared rule shows its `short` label)."""
-    words = rule_id.replace("-", " ").replace("_", " ").strip()
-    return words[:1].upper() + words[1:]
-
-
-def rule_label(guidance: Guidance, rule_id: str) -> str:
-    """A rule's short label as the guidance declares it, else its id in words."""
-    short = {rule.id: rule.short for rule in guidance.rules}.get(rule_id)
-    return short or rule_name(rule_id)
-
-
 def reason_chart(frame: pd.DataFrame, guidance: Guidance, top: int = 10) -> alt.Chart:
     """The `top` rules that fire most (DataFrame[rule, level, section, uses]), by level."""
     if is_empty(frame):
@@ -224,6 +213,8 @@ def reason_chart(frame: pd.DataFrame, guidance: Guidance, top: int = 10) -> alt.
                 alt.Tooltip("uses:Q", title="Uses", format=","),
             ],
         )
+        # The rule alone: its colour is the rule's level, not the level of the uses it fired for.
+        .add_params(_pick(["rule"]))
         .properties(height=_bars_height(ranked), **_FIT_WIDTH)
     )
 
@@ -264,6 +255,7 @@ def timeline_chart(frame: pd.DataFrame, guidance: Guidance, period: Period = "we
                 alt.Tooltip("uses:Q", title="Uses", format=","),
             ],
         )
+        .add_params(_pick([period, "level"]))
         .properties(height=TIMELINE_HEIGHT, **_FIT_WIDTH)
     )
 
@@ -296,6 +288,17 @@ def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
     if spec.get("config") == {}:
         del spec["config"]
     return spec
+
+
+def period_days(start: object, period: Period) -> tuple[date, date]:
+    """The first and last day of the timeline's bar that starts at `start`: a clicked bar's
+    value, which the browser sends as milliseconds since 1970 (UTC) or as a date string."""
+    if isinstance(start, int | float):
+        first = datetime.fromtimestamp(start / 1000, UTC).date()
+    else:
+        first = date.fromisoformat(str(start)[:10])
+    last = (pd.Timestamp(first) + _PERIOD_LENGTH[period]).date() - timedelta(days=1)
+    return first, last
 
 
 def timeline_period(weeks: pd.DataFrame, most_weeks: int = MAX_WEEKS) -> Period:
@@ -338,6 +341,7 @@ def principle_chart(frame: pd.DataFrame, guidance: Guidance) -> alt.Chart:
                 alt.Tooltip("uses:Q", title="Uses", format=","),
             ],
         )
+        .add_params(_pick(["question_id", "answer"]))
         .properties(height=_bars_height(principles), **_FIT_WIDTH)
     )
 

@@ -69,3 +69,26 @@ def row_contradiction(guidance: Guidance, result: Assessment) -> str:
         f'the answers do not fit the kind of use chosen, "{chosen.label if chosen else "-"}"; '
         f"they fit {fit}."
     )
+
+
+def read_from_kind(guidance: Guidance, answers: Answers, result: Assessment) -> dict[str, str]:
+    """The answers shown as the kind of use reads them, where a reason rests on that kind:
+    a key visual fires the key-creative-element reason unticked, so its answer is not a
+    bare "No" beside that reason ({question id: the answer shown})."""
+    row = guidance.matrix_row(result.matrix_row) if result.matrix_row else None
+    if row is None or not set(row.rules) & set(result.rule_ids):
+        return {}
+    shown = {}
+    for question_id, value in row.implied_answers.items():
+        q = guidance.questions_by_id.get(question_id)
+        if q is None or answers.values.get(question_id) == value:
+            continue
+        implied = q.label_of(value)
+        if question_id in answers.provided:
+            shown[question_id] = (
+                f"{q.label_of(answers.values[question_id])}, as answered; the kind of use "
+                f"chosen ({row.label}) counts it as {implied.lower()}"
+            )
+        else:
+            shown[question_id] = f"{implied} (read from the kind of use: {row.label})"
+    return shown

@@ -74,7 +74,9 @@ def awaiting_uses(conn: Connection, f: UseFilter, limit: int = 10) -> tuple[Awai
 
 def _tally_answers(f: UseFilter) -> bool:
     """Whether the production tally holds every dimension the filter selects by."""
-    return not (f.date_from or f.date_to or f.departments or f.use_case_types or f.text)
+    return not any(
+        (f.date_from, f.date_to, f.departments, f.use_case_types, f.text, f.reasons, f.principles)
+    )
 
 
 def _counts(conn: Connection, f: UseFilter) -> list:

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from greenlight.store.records import UseFilter
-from greenlight.store.tables import productions, uses
+from greenlight.store.tables import outcome_principles, outcome_reasons, productions, uses
 
 # The dimensions counts() can group by, each a column of `uses` (or of productions).
 DIMENSIONS: dict[str, Any] = {
@@ -67,6 +67,10 @@ def where(f: UseFilter) -> list[sa.ColumnElement[bool]]:
     ):
         if values:
             conditions.append(column.in_(values))
+    if f.reasons:
+        conditions.append(uses.c.outcome_id.in_(outcomes_firing(f.reasons)))
+    if f.principles:
+        conditions.append(uses.c.outcome_id.in_(outcomes_unclear(f.principles)))
     if f.text:
         conditions.append(
             sa.or_(
@@ -77,3 +81,28 @@ def where(f: UseFilter) -> list[sa.ColumnElement[bool]]:
             )
         )
     return conditions
+
+
+def outcomes_firing(rules: tuple[str, ...]) -> sa.Select:
+    """The outcomes with any of these rules among their reasons: a few thousand outcomes
+    however many uses share them (found through the outcome_reasons index on rule)."""
+    return sa.select(outcome_reasons.c.outcome_id).where(outcome_reasons.c.rule.in_(rules))
+
+
+PRINCIPLE_SEP = ":"  # a UseFilter.principles entry: question id, this, answer
+
+
+def outcomes_unclear(principles: tuple[str, ...]) -> sa.Select:
+    """The outcomes with any of these principles ("question_id:answer") not answered clearly."""
+    pairs = [p.rpartition(PRINCIPLE_SEP) for p in principles]
+    return sa.select(outcome_principles.c.outcome_id).where(
+        sa.or_(
+            *(
+                sa.and_(
+                    outcome_principles.c.question_id == question,
+                    outcome_principles.c.answer == answer,
+                )
+                for question, _, answer in pairs
+            )
+        )
+    )

@@ -274,12 +274,25 @@ class UseFilter:
     levels: tuple[str, ...] = ()
     use_case_types: tuple[str, ...] = ()
     text: str = ""  # searched in title, description, tool and vendor, ignoring case
+    # Uses whose last assessment fired any of these rules (rule ids).
+    reasons: tuple[str, ...] = ()
+    # Uses with any of these principles not answered clearly, each "question_id:answer"
+    # (the answer as counted, defaults applied: what the overview's principles chart counts).
+    principles: tuple[str, ...] = ()
     archived: bool | None = False  # False: the live log; True: only archived; None: both
     # With no production chosen, leave the demo productions' sample uses out of "all".
     without_demo: bool = False
 
     def __post_init__(self) -> None:
-        for name in ("productions", "departments", "statuses", "levels", "use_case_types"):
+        for name in (
+            "productions",
+            "departments",
+            "statuses",
+            "levels",
+            "use_case_types",
+            "reasons",
+            "principles",
+        ):
             object.__setattr__(self, name, _as_tuple(getattr(self, name)))
         for name in ("date_from", "date_to"):
             value = getattr(self, name)

@@ -92,7 +92,7 @@ def _dates_usable(f: UseFilter) -> bool:
 
 def tally_for(f: UseFilter, by: tuple[str, ...] = (), tallies=_USE_TALLIES) -> sa.Table | None:
     """The tally that can answer a filter grouped by `by` exactly (None: only the rows can)."""
-    if f.text or f.productions or not _dates_usable(f):
+    if f.text or f.productions or f.reasons or f.principles or not _dates_usable(f):
         return None
     needed = _needed(f) | {_DIMENSIONS[name][0] for name in by if name in _DIMENSIONS}
     if any(name not in _DIMENSIONS for name in by):

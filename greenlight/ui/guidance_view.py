@@ -28,6 +28,15 @@ def open_at_top() -> None:
     st.html(_SCROLL_TO_TOP, unsafe_allow_javascript=True)
 
 
+# Streamlit pads a coloured background on both sides, which leaves a gap between a matched
+# word and the character after it ("consent ."): the highlight hugs the match instead.
+# Only the Guidance page draws this style, and only while a search marks matches.
+HIGHLIGHT_STYLE = (
+    "<style>[data-testid='stMarkdownContainer'] span.stMarkdownColoredBackground "
+    "{ padding-left: 0; padding-right: 0; }</style>"
+)
+
+
 def marked(text: str, words: tuple[str, ...]) -> str:
     """`text` as Markdown that shows it literally, with each match of `words` highlighted."""
     return "".join(
@@ -46,6 +55,7 @@ def match_summary(guidance: Guidance, sections: tuple[Section, ...], words) -> N
     matches = count_matches(
         (text for s in sections for text in section_shown(guidance, s).passages()), words
     )
+    st.html(HIGHLIGHT_STYLE)
     st.caption(
         f"{matches} {'match' if matches == 1 else 'matches'} in {len(sections)} "
         f"{'section' if len(sections) == 1 else 'sections'}"

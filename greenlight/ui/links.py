@@ -4,10 +4,13 @@ filters a person sets."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from greenlight import workflow
 from greenlight.policy import Guidance
+from greenlight.present import principle_options
 from greenlight.store import UseFilter
 from greenlight.ui.auth import viewer
 from greenlight.ui.shell import current_production, select_production
@@ -22,15 +25,20 @@ TEXT_KEY = "log-text"
 # on several: a tuple of codes, () for every production but the demo.
 SCOPE_KEY = "log-scope"
 URL_NOTE_KEY = "log-url-note"  # what a link's filters could not be used for, said once
-# The log's address takes its filters: ?level=..&status=..&department=..&type=.. (each may
-# repeat), with ?production=CODE (repeated) or ?all=1 for the productions, and ?use=ID to
-# open one use. A link sets the filters once; the address is then cleared.
+# The log's address takes its filters: ?level=..&status=..&department=..&type=..&reason=..
+# &principle=.. (each may repeat; a reason is a rule id, a principle "question_id:answer"),
+# ?from=YYYY-MM-DD&to=YYYY-MM-DD (the days logged, inclusive), with ?production=CODE
+# (repeated) or ?all=1 for the productions, and ?use=ID to open one use. A link sets the
+# filters once; the address is then cleared.
 URL_FILTERS = {
     "level": "log-levels",
     "status": "log-statuses",
     "department": "log-departments",
     "type": "log-types",
+    "reason": "log-reasons",
+    "principle": "log-principles",
 }
+URL_DATES = {"from": "log-date-from", "to": "log-date-to"}
 URL_PRODUCTION, URL_ALL, URL_USE = "production", "all", "use"
 
 
@@ -40,6 +48,10 @@ def link_params(
     statuses=(),
     departments=(),
     types=(),
+    reasons=(),
+    principles=(),
+    date_from: date | None = None,
+    date_to: date | None = None,
     productions: tuple[str, ...] = (),
 ) -> dict[str, list[str]]:
     """The query parameters of a link to the log with these filters, on these productions
@@ -49,6 +61,10 @@ def link_params(
         "status": list(statuses),
         "department": list(departments),
         "type": list(types),
+        "reason": list(reasons),
+        "principle": list(principles),
+        "from": [date_from.isoformat()] if date_from else [],
+        "to": [date_to.isoformat()] if date_to else [],
     }
     params = {name: values for name, values in params.items() if values}
     if productions:
@@ -63,7 +79,7 @@ def from_url(log, guidance: Guidance) -> None:
     the address and run the page again; unknown values are said, as text, and left out."""
     params = st.query_params
     names = set(params.keys())
-    if not names & {*URL_FILTERS, URL_PRODUCTION, URL_ALL, URL_USE}:
+    if not names & {*URL_FILTERS, *URL_DATES, URL_PRODUCTION, URL_ALL, URL_USE}:
         return
     ignored: list[str] = []
     if URL_USE in names:
@@ -100,6 +116,8 @@ def _apply_filters(log, guidance: Guidance, params, ignored: list[str]) -> None:
         "status": list(workflow.status_ids()),
         "type": list(kinds.values) if kinds else [],
         "department": None,  # checked against the scope's departments when drawn
+        "reason": [rule.id for rule in guidance.rules],
+        "principle": principle_options(guidance),
     }
     for name, key in URL_FILTERS.items():
         values = list(dict.fromkeys(params.get_all(name)))
@@ -108,6 +126,8 @@ def _apply_filters(log, guidance: Guidance, params, ignored: list[str]) -> None:
             ignored.extend(f"{name} {v!r}" for v in values if v not in allowed)
             values = [v for v in values if v in allowed]
         st.session_state[key] = values
+    for name, key in URL_DATES.items():
+        st.session_state[key] = _day(params.get(name), name, ignored)
     st.session_state[TEXT_KEY] = ""
     st.session_state[ARCHIVED_KEY] = False
     st.session_state[PAGE_KEY] = 1
@@ -121,6 +141,17 @@ def _apply_filters(log, guidance: Guidance, params, ignored: list[str]) -> None:
             select_production(chosen[0])
     elif chosen or URL_ALL in params:
         st.session_state[SCOPE_KEY] = tuple(chosen)
+
+
+def _day(text: str | None, name: str, ignored: list[str]) -> date | None:
+    """A YYYY-MM-DD day of the address, None when absent or not a day (said in `ignored`)."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        ignored.append(f"{name} {text!r} (not a YYYY-MM-DD day)")
+        return None
 
 
 def scope(code: str) -> UseFilter:

@@ -10,11 +10,24 @@ import streamlit as st
 from greenlight import workflow
 from greenlight.csvio import CsvImportError, import_csv, iter_csv
 from greenlight.policy import Engine, Guidance
-from greenlight.present import file_slug, log_table
+from greenlight.present import (
+    file_slug,
+    log_table,
+    principle_filter_label,
+    principle_options,
+    rule_label,
+)
 from greenlight.store import UseFilter
 from greenlight.ui.auth import viewer
 from greenlight.ui.data import style_log
-from greenlight.ui.links import ARCHIVED_KEY, PAGE_KEY, TEXT_KEY, URL_FILTERS, several
+from greenlight.ui.links import (
+    ARCHIVED_KEY,
+    PAGE_KEY,
+    TEXT_KEY,
+    URL_DATES,
+    URL_FILTERS,
+    several,
+)
 from greenlight.ui.shell import guarded, may, no_production_yet, page, require_actor
 from greenlight.ui.state import LOG_SELECTED_KEY, PRODUCTION_KEY, keep
 from greenlight.ui.text import as_text
@@ -23,7 +36,7 @@ PAGE_SIZE = 50
 IMPORTS_KEY = "log-imports"  # files this session imported
 IMPORTED_KEY = "log-imported"  # what the last import did, said once on the next run
 REASSESSED_KEY = "log-reassessed"  # what the last re-assessment did, said once
-FILTER_KEYS = (*URL_FILTERS.values(), TEXT_KEY)
+FILTER_KEYS = (*URL_FILTERS.values(), *URL_DATES.values(), TEXT_KEY)
 PICKED_KEY = "log-picked"  # (the table's key, whether a row of it was picked) on the last run
 
 
@@ -109,11 +122,35 @@ def filters(log, guidance: Guidance, base: UseFilter) -> UseFilter:
             format_func=kinds.label_of if kinds else str,
             key="log-types",
         )
-        bottom = st.columns([4, 2])
+        middle = st.columns([1.8, 1.8, 1.6], vertical_alignment="bottom")
+        reasons = middle[0].multiselect(
+            "Reason",
+            [rule.id for rule in guidance.rules],
+            format_func=lambda r: rule_label(guidance, r),
+            key=URL_FILTERS["reason"],
+            help="Uses whose assessment gave any of these reasons.",
+        )
+        principles = middle[1].multiselect(
+            "Principle not answered clearly",
+            principle_options(guidance),
+            format_func=lambda p: principle_filter_label(guidance, p),
+            key=URL_FILTERS["principle"],
+            help="Uses with any of these principles answered no or unsure (an unanswered "
+            "principle counts as its default).",
+        )
+        bottom = st.columns([2.6, 1.7, 1.7])
         text = bottom[0].text_input(
             "Search title, description, tool and vendor", key="log-text", max_chars=200
         )
-        archived = bottom[1].toggle("Show archived uses instead", key=ARCHIVED_KEY)
+        # No default day (value=None): the filter is off until a day is chosen or a link
+        # from the overview sets one.
+        date_from = bottom[1].date_input(
+            "Logged from", value=None, key=URL_DATES["from"], format="YYYY-MM-DD"
+        )
+        date_to = bottom[2].date_input(
+            "Logged to", value=None, key=URL_DATES["to"], format="YYYY-MM-DD"
+        )
+        archived = middle[2].toggle("Show archived uses instead", key=ARCHIVED_KEY)
     return UseFilter(
         productions=base.productions,
         without_demo=base.without_demo,
@@ -121,6 +158,10 @@ def filters(log, guidance: Guidance, base: UseFilter) -> UseFilter:
         statuses=statuses,
         departments=departments,
         use_case_types=types,
+        reasons=reasons,
+        principles=principles,
+        date_from=date_from,
+        date_to=date_to,
         text=text,
         archived=archived,
     )

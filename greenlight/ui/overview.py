@@ -71,6 +71,8 @@ def awaiting(log, guidance: Guidance, scope: UseFilter, total: int) -> None:
             query_params=link_params(
                 statuses=workflow.OPEN_STATUSES,
                 departments=scope.departments,
+                date_from=scope.date_from,
+                date_to=scope.date_to,
                 productions=scope.productions,
             ),
         )
@@ -177,8 +179,10 @@ def chart(title: str, spec: dict, index: int, scope: UseFilter) -> None:
 
 
 def _drill(bar: dict, scope: UseFilter) -> dict[str, list[str]]:
-    """The log's filters for a clicked bar (its ids and level), within the overview's scope."""
-    from greenlight.present.charts import NO_DEPARTMENT
+    """The log's filters for a clicked bar (its ids, level, rule, principle or period),
+    within the overview's scope: its productions, departments and dates."""
+    from greenlight.present import principle_value
+    from greenlight.present.charts import NO_DEPARTMENT, period_days
 
     departments = list(scope.departments)
     department = bar.get("department")
@@ -187,10 +191,23 @@ def _drill(bar: dict, scope: UseFilter) -> dict[str, list[str]]:
             departments = [""]
         elif not department.startswith("("):  # not the bar of the other departments
             departments = [department]
+    date_from, date_to = scope.date_from, scope.date_to
+    for period in ("week", "month"):
+        if bar.get(period) is not None:  # a bar of the timeline: its days, within the range
+            first, last = period_days(bar[period], period)
+            date_from = max(first, date_from) if date_from else first
+            date_to = min(last, date_to) if date_to else last
+    principle = ()
+    if "question_id" in bar and "answer" in bar:
+        principle = [principle_value(str(bar["question_id"]), str(bar["answer"]))]
     return link_params(
         levels=[str(bar["level"])] if "level" in bar else (),
         statuses=[str(bar["status"])] if "status" in bar else (),
         types=[str(bar["use_case_type"])] if "use_case_type" in bar else (),
+        reasons=[str(bar["rule"])] if "rule" in bar else (),
+        principles=principle,
+        date_from=date_from,
+        date_to=date_to,
         departments=departments,
         productions=scope.productions,
     )

@@ -4,7 +4,7 @@ opened by a link's filters (as a bar of a chart makes) or a use's id."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from greenlight.demo import seed_demo
 from greenlight.policy import parse_answers
@@ -118,4 +118,125 @@ def test_a_use_s_link_opens_it_in_its_own_production(tmp_path, monkeypatch):
     at.run()
     assert [w.value for w in at.warning] == [
         as_text("Left out of the link: no logged use has the id 'no-such-use'.")
+    ]
+
+
+def _listed(at) -> int:
+    """How many uses the log page says its filters select."""
+    said = [c.value for c in at.caption if c.value.endswith("Select a row to see it in full.")]
+    assert said, ([c.value for c in at.caption], [i.value for i in at.info], dict(at.query_params))
+    return int(said[0].split(" ")[0])
+
+
+def _bars(spec: dict) -> list[tuple[dict, int]]:
+    """Each clickable bar of a chart's spec: the fields a click selects, and its uses."""
+    from greenlight.present.charts import PICK
+
+    (param,) = [p for p in spec.get("params", ()) if p["name"] == PICK]
+    fields = param["select"]["fields"]
+    totals: dict[tuple, int] = {}
+    for row in spec["datasets"][spec["data"]["name"]]:
+        key = tuple(row[f] for f in fields)
+        totals[key] = totals.get(key, 0) + int(row["uses"])
+    return [(dict(zip(fields, key, strict=True)), n) for key, n in totals.items()]
+
+
+def _open_drill(bar: dict, scope) -> object:
+    from greenlight.ui.overview import _drill
+
+    at = start_app()
+    for name, values in _drill(bar, scope).items():
+        at.query_params[name] = values
+    at.switch_page("app_pages/log.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.warning, [w.value for w in at.warning]  # nothing of the link left out
+    return at
+
+
+def test_every_chart_s_bars_open_the_log_on_their_uses(tmp_path, monkeypatch):
+    """A bar of each of the seven charts (level, department, kind, reason, timeline, status,
+    principle) opens the log filtered to exactly the uses the bar counts."""
+    from greenlight.present import charts
+    from greenlight.store import UseFilter
+
+    store, _ = _several(tmp_path, monkeypatch)
+    unsure = {
+        "title": "Unsure of the data terms",
+        "principles": {"no_training_on_inputs": "unsure"},
+    }
+    _log(store, "OTH", "Unsure of the data terms", 3, doc=unsure)
+    scope = UseFilter(without_demo=True)
+    data = {
+        "level": store.counts_by_level(scope),
+        "status": store.counts_by_status_level(scope),
+        "department": store.counts_by_department_level(scope),
+        "type": store.counts_by_type_level(scope),
+        "week": store.counts_by_week_level(scope),
+        "month": store.counts_by_month_level(scope),
+        "reason": store.counts_by_reason(scope),
+        "principle": store.principle_concerns(scope),
+    }
+    panels = charts.overview_panels(data, GUIDANCE)
+    clickable = {}
+    for title, chart in panels:
+        spec = charts.vega_lite_spec(chart)
+        if any(p.get("name") == charts.PICK for p in spec.get("params", ())):
+            clickable[title] = _bars(spec)
+    assert sorted(clickable) == sorted(title for title, _ in panels)  # every chart drills
+    for title, bars in clickable.items():
+        # The bar with the fewest uses, so a filter left off would show too many.
+        bar, uses = min((b for b in bars if b[1]), key=lambda b: b[1])
+        at = _open_drill(bar, scope)
+        assert _listed(at) == uses, (title, bar)
+        if "rule" in bar:
+            assert at.multiselect(key="log-reasons").value == [bar["rule"]]
+        if "question_id" in bar:
+            assert at.multiselect(key="log-principles").value == [
+                f"{bar['question_id']}:{bar['answer']}"
+            ]
+        if "week" in bar or "month" in bar:
+            start = date.fromisoformat(bar.get("week") or bar["month"])
+            assert at.date_input(key="log-date-from").value == start
+            assert at.date_input(key="log-date-to").value > start
+
+
+def test_the_overview_s_dates_go_with_every_drill(tmp_path, monkeypatch):
+    """The overview's date range is the log's: a level bar of the uses logged in a week."""
+    from greenlight.store import UseFilter
+
+    store = fresh_log(tmp_path, monkeypatch)
+    now = datetime.now(UTC)
+    for days_ago in (40, 20, 19, 3):
+        answers = parse_answers({"title": f"Logged {days_ago} days ago", **APPROVAL}, GUIDANCE)
+        store.log_use("TST", answers, ENGINE, actor="fixture", at=now - timedelta(days=days_ago))
+    first, last = (now - timedelta(days=21)).date(), (now - timedelta(days=14)).date()
+    scope = UseFilter(productions=("TST",), date_from=first, date_to=last)
+    at = _open_drill({"level": "approval"}, scope)
+    assert _listed(at) == 2
+    assert at.date_input(key="log-date-from").value == first
+    assert at.date_input(key="log-date-to").value == last
+    assert sorted(at.dataframe[0].value["Title"]) == ["Logged 19 days ago", "Logged 20 days ago"]
+    # A timeline bar inside the range keeps to the range: the week, cut at its edges.
+    week = (now - timedelta(days=20)).date()
+    monday = week - timedelta(days=week.weekday())
+    at = _open_drill({"week": monday.isoformat(), "level": "approval"}, scope)
+    assert at.date_input(key="log-date-from").value == max(monday, first)
+    assert at.date_input(key="log-date-to").value == min(monday + timedelta(days=6), last)
+
+
+def test_a_bad_day_in_a_link_is_said_and_left_out(tmp_path, monkeypatch):
+    fresh_log(tmp_path, monkeypatch)
+    at = start_app()
+    at.query_params["from"] = "yesterday"
+    at.query_params["reason"] = ["key-creative-element", "no-such-rule"]
+    at.switch_page("app_pages/log.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert at.date_input(key="log-date-from").value is None
+    assert at.multiselect(key="log-reasons").value == ["key-creative-element"]
+    assert [w.value for w in at.warning] == [
+        as_text(
+            "Left out of the link: reason 'no-such-rule'; from 'yesterday' (not a YYYY-MM-DD day)."
+        )
     ]

@@ -142,3 +142,77 @@ def test_a_bar_and_a_use_open_the_log_filtered(
     expect(page.get_by_role("heading", name="Selected use")).to_be_visible()
     expect(page.get_by_test_id("stText").filter(has_text="Crowd voices")).to_be_visible()
     console_errors.assert_none()
+
+
+# The overview's charts in page order (charts.overview_panels).
+CHARTS = ("level", "department", "type", "reason", "timeline", "status", "principle")
+
+
+def chart_of(page: Page, name: str):
+    """The overview's chart of this name."""
+    return page.get_by_test_id("stVegaLiteChart").nth(CHARTS.index(name))
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_reason_bar_opens_the_log_on_that_reason(
+    page, store, open_app, wait_for_app, choose, go_to, screenshot, console_errors, width
+):
+    made = two_productions(store)
+    page.set_viewport_size({"width": width, "height": 900})
+    open_overview(page, open_app, wait_for_app, choose, go_to, made)
+    page.wait_for_timeout(1000)  # the charts draw after the script has run
+    screenshot(page, f"overview-reasons-chart-{width}")
+    chart = chart_of(page, "reason")
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+    x, y = bar_point(page, chart, "key-creative-element")
+    page.mouse.click(x, y)
+    wait_for_app(page, 600)
+
+    expect(page.get_by_role("heading", name="Use-case log")).to_be_visible()
+    reasons = page.get_by_test_id("stMultiSelect").filter(has_text="Reason")
+    short = GUIDANCE.rule("key-creative-element").short
+    expect(reasons).to_contain_text(short)
+    expect(page.get_by_text("4 use(s).")).to_be_visible()
+    assert "reason=" not in page.url  # applied once, then cleared
+    screenshot(page, f"log-from-a-reason-bar-{width}")
+    console_errors.assert_none()
+
+
+def test_a_timeline_bar_opens_the_log_on_its_week(
+    page, store, open_app, wait_for_app, choose, go_to, screenshot, console_errors
+):
+    made = two_productions(store)
+    open_overview(page, open_app, wait_for_app, choose, go_to, made)
+    chart = chart_of(page, "timeline")
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+    box = chart.bounding_box()
+    assert box is not None
+    # The uses were logged 9 days ago: one week, one bar, at the plot's right.
+    tip = page.locator("#vg-tooltip-element")
+    spot = None
+    for fx in [i / 40 for i in range(39, 4, -1)]:
+        for fy in (0.6, 0.5, 0.4, 0.3):
+            page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
+            page.wait_for_timeout(40)
+            if tip.count() and tip.is_visible() and "Week of" in tip.inner_text():
+                spot = (box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
+                break
+        if spot:
+            break
+    assert spot is not None, "no bar in the timeline"
+    page.mouse.click(*spot)
+    wait_for_app(page, 600)
+
+    logged = (datetime.now(UTC) - timedelta(days=9)).date()
+    monday = logged - timedelta(days=logged.weekday())
+    expect(page.get_by_role("heading", name="Use-case log")).to_be_visible()
+    sunday = monday + timedelta(days=6)
+    for label, day in (("Logged from", monday), ("Logged to", sunday)):
+        for part, value in (("year", day.year), ("month", day.month), ("day", day.day)):
+            field = page.get_by_role("spinbutton", name=f"{part}, {label}")
+            expect(field).to_have_attribute("aria-valuenow", str(value))
+    expect(page.get_by_text("4 use(s).")).to_be_visible()
+    screenshot(page, "log-from-a-timeline-bar-1280")
+    console_errors.assert_none()

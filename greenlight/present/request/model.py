@@ -26,7 +26,7 @@ from greenlight.policy import (
     resolve,
 )
 from greenlight.policy import Fact as RegistryFact
-from greenlight.present.documents import row_contradiction
+from greenlight.present.documents import read_from_kind, row_contradiction
 from greenlight.present.registry import question_name, source_name
 
 BASE_URL_ENV = "GREENLIGHT_BASE_URL"
@@ -383,10 +383,14 @@ def _groups(guidance: Guidance, answers: Answers, result: Assessment) -> tuple[A
     A question not given that the assessment does not ask (a situation not ticked) has its
     default as its answer; one it asks and that is not given is open."""
     skipped, gaps = set(result.not_applicable), set(result.unanswered)
+    read = read_from_kind(guidance, answers, result)
     groups = []
     for group in guidance.groups:
         rows = tuple(
-            RequestAnswer(q.label, None if q.id in gaps else q.label_of(answers.values[q.id]))
+            RequestAnswer(
+                q.label,
+                None if q.id in gaps else read.get(q.id, q.label_of(answers.values[q.id])),
+            )
             for q in guidance.group_questions(group.id)
             if q.id not in skipped
         )

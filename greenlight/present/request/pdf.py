@@ -94,7 +94,7 @@ def request_pdf(request: EscalationRequest) -> bytes:
     pdf.set_subject(f"{request.level}: a request for the studio's decision")
     pdf.set_creator("Greenlight")
     pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
-    # Headings go to the outline (bookmarks); fpdf2 writes no H1/H2 structure tags for them.
+    # Headings go to the outline (bookmarks) and to the structure tree as H1 and H2 (_heading).
     pdf.set_section_title_styles(
         TextStyle(font_family=MAIN, font_style="B", font_size_pt=17, b_margin=3),
         TextStyle(font_family=MAIN, font_style="B", font_size_pt=12, t_margin=5, b_margin=2),
@@ -110,7 +110,7 @@ def _fact(facts: tuple[Fact, ...], label: str) -> str:
 
 
 def _body(pdf: FPDF, request: EscalationRequest, missing: list[str]) -> None:
-    pdf.start_section("Escalation request", level=0)
+    _heading(pdf, "Escalation request", level=0)
     _paragraph(pdf, "The production asks the studio to decide on an intended use of generative AI.")
     _facts(pdf, request.header)
     if request.link:
@@ -191,7 +191,25 @@ def _body(pdf: FPDF, request: EscalationRequest, missing: list[str]) -> None:
 
 
 def _section(pdf: FPDF, title: str) -> None:
-    pdf.start_section(title, level=1)
+    _heading(pdf, title, level=1)
+
+
+def _heading(pdf: FPDF, title: str, level: int) -> None:
+    """A heading in the outline, tagged /H1 or /H2 in the structure tree.
+
+    fpdf2 (2.8) tags the structure element of every section title /Figure and offers no
+    argument for its type, so the element it has just added is retyped here, through its
+    public structure tree; if fpdf2 ever adds none, or several, the document is not made."""
+    kids = pdf.struct_builder.doc_struct_elem.k
+    before = len(kids)
+    pdf.start_section(title, level=level)
+    added = list(kids)[before:]
+    if len(added) != 1 or added[0].s != "/Figure":
+        raise RuntimeError(
+            f"fpdf2 added {len(added)} structure elements for a section title, not one "
+            "/Figure: the PDF's headings cannot be tagged (see greenlight/present/request/pdf.py)"
+        )
+    added[0].s = f"/H{level + 1}"
 
 
 def _paragraph(pdf: FPDF, text: str, indent: float = 0) -> None:

@@ -445,3 +445,44 @@ def test_long_category_labels_are_truncated_on_the_axis_and_whole_in_the_tooltip
     assert {"field": "principle", "type": "nominal", "title": "Principle"} in spec["encoding"][
         "tooltip"
     ]
+
+
+@pytest.mark.parametrize(
+    ("start", "period", "days"),
+    [
+        # As the browser sends a clicked bar's start: milliseconds since 1970, UTC midnight.
+        (1763856000000, "week", (date(2025, 11, 23), date(2025, 11, 29))),
+        ("2026-11-23", "week", (date(2026, 11, 23), date(2026, 11, 29))),
+        ("2026-02-01", "month", (date(2026, 2, 1), date(2026, 2, 28))),
+        ("2026-12-01T00:00:00", "month", (date(2026, 12, 1), date(2026, 12, 31))),
+    ],
+)
+def test_a_timeline_bar_s_days(start, period, days):
+    assert charts.period_days(start, period) == days
+
+
+def test_every_overview_chart_selects_its_bars_by_ids_not_labels(g):
+    """What a click selects is what the log filters by: ids, never the labels shown."""
+    picks = {
+        "level": ["level"],
+        "reason": ["rule"],
+        "principle": ["question_id", "answer"],
+    }
+    frames = {
+        "level": pd.DataFrame({"level": ["low"], "uses": [1]}),
+        "reason": pd.DataFrame(
+            {"rule": ["key-creative-element"], "level": ["approval"], "section": ["x"], "uses": [1]}
+        ),
+        "principle": pd.DataFrame(
+            {"question_id": ["principles.outputs_original"], "answer": ["no"], "uses": [1]}
+        ),
+    }
+    builders = {
+        "level": charts.level_chart,
+        "reason": charts.reason_chart,
+        "principle": charts.principle_chart,
+    }
+    for name, fields in picks.items():
+        spec = charts.vega_lite_spec(builders[name](frames[name], g))
+        (param,) = [p for p in spec["params"] if p["name"] == charts.PICK]
+        assert param["select"]["fields"] == fields, name

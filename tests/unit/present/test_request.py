@@ -112,6 +112,16 @@ def expected_parts(record) -> list[str]:
     return parts
 
 
+def structure_elements(reader: PdfReader) -> list[tuple[str, str]]:
+    """The (type, title) of each element under the PDF's Document structure element."""
+    root = reader.trailer["/Root"]["/StructTreeRoot"].get_object()
+    document = root["/K"]
+    document = (document[0] if isinstance(document, list) else document).get_object()
+    assert document["/S"] == "/Document"
+    kids = [kid.get_object() for kid in document["/K"]]
+    return [(str(kid["/S"]), str(kid.get("/T", ""))) for kid in kids]
+
+
 def test_the_pdf_carries_every_field_and_shows_a_hostile_title_as_typed(logged):
     request = request_for_use(
         logged, GUIDANCE, ENGINE, requested_by="Ines Duarte", now=NOW, base=BASE
@@ -133,6 +143,11 @@ def test_the_pdf_carries_every_field_and_shows_a_hostile_title_as_typed(logged):
         "What the studio is asked to decide",
         "Why",
     ]
+    # The structure tree tags the title H1 and every section H2, as a screen reader reads them.
+    tagged = structure_elements(reader)
+    assert [t for s, t in tagged if s == "/H1"] == ["Escalation request"]
+    assert [t for s, t in tagged if s == "/H2"] == headings
+    assert "/Figure" not in {s for s, _ in tagged}  # fpdf2's own type for section titles
     fonts = {
         str(font.get_object()["/BaseFont"])
         for page in reader.pages
@@ -266,3 +281,40 @@ def test_the_base_url_is_a_web_address(monkeypatch):
         monkeypatch.setenv(BASE_URL_ENV, bad)
         with pytest.raises(ValueError, match=BASE_URL_ENV):
             base_url()
+
+
+def _answer_to(request, question: str) -> str:
+    (row,) = [a for g in request.groups for a in g.answers if a.question == question]
+    return row.shown_answer
+
+
+@pytest.mark.parametrize(
+    ("involves", "shown"),
+    [
+        # Not ticked: the kind of use answers it, as the reason says.
+        ({}, "Yes (read from the kind of use: Final character designs or key visuals)"),
+        # Ticked: as answered, nothing to add.
+        ({"key_creative_element": True}, "Yes"),
+        # Answered no against the kind chosen: said as answered, beside what the kind counts.
+        (
+            {"key_creative_element": False},
+            "No, as answered; the kind of use chosen (Final character designs or key "
+            "visuals) counts it as yes",
+        ),
+    ],
+)
+def test_no_answer_contradicts_a_reason_read_from_the_kind_of_use(involves, shown):
+    """A key visual fires the key-creative-element reason whether or not the question was
+    ticked: the request shows the answer the reason rests on, never a bare No beside it."""
+    doc = {"title": "Poster", "use_case_type": "key_visual"}
+    if involves:
+        doc["involves"] = involves
+    answers = parse_answers(doc, GUIDANCE)
+    result = ENGINE.assess(answers)
+    assert "key-creative-element" in result.rule_ids
+    request = build_request(
+        answers, result, GUIDANCE, production=None, prepared_by="", requested_by=""
+    )
+    assert _answer_to(request, "It creates a key creative element") == shown
+    text = request_markdown(request)
+    assert f"It creates a key creative element: {shown}" in " ".join(text.split())

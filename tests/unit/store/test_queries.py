@@ -95,6 +95,26 @@ def test_overview_counts_are_exact(store):
         (UseFilter(text="animatic"), [("escalate", 1)]),
         (UseFilter(text="%"), [("escalate", 1)]),
         (UseFilter(text="_"), [("low", 1)]),
+        # By the rules their assessment fired, through the shared outcomes' reasons.
+        (UseFilter(reasons=("key-creative-element",)), [("approval", 3)]),
+        (
+            UseFilter(reasons=["principle-3-unsure", "key-creative-element"]),
+            [("escalate", 2), ("approval", 3)],
+        ),
+        (UseFilter(reasons=("principle-3-unsure",), departments=("VFX",)), [("escalate", 1)]),
+        (UseFilter(reasons=("no-such-rule",)), []),
+        # By a principle not answered clearly, as the overview's principles chart counts it.
+        (UseFilter(principles=("principles.enterprise_environment:unsure",)), [("escalate", 2)]),
+        (UseFilter(principles=("principles.enterprise_environment:no",)), []),
+        (
+            UseFilter(
+                principles=(
+                    "principles.outputs_original:no",
+                    "principles.enterprise_environment:unsure",
+                )
+            ),
+            [("escalate", 2)],
+        ),
     ],
 )
 def test_overview_filters(sqlite_store, f, expected):
@@ -114,6 +134,14 @@ def test_filters_on_postgresql_match(store):
         text="o",
     )
     assert rows(store.counts_by_level(f)) == [("low", 1), ("escalate", 2), ("approval", 2)]
+    by_reason = UseFilter(reasons=("principle-3-unsure",), date_to=date(2026, 1, 31))
+    assert rows(store.counts_by_level(by_reason)) == [("escalate", 2)]
+    assert rows(store.counts_by_reason(by_reason)) == [
+        ("principle-3-unsure", "escalate", "guiding-principles", 2)
+    ]
+    unclear = UseFilter(principles=("principles.enterprise_environment:unsure",))
+    assert store.count_uses(unclear) == 2
+    assert len(store.list_uses(unclear).rows) == 2
 
 
 def test_listing_pages_sorts_and_counts(store):
