@@ -36,7 +36,7 @@ if record is not None:
         detail.status_form(log, record)
         detail.archive_restore(log, record)
         detail.request_downloads(guidance, engine, record)
-    detail.answers_and_history(log, guidance, record, answers)
+    detail.answers_and_history(log, guidance, engine, record, answers)
 
 st.divider()
 view.reassess_log(log, engine, expanded=record is not None and isinstance(answers, AnswersError))

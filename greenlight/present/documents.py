@@ -41,18 +41,25 @@ def answer_rows(
     titles = {group.id: group.title for group in guidance.groups}
     skipped = set(result.not_applicable) if result else set()
     gaps = set(result.unanswered) if result else set()
+    # A reason resting on the kind of use reads its answer from that kind (a key visual is a
+    # key creative element, ticked or not): never a bare "No" beside that reason.
+    read = read_from_kind(guidance, answers, result) if result else {}
     rows = []
     for q in guidance.questions:
         if q.id in skipped:
             continue
         given = q.id in answers.provided
         answer = q.label_of(q.riskiest if q.id in gaps else answers.values[q.id])
+        if q.id in read:
+            answer = read[q.id]
+        elif not given:
+            answer = f"not answered (counted as {answer.lower()})"
         rows.append(
             AnswerRow(
                 group=titles.get(q.group, q.group),
                 question_id=q.id,
                 question=q.label,
-                answer=answer if given else f"not answered (counted as {answer.lower()})",
+                answer=answer,
                 given=given,
             )
         )

@@ -370,7 +370,7 @@ def opened_use(log, guidance, engine, use_id: str) -> None:
     with actions:
         decision_form(log, record, guidance)
         log_detail.request_downloads(guidance, engine, record)
-    log_detail.answers_and_history(log, guidance, record, answers)
+    log_detail.answers_and_history(log, guidance, engine, record, answers)
 
 
 def now_utc() -> datetime:

@@ -16,6 +16,7 @@ from greenlight.present import (
     history_table,
     level_label,
     reason_text,
+    record_assessment,
     request_for_use,
 )
 from greenlight.ui import writes
@@ -207,8 +208,9 @@ def archive_restore(log, record) -> None:
             _changed_here(done)  # the selection stays on this use, archived or restored
 
 
-def answers_and_history(log, guidance: Guidance, record, answers) -> None:
-    """Every answer (as stored, when this guidance cannot read them) and the history."""
+def answers_and_history(log, guidance: Guidance, engine, record, answers) -> None:
+    """Every answer as it counted, with what the registries answered (as stored, when this
+    guidance cannot read them), and the history."""
     # At full width: in the details column the answers' and the history's last columns
     # were out of sight behind a sideways scroll.
     with st.expander("Every answer"):
@@ -217,7 +219,10 @@ def answers_and_history(log, guidance: Guidance, record, answers) -> None:
         else:
             st.dataframe(
                 pd.DataFrame(
-                    [(r.group, r.question, r.answer) for r in answer_rows(answers, guidance)],
+                    [
+                        (r.group, r.question, r.answer)
+                        for r in _answer_rows(guidance, engine, record)
+                    ],
                     columns=["Group", "Question", "Answer"],
                 ),
                 hide_index=True,
@@ -232,6 +237,13 @@ def answers_and_history(log, guidance: Guidance, record, answers) -> None:
     st.markdown("**History**")
     entries = log.history(record.id, viewer=viewer())
     st.dataframe(history_table(entries, guidance), hide_index=True, width="stretch")
+
+
+def _answer_rows(guidance: Guidance, engine, record):
+    """The questions that apply, each with its answer as it counted; the open ones with what
+    they count as."""
+    counted, result = record_assessment(record, guidance, engine)
+    return answer_rows(counted, guidance, result)
 
 
 def _stored_answers(document, prefix: str = "") -> pd.DataFrame:

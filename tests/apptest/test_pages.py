@@ -212,6 +212,21 @@ def test_a_selected_use_s_answers_and_history_are_shown_at_full_width(app, db_ur
     assert history not in in_columns and answers not in in_columns
 
 
+def test_a_logged_use_s_answers_read_as_they_counted(app, db_url):
+    """A key visual left unticked as a key creative element reads as one beside the reason
+    that rests on it, not as "No"; a question that does not apply is left out."""
+    app.session_state["log-selected"] = _logged(db_url, use_case_type="key_visual")
+    at = open_page(app, "log")
+    [table] = [f.value for f in at.main.dataframe if "Answer" in f.value.columns]
+    answers = dict(zip(table["Question"], table["Answer"], strict=True))
+    key_creative = GUIDANCE.questions_by_id["involves.key_creative_element"].label
+    assert answers[key_creative] == (
+        "Yes (read from the kind of use: Final character designs or key visuals)"
+    )
+    consent = GUIDANCE.questions_by_id["context.talent_consent"].label  # no replica here
+    assert consent not in answers
+
+
 def test_the_log_s_filters_outlive_a_visit_to_another_page(app, db_url):
     """As after opening a use to re-assess it; a department another production does not
     have is dropped from the filter, not an error."""

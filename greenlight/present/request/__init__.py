@@ -15,6 +15,7 @@ from greenlight.present.request.model import (
     EscalationRequest,
     base_url,
     build_request,
+    record_assessment,
     request_for_use,
     use_link,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "EscalationRequest",
     "base_url",
     "build_request",
+    "record_assessment",
     "request_for_use",
     "request_markdown",
     "request_pdf",

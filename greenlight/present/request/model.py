@@ -224,11 +224,7 @@ def request_for_use(
     the registries answered then (record.facts); under another one, its stored level and
     reasons, and a note saying so."""
     facts = getattr(record, "facts", ())
-    try:
-        answers = resolve(parse_answers(record.answers, guidance), facts, guidance).answers
-    except AnswersError:
-        answers = None
-    fresh = engine.assess(answers) if answers is not None else None
+    answers, fresh = record_assessment(record, guidance, engine) or (None, None)
     current = fresh is not None and (record.guidance_id, record.guidance_version, record.level) == (
         guidance.id,
         guidance.version,
@@ -253,6 +249,21 @@ def request_for_use(
         stored_note="" if current else _stored_note(guidance, record, fresh),
         records=_records(guidance, facts),
     )
+
+
+def record_assessment(
+    record, guidance: Guidance, engine: Engine
+) -> tuple[Answers, Assessment] | None:
+    """A logged use's answers as they counted (with what the registries answered when it was
+    last assessed, record.facts) and their assessment under this guidance; None when this
+    guidance cannot read them."""
+    try:
+        answers = resolve(
+            parse_answers(record.answers, guidance), getattr(record, "facts", ()), guidance
+        ).answers
+    except AnswersError:
+        return None
+    return answers, engine.assess(answers)
 
 
 def _records(guidance: Guidance, facts: Sequence[RegistryFact]) -> tuple[Fact, ...]:
