@@ -123,8 +123,8 @@ class ToolReadsMixin:
             n = sa.func.count(sa.distinct(use_tools.c.use_id))
             query = (
                 sa.select(use_tools.c.link_id, n)
-                .select_from(use_tools.join(uses, uses.c.id == use_tools.c.use_id))
-                .where(*where(scoped))
+                .select_from(use_tools)
+                .where(_among(scoped))
                 .group_by(use_tools.c.link_id)
             )
             counts = dict(conn.execute(query).all())
@@ -171,8 +171,8 @@ class ToolReadsMixin:
             ) if tiers else sa.literal(order.index("unknown"))  # fmt: skip
             per_use = (
                 sa.select(sa.func.max(rank).label("rank"))
-                .select_from(use_tools.join(uses, uses.c.id == use_tools.c.use_id))
-                .where(*where(scoped))
+                .select_from(use_tools)
+                .where(_among(scoped))
                 .group_by(use_tools.c.use_id)
                 .subquery()
             )
@@ -232,6 +232,13 @@ class ToolReadsMixin:
                 sa.select(sa.func.count()).select_from(joined).where(*conditions)
             ).scalar_one()
         return UsePage(rows=found, total=int(total), offset=0, limit=limit)
+
+
+def _among(scoped: UseFilter) -> sa.ColumnElement[bool]:
+    """A use_tools row whose use is among `scoped`, looked up by the use's key: the counts
+    then read the links (as many as the uses that name tools), never every use in the log,
+    which SQLite's planner chose to scan with the join the other way round."""
+    return sa.exists().where(uses.c.id == use_tools.c.use_id, *where(scoped))
 
 
 def _scoped(conn, f: UseFilter, viewer: access.Actor | None) -> UseFilter:
