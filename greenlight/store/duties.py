@@ -8,7 +8,7 @@ from datetime import datetime
 
 from greenlight import workflow
 from greenlight.store.access import ADMINISTRATOR, PERSON, Acting, NotPermitted, is_decision
-from greenlight.store.records import NewUses, StoreError
+from greenlight.store.records import NewUses
 from greenlight.workflow import TransitionError
 
 
@@ -58,9 +58,8 @@ def check_new_uses(who: Acting, production_id: int, code: str, batch: NewUses) -
     past that, a decision among its steps or the studio's reference is the studio's decision,
     which only one who may decide on the production and is not the use's author takes (on a
     local log, the typed name or the command line; in studio mode no one, since whoever logs
-    a use is its author). StoreError for a use put past submitted with no steps (its history
-    would not say who moved it there), TransitionError for an approval step without the
-    studio's reference or a note. Nothing is written on any of these."""
+    a use is its author). TransitionError for an approval step without the studio's
+    reference or a note. Nothing is written on any of these."""
     beyond = _beyond_work(batch)
     if not beyond:
         return
@@ -71,12 +70,6 @@ def check_new_uses(who: Acting, production_id: int, code: str, batch: NewUses) -
             "studio's reference) is for a studio reviewer of the production who did not write "
             "it; nothing was written"
         )
-    for status, steps in zip(batch.status, batch.steps, strict=True):
-        if status not in workflow.INITIAL_STATUSES and not steps:
-            raise StoreError(
-                f"a use logged as {_words(status)} needs the steps that led there from Draft (when, status, note), so its history "
-                "says how it got there: nothing was written"
-            )
     for ref, steps in zip(batch.approval_ref, batch.steps, strict=True):
         for _, target, note in steps:
             if target == workflow.APPROVED_STATUS:
@@ -109,9 +102,9 @@ def check_move(
 def check_reference(use: dict, ref: str) -> None:
     """TransitionError unless the use (its locked row) may rest with this approval reference:
     an Approved use keeps one, whatever its level."""
+    workflow.check_state(use["status"], use["level"], ref)
     if use["status"] == workflow.APPROVED_STATUS and not ref:
         raise TransitionError(
             "an Approved use keeps the studio's approval reference: give the corrected one "
             "(to take the approval back, reopen the use); nothing was saved"
         )
-    workflow.check_state(use["status"], use["level"], ref)

@@ -337,7 +337,9 @@ def test_a_re_assessment_that_reopens_an_approval_is_not_taken_for_a_stale_form(
         "TST", parse_answers({"title": "Moodboard", **low}, GUIDANCE), ENGINE, actor="fixture"
     ).id
     store.set_status(use_id, "submitted", actor="fixture")
-    store.set_status(use_id, "approved", actor="studio")
+    store.set_status(
+        use_id, "approved", actor="studio", approval_ref="WA-1", note="approved as assessed"
+    )
     app.session_state["log-selected"] = use_id
     at = open_page(app, "log")
     assert _labelled(at.text_input, "Approval reference")  # the status form, drawn at Approved
