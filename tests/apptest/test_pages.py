@@ -186,6 +186,7 @@ def test_status_change_needs_an_approval_reference_at_the_approval_level(app, db
 
     _labelled(at.selectbox, "New status").set_value("approved")
     _labelled(at.text_input, "Approval reference").input("STUDIO-APPROVAL-0042")
+    _labelled(at.text_area, "Note").input("Signed off by studio legal")  # an approval needs both
     _labelled(at.get("form_submit_button"), "Apply").click()
     at.run()
     assert not at.error, [e.value for e in at.error]
