@@ -62,7 +62,9 @@ def build(url: str, engine: Engine, size: int) -> tuple[UseCaseStore, str]:
                 answers=answers,
                 assessment=assessment,
                 status="approved" if approved else "draft",
-                steps=((AT, "submitted", ""), (AT, "approved", "")) if approved else (),
+                # An approval carries the studio's reference and a note (the store's rule).
+                approval_ref="WA-1" if approved else "",
+                steps=((AT, "submitted", ""), (AT, "approved", "as assessed")) if approved else (),
             )  # fmt: skip
         )
     for start in range(0, size, 20_000):

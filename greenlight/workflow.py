@@ -92,6 +92,11 @@ DECIDED_STATUSES: tuple[str, ...] = ("approved", "declined")
 REVIEW_STATUSES: tuple[str, ...] = ("escalated", "approved", "declined")
 # Where a decision goes back to when the use it covered changes.
 REOPENED_STATUS = "submitted"
+# Putting a use to the studio: the author's act, so whoever does it may not decide on it
+# (unless they reopened a decision, which is itself a decision: see store.access.authored).
+SUBMITTED_STATUS = "submitted"
+# The decision that lets the production go ahead: it needs the studio's reference and a note.
+APPROVED_STATUS = "approved"
 
 # A use at one of these levels needs the studio's written approval reference to be approved.
 APPROVAL_REF_LEVELS: tuple[str, ...] = ("approval",)
@@ -150,8 +155,24 @@ def check_state(status_id: str, level: str, approval_ref: str) -> None:
         )
 
 
-def check_transition(current: str, target: str, *, level: str, approval_ref: str = "") -> None:
-    """Raise TransitionError unless a use at `level` may move from `current` to `target`."""
+def check_approval(approval_ref: str, note: str) -> None:
+    """Raise TransitionError unless an approval carries the studio's reference and a note."""
+    missing = []
+    if not (approval_ref or "").strip():
+        missing.append("the studio's approval reference")
+    if not (note or "").strip():
+        missing.append("a note saying what was approved")
+    if missing:
+        # In words, not ids: the person reads this beside the form they filled in.
+        raise TransitionError(
+            "Approval needs the studio's reference (the number or name of its answer) and a "
+            f"note saying what was approved: enter {' and '.join(missing)}; nothing was saved"
+        )
+
+
+def check_move(current: str, target: str) -> None:
+    """Raise TransitionError unless the workflow has a move from `current` to `target` (the
+    guards of the status reached apart: see check_state)."""
     if target not in _BY_ID:
         raise TransitionError(f"unknown status {target!r}: use one of {', '.join(status_ids())}")
     if current == target:
@@ -162,6 +183,11 @@ def check_transition(current: str, target: str, *, level: str, approval_ref: str
             f"a {_label(current)} use cannot become {_label(target)}; "
             f"from {_label(current)} it can become {_choices(allowed)}"
         )
+
+
+def check_transition(current: str, target: str, *, level: str, approval_ref: str = "") -> None:
+    """Raise TransitionError unless a use at `level` may move from `current` to `target`."""
+    check_move(current, target)
     check_state(target, level, approval_ref)
 
 

@@ -258,12 +258,12 @@ NOT_AUTHORSHIP = ("status", "approval_ref", "archived", "level", "guidance_id", 
 def check_decision(conn: Connection, who: Acting, use: dict, expected_version: int | None) -> None:
     """NotPermitted unless `who` may decide on this use (its locked row, with its
     production's code): a reviewer of its production (or a studio admin) who never wrote
-    any of its content; in studio mode the decision must name the version it was taken on."""
+    any of its content nor submitted it (see authored); in studio mode the decision must name the version it was taken on."""
     require(who, "decide", use["production_id"], use["production_code"])
     if who.person_id is not None and authored(conn, use["id"], who.person_id):
         raise NotPermitted(
-            f"{who.name} created or changed this use, so may not escalate, approve or decline "
-            "it: another reviewer of its production decides"
+            f"{who.name} created, changed or submitted this use, so may not escalate, approve "
+            "or decline it: another reviewer of its production decides"
         )
     if who.studio and expected_version is None:
         raise StoreError(
@@ -272,14 +272,24 @@ def check_decision(conn: Connection, who: Acting, use: dict, expected_version: i
         )
 
 
+# Submitting (or re-submitting) a use puts it to the studio: the author's act, so it counts
+# as authorship; reopening a decision (approved or declined back to submitted) is itself a
+# decision, and a reviewer's own decisions never keep them from the next one.
+_SUBMITTED = (
+    (use_history.c.field == "status")
+    & (use_history.c.new_value == workflow.SUBMITTED_STATUS)
+    & sa.func.coalesce(use_history.c.old_value, "").not_in(workflow.DECIDED_STATUSES)
+)
+
+
 def authored(conn: Connection, use_id: str, person_id: int) -> bool:
-    """Whether this person created the use or changed any of its content."""
+    """Whether this person created the use, changed any of its content, or submitted it."""
     query = (
         sa.select(use_history.c.id)
         .where(
             use_history.c.use_id == use_id,
             use_history.c.person_id == person_id,
-            use_history.c.field.not_in(NOT_AUTHORSHIP),
+            use_history.c.field.not_in(NOT_AUTHORSHIP) | _SUBMITTED,
         )
         .limit(1)
     )

@@ -26,7 +26,7 @@ from greenlight.store.database import read_transaction, write_transaction
 from greenlight.store.records import StoreError, utc
 from greenlight.store.rows import now_utc
 from greenlight.store.studio_tables import outbox, people, role_grants
-from greenlight.store.tables import use_history
+from greenlight.store.tables import productions, use_history
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 # A claim older than this was lost with the process that made it (a server stopped mid-send):
@@ -217,3 +217,20 @@ def check_limit(limit: int) -> None:
     """StoreError unless `limit` is a sensible batch of notices."""
     if not 1 <= limit <= 10_000:
         raise StoreError(f"send 1 to 10,000 notices at a time, not {limit}")
+
+
+def announce_new(conn: Connection, production_id: int, new: dict[str, list], who) -> None:
+    """The notices of uses logged (not imported) straight into a status awaiting a decision."""
+    waiting = [i for i, status in enumerate(new["status"]) if notice_kind("", status)]
+    if not waiting:
+        return
+    production = conn.execute(
+        sa.select(productions.c.code, productions.c.name).where(productions.c.id == production_id)
+    ).one()
+    for i in waiting:
+        use = {name: new[name][i] for name in ("id", "title", "level")}
+        use.update(
+            production_id=production_id, production_code=production.code,
+            production_name=production.name,
+        )  # fmt: skip
+        queue_notices(conn, use, notice_kind("", new["status"][i]), who)

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from greenlight import workflow
-from greenlight.store import access, registry_facts
+from greenlight.store import access, duties, registry_facts
 from greenlight.store import reassess as store_reassess
 from greenlight.store import tally as tally
 from greenlight.store.access import Actor
@@ -38,7 +38,7 @@ from greenlight.store.guards import already_logged, check_version
 from greenlight.store.history import Change, stamp, write_history
 from greenlight.store.imports import record_import
 from greenlight.store.migrations import ensure_schema
-from greenlight.store.outbox import OutboxMixin, notice_kind, queue_notices
+from greenlight.store.outbox import OutboxMixin, announce_new, notice_kind, queue_notices
 from greenlight.store.people import PeopleMixin
 from greenlight.store.productions import ProductionsMixin
 from greenlight.store.queries import OverviewQueries
@@ -65,7 +65,6 @@ from greenlight.store.rows import (
 )
 from greenlight.store.shared import answer_set_ids, outcome_ids
 from greenlight.store.tables import (
-    productions,
     use_history,
     uses,
 )
@@ -175,14 +174,19 @@ class UseCaseStore(
         StoreError for no uses at all. With `file`, the uses come from that file, which is
         recorded: RepeatedImport if it was imported into `production` before, unless
         `file.allow_repeat`; they start the workflow afresh, logged now (see new_rows).
-        NotPermitted unless `actor` may work on `production`.
+        NotPermitted unless `actor` may work on `production`, and (without `file`) unless
+        they may take the studio's decision for any use that comes past submitted, with
+        decisions among its steps or with an approval reference (duties.check_new_uses).
         """
         batch = items if isinstance(items, NewUses) else NewUses.of(items)
         if not len(batch):
             raise StoreError("there are no uses to log: nothing was written")
         with read_transaction(self.engine) as conn:
-            named = access.acting(conn, actor).name  # checked again in the write below
+            who = access.acting(conn, actor)  # checked again in the write below
+            named = who.name
             pid = self._production_id(conn, production)
+            if file is None:  # a file's uses start afresh (new_rows)
+                duties.check_new_uses(who, pid, production, batch)
             batch, facts = registry_facts.assess_batch(
                 conn, pid, production, batch, guidance, engine, registry_facts.today()
             )
@@ -194,6 +198,8 @@ class UseCaseStore(
                 production_id = self._production_id(conn, production, for_work=True)
                 who = access.acting(conn, actor)
                 access.require(who, "work", production_id, production)
+                if file is None:
+                    duties.check_new_uses(who, production_id, production, batch)
                 stamp(rows.history, who)
                 already_logged(conn, rows.uses.get("submission", ()))
                 if file is not None:
@@ -204,7 +210,7 @@ class UseCaseStore(
                 )
                 tally.apply(conn, counted, production_id)
                 if file is None:
-                    _announce_new(conn, production_id, rows.uses, who)
+                    announce_new(conn, production_id, rows.uses, who)
                 self._bump(conn, [production])
         except sa.exc.IntegrityError:
             # A writer that committed the same form first (PostgreSQL lets both try).
@@ -324,8 +330,10 @@ class UseCaseStore(
     ) -> UseRecord:
         """Move a use to `status` if the workflow allows it (TransitionError says why not).
 
-        `approval_ref`, when given, replaces the stored reference in the same change. An
-        approval or a decline records the version it was decided on (decided_version). With
+        `approval_ref`, when given, replaces the stored reference in the same change; an
+        approval needs a reference (given or stored) and a `note` (workflow.check_approval).
+        An approval or a decline records the version it was decided on (decided_version).
+        Only the command line, as the local administrator, may date the change (`at`). With
         `expected_version`, a use that has moved on since is refused (StaleUse). Escalating,
         approving, declining and reopening a decision are the studio's decisions
         (access.check_decision); any other move is the production's work.
@@ -334,14 +342,13 @@ class UseCaseStore(
         with write_transaction(self.engine) as conn:
             current = self._lock_use(conn, use_id, expected_version)
             ref = current["approval_ref"] if approval_ref is None else approval_ref.strip()
-            workflow.check_transition(
-                current["status"], status, level=current["level"], approval_ref=ref
-            )
+            workflow.check_move(current["status"], status)
             if access.is_decision(current["status"], status):
                 who = self._may(conn, actor, "see", current)
                 access.check_decision(conn, who, current, expected_version)
             else:
                 who = self._may(conn, actor, "work", current)
+            duties.check_move(who, current, status, ref, note, at)
             changes = [Change("status", current["status"], status)]
             if ref != current["approval_ref"]:
                 changes.append(Change("approval_ref", current["approval_ref"], ref))
@@ -373,7 +380,7 @@ class UseCaseStore(
             current = self._lock_use(conn, use_id, expected_version)
             who = self._may(conn, actor, "see", current)
             access.check_decision(conn, who, current, expected_version)
-            workflow.check_state(current["status"], current["level"], ref)
+            duties.check_reference(current, ref)
             if ref != current["approval_ref"]:
                 changes = [Change("approval_ref", current["approval_ref"], ref)]
                 self._write(conn, current, who, changes, note, None, approval_ref=ref)
@@ -431,20 +438,3 @@ class UseCaseStore(
             conn.execute(update)
         write_history(conn, current["id"], when, who, changes, note, version)
         self._bump(conn, [current["production_code"]])
-
-
-def _announce_new(conn: Connection, production_id: int, new: dict[str, list], who) -> None:
-    """The notices of uses logged (not imported) straight into a status awaiting a decision."""
-    waiting = [i for i, status in enumerate(new["status"]) if notice_kind("", status)]
-    if not waiting:
-        return
-    production = conn.execute(
-        sa.select(productions.c.code, productions.c.name).where(productions.c.id == production_id)
-    ).one()
-    for i in waiting:
-        use = {name: new[name][i] for name in ("id", "title", "level")}
-        use.update(
-            production_id=production_id, production_code=production.code,
-            production_name=production.name,
-        )  # fmt: skip
-        queue_notices(conn, use, notice_kind("", new["status"][i]), who)

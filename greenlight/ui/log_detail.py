@@ -164,12 +164,20 @@ def status_form(log, record) -> None:
             value=record.approval_ref,
             max_chars=workflow.MAX_APPROVAL_REF,
             key=f"status-ref-{stamp}",
-            help="The studio's written-approval id or note. Needed to approve a use at the "
-            "written-approval level.",
+            help="The studio's reference (the number or name of its answer). Needed to "
+            "approve a use, at every level.",
         )
         note = st.text_area(
-            "Note", max_chars=workflow.MAX_NOTE, height=80, key=f"status-note-{stamp}"
+            "Note",
+            max_chars=workflow.MAX_NOTE,
+            height=80,
+            key=f"status-note-{stamp}",
+            help="Why, for the use's history. Needed to approve: say what was approved.",
         )
+        if workflow.APPROVED_STATUS in targets:
+            st.caption(
+                "To approve, give the studio's reference and a note saying what was approved."
+            )
         if st.form_submit_button("Apply", type="primary") and target:
             who = require_actor()
             done = who and guarded(

@@ -8,10 +8,13 @@ from datetime import UTC, date, datetime, timedelta
 
 from greenlight.demo import seed_demo
 from greenlight.policy import parse_answers
+from greenlight.store import LocalAdministrator
 from greenlight.ui.links import link_params
 from greenlight.ui.text import as_text
 from tests.apptest.helpers import ENGINE, GUIDANCE, fresh_log, start_app
 
+# Only the command line, as the local administrator, dates a status change.
+CLI = LocalAdministrator("fixture")
 APPROVAL = {"use_case_type": "key_visual", "involves": {"key_creative_element": True}}
 
 
@@ -21,7 +24,7 @@ def _log(store, code: str, title: str, days_waiting: int | None, doc=APPROVAL):
     use = store.log_use(code, answers, ENGINE, actor="fixture", at=now - timedelta(days=30))
     if days_waiting is not None:
         store.set_status(
-            use.id, "submitted", actor="fixture", at=now - timedelta(days=days_waiting, hours=1)
+            use.id, "submitted", actor=CLI, at=now - timedelta(days=days_waiting, hours=1)
         )
     return use
 

@@ -186,6 +186,7 @@ def test_status_change_needs_an_approval_reference_at_the_approval_level(app, db
 
     _labelled(at.selectbox, "New status").set_value("approved")
     _labelled(at.text_input, "Approval reference").input("STUDIO-APPROVAL-0042")
+    _labelled(at.text_area, "Note").input("Signed off by studio legal")  # an approval needs both
     _labelled(at.get("form_submit_button"), "Apply").click()
     at.run()
     assert not at.error, [e.value for e in at.error]
@@ -352,7 +353,9 @@ def test_a_re_assessment_that_reopens_an_approval_is_not_taken_for_a_stale_form(
         "TST", parse_answers({"title": "Moodboard", **low}, GUIDANCE), ENGINE, actor="fixture"
     ).id
     store.set_status(use_id, "submitted", actor="fixture")
-    store.set_status(use_id, "approved", actor="studio")
+    store.set_status(
+        use_id, "approved", actor="studio", approval_ref="WA-1", note="approved as assessed"
+    )
     app.session_state["log-selected"] = use_id
     at = open_page(app, "log")
     assert _labelled(at.text_input, "Approval reference")  # the status form, drawn at Approved

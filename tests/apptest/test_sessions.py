@@ -181,7 +181,9 @@ def test_ten_sessions_log_and_change_statuses_at_once(parallel_apptest, db_url):
                 session.select(use_id)
                 for status in PATH:
                     reference = f"WA-{session.number:02d}-{k}" if status == "approved" else None
-                    errors = session.apply(status, reference)
+                    # An approval carries the studio's reference and a note.
+                    note = "approved as assessed" if status == "approved" else ""
+                    errors = session.apply(status, reference, note)
                     assert errors == [], (use_id, status, errors)
         except Exception:  # noqa: BLE001 - reported with its session below
             failures.append(f"session {session.number}:\n{traceback.format_exc()}")

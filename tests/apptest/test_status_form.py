@@ -10,9 +10,15 @@ from greenlight.policy import parse_answers
 from greenlight.ui.text import plain
 from tests.apptest.helpers import ENGINE, GUIDANCE, fresh_log, log_replica, start_app
 
+# Every approval needs the studio's reference and a note (the store's rule, at every level).
 REFUSED = (
-    "a written-approval use needs written approval from the studio: enter the studio's "
-    "approval reference before marking it Approved"
+    "Approval needs the studio's reference (the number or name of its answer) and a note "
+    "saying what was approved: enter the studio's approval reference; nothing was saved"
+)
+BOTH_MISSING = (
+    "Approval needs the studio's reference (the number or name of its answer) and a note "
+    "saying what was approved: enter the studio's approval reference and a note saying what "
+    "was approved; nothing was saved"
 )
 
 
@@ -76,3 +82,29 @@ def test_the_form_of_one_use_never_shows_under_another(log_page):
     assert _one(at.selectbox, "New status").value != "declined"
     assert _one(at.text_area, "Note").value == ""
     assert store.get_use(first).status == "submitted"
+
+
+def test_approving_asks_for_the_studio_s_reference_and_a_note_at_every_level(log_page):
+    at, store, _ = log_page
+    answers = parse_answers({"title": "Second"}, GUIDANCE)
+    use = store.log_use("TST", answers, ENGINE, actor="fixture", status="submitted")
+    at.session_state["log-selected"] = use.id
+    at.run()
+    assert "To approve, give the studio's reference and a note saying what was approved." in [
+        c.value for c in at.caption
+    ]
+    _one(at.selectbox, "New status").set_value("approved")
+    _apply(at)
+    assert [plain(e.value) for e in at.error] == [BOTH_MISSING]
+    _one(at.text_input, "Approval reference").input("WA-9")
+    _apply(at)
+    assert [plain(e.value) for e in at.error] == [
+        REFUSED.replace("the studio's approval reference;", "a note saying what was approved;")
+    ]
+    assert store.get_use(use.id).status == "submitted"
+    assert _one(at.text_input, "Approval reference").value == "WA-9"
+    _one(at.text_area, "Note").input("Agreed for the pitch deck only")
+    _apply(at)
+    assert not at.error, [e.value for e in at.error]
+    record = store.get_use(use.id)
+    assert (record.status, record.approval_ref) == ("approved", "WA-9")

@@ -150,6 +150,7 @@ def test_a_reviewer_approves_another_person_s_use_and_history_names_them(studio)
     at.run()
     _one(at.selectbox, "New status").set_value("approved")
     _one(at.text_input, "Approval reference").input("WA-7")
+    _one(at.text_area, "Note").input("Approved as logged")  # an approval needs both
     _one(at.get("form_submit_button"), "Apply").click()
     at.run()
     assert not at.exception and not at.error, [e.value for e in at.error]
@@ -238,8 +239,8 @@ def test_a_decision_on_one_s_own_use_is_refused_in_words(studio):
     at.run()
     assert not at.exception
     assert [plain(e.value) for e in at.error] == [
-        "Ada Admin created or changed this use, so may not escalate, approve or decline it: "
-        "another reviewer of its production decides"
+        "Ada Admin created, changed or submitted this use, so may not escalate, approve or "
+        "decline it: another reviewer of its production decides"
     ]
     assert studio["store"].get_use(own.id, viewer=CLI).status == "submitted"
 

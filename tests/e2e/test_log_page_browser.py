@@ -152,8 +152,8 @@ def test_a_refused_approval_then_a_corrected_one_records_approved(
     wait_for_app(page)
     assert_no_exception(page)
     expect(page.get_by_test_id("stAlert")).to_contain_text(
-        "a written-approval use needs written approval from the studio: enter the studio's "
-        "approval reference before marking it Approved"
+        "Approval needs the studio's reference (the number or name of its answer) and a note "
+        "saying what was approved: enter the studio's approval reference; nothing was saved"
     )
     # What the person chose and typed is still there.
     expect(page.get_by_role("combobox", name="New status")).to_have_value("Approved")

@@ -12,7 +12,7 @@ from playwright.sync_api import ConsoleMessage, Page, expect
 
 from greenlight.policy import load_guidance, parse_answers
 from greenlight.policy.engine import Engine
-from greenlight.store import UseCaseStore
+from greenlight.store import LocalAdministrator, UseCaseStore
 
 GUIDANCE = load_guidance()
 ENGINE = Engine(GUIDANCE)
@@ -36,8 +36,12 @@ def two_productions(store: UseCaseStore) -> list[tuple[str, str]]:
         for i, title in enumerate(titles):
             answers = parse_answers({"title": title, **APPROVAL}, GUIDANCE)
             use = store.log_use(code, answers, ENGINE, actor="fixture", at=now - timedelta(days=9))
+            # Only the command line, as the local administrator, dates a status change.
             store.set_status(
-                use.id, "submitted", actor="fixture", at=now - timedelta(days=8 - i - 2 * n)
+                use.id,
+                "submitted",
+                actor=LocalAdministrator("fixture"),
+                at=now - timedelta(days=8 - i - 2 * n),
             )
         made.append((code, name))
     return made

@@ -171,6 +171,8 @@ def test_a_reviewer_decides_on_another_person_s_use(browser: Browser, studio):
         expect(page.get_by_role("button", name="Archive")).to_have_count(0)
         choose(page, "New status", "Approved")
         page.get_by_role("textbox", name="Approval reference").fill("WA-77")
+        # Every approval carries the studio's reference and a note (the store's rule).
+        page.get_by_role("textbox", name="Note").fill("Approved as logged")
         page.get_by_role("button", name="Apply").click()
         page.wait_for_timeout(300)
         visit(page, app, f"log?use={ids['ours']}")

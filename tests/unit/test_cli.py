@@ -313,7 +313,9 @@ def test_reassess_moves_the_log_and_says_what_changed(saltmarsh, tmp_path):
     # workflow not shown to meet the principles: escalate, so the approval is reopened.
     approved = log("SM", "Moodboard")
     store.set_status(approved.id, "submitted", actor="ana")
-    store.set_status(approved.id, "approved", actor="studio")
+    store.set_status(
+        approved.id, "approved", actor="studio", approval_ref="WA-1", note="approved as assessed"
+    )
     answered = log("SM", "Answered", vendor_pipeline=False)  # low in both versions
     unreadable = log("SM", "Retired tier", tool_tier="retired_tier")
     elsewhere = log("OT", "Other production")

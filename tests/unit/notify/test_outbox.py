@@ -70,7 +70,14 @@ def test_a_refused_change_writes_no_notice(studio):
     with pytest.raises(StaleUse):
         studio.set_status(use.id, "declined", actor=RITA, note="x", expected_version=99)
     with pytest.raises(NotPermitted):  # the approval needs a reviewer, not a member
-        studio.set_status(use.id, "approved", actor=MIA, expected_version=use.version)
+        studio.set_status(
+            use.id,
+            "approved",
+            actor=MIA,
+            expected_version=use.version,
+            approval_ref="WA-1",
+            note="approved as assessed",
+        )
     assert outbox(studio, use.id) == before
     assert studio.get_use(use.id, viewer=ADA).version == use.version
 
@@ -78,7 +85,14 @@ def test_a_refused_change_writes_no_notice(studio):
 def test_a_local_log_has_no_one_to_tell(store):
     store.create_production("A", "Alpha", actor="Sam")
     use = store.log_use("A", answers(), ENGINE, actor="Sam", status="submitted")
-    store.set_status(use.id, "approved", actor="Ana", expected_version=use.version)
+    store.set_status(
+        use.id,
+        "approved",
+        actor="Ana",
+        expected_version=use.version,
+        approval_ref="WA-1",
+        note="approved as assessed",
+    )
     assert outbox(store, use.id) == []
 
 

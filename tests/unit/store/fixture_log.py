@@ -11,6 +11,7 @@ from greenlight.policy import load_guidance
 from greenlight.policy.answers import parse_answers
 from greenlight.policy.engine import Engine
 from greenlight.store import (
+    LocalAdministrator,
     UseCaseStore,
 )
 from tests.unit.samples import CLEAR
@@ -39,6 +40,10 @@ KINDS = {
 
 def answers(kind: str, title: str = "A use", **fields):
     return parse_answers({"title": title, **fields, **KINDS[kind]}, GUIDANCE)
+
+
+# Only the command line, as the local administrator, dates a status change (set_status's at).
+BOB = LocalAdministrator("bob")
 
 
 def at(month: int, day: int, hour: int = 10) -> datetime:
@@ -72,8 +77,9 @@ def build_log(store: UseCaseStore) -> dict[str, str]:
             at=created,
         )
         for step in status_path(status, record.level):
-            ref = "WA-1" if step == "approved" and record.level == "approval" else None
-            store.set_status(record.id, step, actor="bob", approval_ref=ref, at=created)
+            # An approval needs the studio's reference and a note, at every level.
+            ref, note = ("WA-1", "approved as logged") if step == "approved" else (None, "")
+            store.set_status(record.id, step, actor=BOB, approval_ref=ref, note=note, at=created)
         ids[title] = record.id
     store.archive_use(ids["Archived idea"], actor="ana")
     return ids

@@ -88,7 +88,12 @@ def test_a_reviewer_of_the_production_decides_and_is_recorded_with_the_version(s
     use = submitted(studio, MIA)
     escalated = studio.set_status(use.id, "escalated", actor=RITA, expected_version=2)
     approved = studio.set_status(
-        use.id, "approved", actor=RITA, approval_ref="WA-7", expected_version=escalated.version
+        use.id,
+        "approved",
+        actor=RITA,
+        approval_ref="WA-7",
+        expected_version=escalated.version,
+        note="approved as assessed",
     )
     assert (approved.status, approved.decided_version, approved.updated_by) == (
         "approved",
@@ -112,12 +117,19 @@ def test_an_author_cannot_decide_on_their_own_use(studio, how):
             use.id, answers(description="sharper"), ENGINE, actor=RITA, expected_version=2
         )
     before = snapshot(studio, use.id)
-    with pytest.raises(NotPermitted, match="created or changed this use"):
-        studio.set_status(use.id, "approved", actor=RITA, expected_version=use.version)
+    with pytest.raises(NotPermitted, match="created, changed or submitted this use"):
+        studio.set_status(
+            use.id,
+            "approved",
+            actor=RITA,
+            expected_version=use.version,
+            approval_ref="WA-1",
+            note="approved as assessed",
+        )
     assert snapshot(studio, use.id) == before
     # Nor may a studio admin decide on a use they wrote; another reviewer may.
     own = submitted(studio, ADA)
-    with pytest.raises(NotPermitted, match="created or changed this use"):
+    with pytest.raises(NotPermitted, match="created, changed or submitted this use"):
         studio.set_status(own.id, "declined", actor=ADA, expected_version=own.version)
     assert studio.set_status(own.id, "declined", actor=RITA, expected_version=2).status == (
         "declined"
@@ -131,9 +143,14 @@ def test_a_reviewer_of_one_production_cannot_decide_on_another(studio):
         with pytest.raises(NotPermitted, match="only a studio reviewer of B"):
             studio.set_status(use.id, status, actor=RITA, expected_version=2)
     assert snapshot(studio, use.id) == before
-    assert studio.set_status(use.id, "approved", actor=ROB, expected_version=2).status == (
-        "approved"
-    )
+    assert studio.set_status(
+        use.id,
+        "approved",
+        actor=ROB,
+        expected_version=2,
+        approval_ref="WA-1",
+        note="approved as assessed",
+    ).status == ("approved")
 
 
 def test_a_stale_or_unpinned_decision_is_refused(studio):
@@ -142,9 +159,18 @@ def test_a_stale_or_unpinned_decision_is_refused(studio):
     studio.update_use(use.id, answers(description="changed"), ENGINE, actor=MIA)
     before = snapshot(studio, use.id)
     with pytest.raises(StaleUse, match="changed by Mia"):
-        studio.set_status(use.id, "approved", actor=RITA, expected_version=seen)
+        studio.set_status(
+            use.id,
+            "approved",
+            actor=RITA,
+            expected_version=seen,
+            approval_ref="WA-1",
+            note="approved as assessed",
+        )
     with pytest.raises(StoreError, match="a decision names the version"):
-        studio.set_status(use.id, "approved", actor=RITA)
+        studio.set_status(
+            use.id, "approved", actor=RITA, approval_ref="WA-1", note="approved as assessed"
+        )
     with pytest.raises(StoreError, match="a decision names the version"):
         studio.set_approval_ref(use.id, "WA-2", actor=RITA)
     assert snapshot(studio, use.id) == before
@@ -154,7 +180,14 @@ def test_the_command_line_may_not_decide_and_a_typed_name_may_not_write(studio):
     use = submitted(studio, MIA)
     before = snapshot(studio, use.id)
     with pytest.raises(NotPermitted, match="taken by a signed-in studio reviewer"):
-        studio.set_status(use.id, "approved", actor=CLI, expected_version=2)
+        studio.set_status(
+            use.id,
+            "approved",
+            actor=CLI,
+            expected_version=2,
+            approval_ref="WA-1",
+            note="approved as assessed",
+        )
     with pytest.raises(NotPermitted, match="a typed name is not accepted"):
         studio.set_status(use.id, "withdrawn", actor="Rita Reviewer")
     with pytest.raises(NotPermitted, match="a typed name is not accepted"):
@@ -239,7 +272,14 @@ def test_a_role_change_takes_effect_at_the_next_call(studio):
     # A reviewer losing the role loses the decision with it.
     studio.revoke("rita@studio.test", "reviewer", "A", actor=ADA)
     with pytest.raises(NotPermitted):
-        studio.set_status(use.id, "approved", actor=RITA, expected_version=2)
+        studio.set_status(
+            use.id,
+            "approved",
+            actor=RITA,
+            expected_version=2,
+            approval_ref="WA-1",
+            note="approved as assessed",
+        )
 
 
 def test_who_may_grant_and_revoke(studio):
@@ -315,7 +355,9 @@ def test_a_local_log_works_as_before(store):
     store.create_production("A", "Alpha", actor="Sam Rivera")
     use = store.log_use("A", answers(), ENGINE, actor="Sam Rivera")
     store.set_status(use.id, "submitted", actor="Sam Rivera")
-    store.set_status(use.id, "approved", actor="Sam Rivera")
+    store.set_status(
+        use.id, "approved", actor="Sam Rivera", approval_ref="WA-1", note="approved as assessed"
+    )
     assert not store.studio_mode()
     assert {(h.actor, h.actor_kind, h.person_id) for h in store.history(use.id)} == {
         ("Sam Rivera", "local", None)

@@ -12,7 +12,7 @@ from greenlight.demo import seed_demo
 from greenlight.store import UseCaseStore, UseFilter
 from greenlight.store.attention import MAX_AWAITING
 from greenlight.store.tables import uses
-from tests.unit.store.fixture_log import ENGINE, answers, at, build_log, rows
+from tests.unit.store.fixture_log import BOB, ENGINE, answers, at, build_log, rows
 from tests.unit.store.legacy_schema import fixture_rows, load_schema_3
 from tests.unit.store.test_tally import assert_recounted
 
@@ -26,12 +26,12 @@ def test_awaiting_uses_come_oldest_wait_first(store):
     ids = build_log(store)
     # Submitted on 20 January, escalated on 1 February: it has waited since 20 January.
     late = store.log_use("B", answers("escalate", "Late poster"), ENGINE, actor="ana", at=at(1, 8))
-    store.set_status(late.id, "submitted", actor="bob", at=at(1, 20))
-    store.set_status(late.id, "escalated", actor="bob", at=at(2, 1))
+    store.set_status(late.id, "submitted", actor=BOB, at=at(1, 20))
+    store.set_status(late.id, "escalated", actor=BOB, at=at(2, 1))
     # Waiting from 5 January, then withdrawn: it waits no more.
     gone = store.log_use("A", answers("low", "Dropped"), ENGINE, actor="ana", at=at(1, 5, 8))
-    store.set_status(gone.id, "submitted", actor="bob", at=at(1, 5, 9))
-    store.set_status(gone.id, "withdrawn", actor="bob", at=at(1, 9))
+    store.set_status(gone.id, "submitted", actor=BOB, at=at(1, 5, 9))
+    store.set_status(gone.id, "withdrawn", actor=BOB, at=at(1, 9))
 
     assert _awaiting(store) == [
         ("Storm previs", "A", "escalate", "escalated"),

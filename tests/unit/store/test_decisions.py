@@ -27,14 +27,16 @@ def decided(store: UseCaseStore, status: str, **fields):
     store.create_production("A", "Alpha", actor="lead")
     use = store.log_use("A", answers(**fields), ENGINE, actor="sam")
     store.set_status(use.id, "submitted", actor="sam")
-    return store.set_status(use.id, status, actor="studio", expected_version=2)
+    # An approval carries the studio's reference and a note (its reference: a history row).
+    needs = {"approval_ref": "WA-1", "note": "approved as assessed"} if status == "approved" else {}
+    return store.set_status(use.id, status, actor="studio", expected_version=2, **needs)
 
 
 @pytest.mark.parametrize("status", ["approved", "declined"])
 def test_a_decision_records_the_version_it_was_taken_on(store, status):
     use = decided(store, status)
     assert (use.status, use.version, use.decided_version) == (status, 3, 2)
-    last = store.history(use.id)[-1]
+    last = [h for h in store.history(use.id) if h.field == "status"][-1]
     assert (last.field, last.new, last.version) == ("status", status, 2)
 
 
@@ -90,7 +92,14 @@ def test_a_reviewer_cannot_approve_what_a_producer_changed_after_the_form_was_dr
     shown = store.get_use(use.id)  # the reviewer's form
     store.update_use(use.id, answers("Something else entirely"), ENGINE, actor="sam")
     with pytest.raises(StaleUse, match="changed by sam"):
-        store.set_status(use.id, "approved", actor="studio", expected_version=shown.version)
+        store.set_status(
+            use.id,
+            "approved",
+            actor="studio",
+            expected_version=shown.version,
+            approval_ref="WA-1",
+            note="approved as assessed",
+        )
     assert store.get_use(use.id).status == "submitted"
 
 
@@ -98,5 +107,12 @@ def test_leaving_a_decision_clears_its_pinned_version(store):
     use = decided(store, "approved")
     back = store.set_status(use.id, "submitted", actor="studio", note="reopened on request")
     assert (back.status, back.decided_version) == ("submitted", None)
-    again = store.set_status(use.id, "approved", actor="studio", expected_version=back.version)
+    again = store.set_status(
+        use.id,
+        "approved",
+        actor="studio",
+        expected_version=back.version,
+        approval_ref="WA-1",
+        note="approved as assessed",
+    )
     assert again.decided_version == back.version

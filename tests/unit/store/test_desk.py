@@ -69,7 +69,12 @@ def test_escalating_keeps_the_time_waited_and_a_decision_ends_it(studio):
     assert [i.status for i in studio.review_desk(RITA, overdue_before=FAR).items] == ["escalated"]
 
     approved = studio.set_status(
-        use.id, "approved", actor=RITA, approval_ref="WA-1", expected_version=escalated.version
+        use.id,
+        "approved",
+        actor=RITA,
+        approval_ref="WA-1",
+        expected_version=escalated.version,
+        note="approved as assessed",
     )
 
     assert approved.awaiting_since is None

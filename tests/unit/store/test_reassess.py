@@ -13,7 +13,9 @@ def test_reassess_under_newer_guidance_keeps_the_old_level(store, newer_engine):
     risky = store.log_use("A", parse_answers(doc, GUIDANCE), ENGINE, actor="ana")
     assert risky.level == "escalate"
     store.set_status(risky.id, "submitted", actor="ana")
-    store.set_status(risky.id, "approved", actor="studio")
+    store.set_status(
+        risky.id, "approved", actor="studio", approval_ref="WA-1", note="approved as assessed"
+    )
     calm = store.log_use("A", answers("low", "Moodboard"), ENGINE, actor="ana")
     progress: list[tuple[int, int]] = []
     result = store.reassess(
@@ -27,7 +29,8 @@ def test_reassess_under_newer_guidance_keeps_the_old_level(store, newer_engine):
     assert (after.guidance_version, after.previous_guidance_version) == ("2099.1", "2026.12.1")
     assert after.status == "submitted"
     note = "re-assessed under guidance netflix-genai-production 2099.1"
-    assert [(h.field, h.old, h.new, h.note) for h in store.history(risky.id)[3:]] == [
+    # created, submitted, approved and its reference: then the re-assessment.
+    assert [(h.field, h.old, h.new, h.note) for h in store.history(risky.id)[4:]] == [
         ("level", "escalate", "approval", note),
         ("guidance_version", "2026.12.1", "2099.1", note),
         (

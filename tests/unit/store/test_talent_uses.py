@@ -160,7 +160,8 @@ def test_a_performer_outside_the_production_is_refused(ledger):
 def approve(store: UseCaseStore, use):
     use = store.set_status(use.id, "submitted", actor=MIA, expected_version=use.version)
     return store.set_status(use.id, "approved", actor=RITA, approval_ref="WA-1",
-                            expected_version=use.version)  # fmt: skip
+                            expected_version=use.version,
+                            note="approved as assessed",)  # fmt: skip
 
 
 def test_a_revocation_reopens_exactly_the_approved_uses_relying_on_it(ledger):

@@ -85,7 +85,9 @@ def test_tallies_stay_a_recount_after_every_kind_of_write(store, newer_engine):
     )
     assert_recounted(store)
     store.set_status(ids[1], "submitted", actor="b")
-    store.set_status(ids[1], "approved", actor="b", approval_ref="WA-1")
+    store.set_status(
+        ids[1], "approved", actor="b", approval_ref="WA-1", note="approved as assessed"
+    )
     assert_recounted(store)
     store.set_approval_ref(ids[1], "WA-2", actor="b")
     assert_recounted(store)

@@ -47,7 +47,9 @@ def registry(store):
 
 def approve(store, record):
     store.set_status(record.id, "submitted", actor="ana")
-    return store.set_status(record.id, "approved", actor="studio")
+    return store.set_status(
+        record.id, "approved", actor="studio", approval_ref="WA-1", note="approved as assessed"
+    )
 
 
 def test_the_registry_answers_principles_2_and_3_with_their_source(registry):

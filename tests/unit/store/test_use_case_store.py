@@ -74,13 +74,14 @@ def test_update_use_records_each_change_and_reopens_a_raised_approval(store):
     store.create_production("A", "Alpha", actor="lead")
     use = store.log_use("A", answers("low", "Moodboard", department="Art"), ENGINE, actor="ana")
     store.set_status(use.id, "submitted", actor="ana")
-    store.set_status(use.id, "approved", actor="studio", note="fine by us")
+    store.set_status(use.id, "approved", actor="studio", note="fine by us", approval_ref="WA-1")
     version = store.data_version()
     same = store.update_use(
         use.id, answers("low", "Moodboard", department="Art"), ENGINE, actor="x"
     )
     assert store.data_version() == version  # nothing changed, nothing written
-    assert len(store.history(use.id)) == 3 and same.updated_by == "studio"
+    # created, submitted, approved and its reference
+    assert len(store.history(use.id)) == 4 and same.updated_by == "studio"
 
     changed = store.update_use(
         use.id,
@@ -90,7 +91,7 @@ def test_update_use_records_each_change_and_reopens_a_raised_approval(store):
         note="it became the creature",
     )
     assert (changed.level, changed.status, changed.updated_by) == ("approval", "submitted", "bob")
-    entries = [(h.field, h.old, h.new, h.note) for h in store.history(use.id)[3:]]
+    entries = [(h.field, h.old, h.new, h.note) for h in store.history(use.id)[4:]]
     note = "it became the creature"
     assert entries == [
         ("title", "Moodboard", "Creature", note),
@@ -107,7 +108,7 @@ def test_update_use_records_each_change_and_reopens_a_raised_approval(store):
             "the approval covered the use as it was, so the studio has to decide again",
         ),
     ]
-    assert {h.actor for h in store.history(use.id)[3:]} == {"bob"}
+    assert {h.actor for h in store.history(use.id)[4:]} == {"bob"}
     counts = store.counts_by_reason(UseFilter(productions=("A",)))
     assert rows(counts[["rule", "uses"]]) == [("key-creative-element", 1)]
 
@@ -183,8 +184,8 @@ def test_every_transition_allowed_and_refused_through_the_store(store):
         for target in workflow.status_ids():
             use = store.log_use("A", answers("approval"), ENGINE, actor="ana")
             for step in status_path(current, "approval"):
-                ref = "WA-7" if step == "approved" else None
-                store.set_status(use.id, step, actor="ana", approval_ref=ref)
+                ref, note = ("WA-7", "approved as assessed") if step == "approved" else (None, "")
+                store.set_status(use.id, step, actor="ana", approval_ref=ref, note=note)
             before = store.get_use(use.id)
             assert before.status == current
             history = store.history(use.id)
@@ -213,8 +214,12 @@ def test_approval_reference_is_required_and_recorded(store):
     store.create_production("A", "Alpha", actor="lead")
     use = store.log_use("A", answers("approval"), ENGINE, actor="ana", status="submitted")
     with pytest.raises(TransitionError, match="enter the studio's approval reference"):
-        store.set_status(use.id, "approved", actor="bob", approval_ref="   ")
-    approved = store.set_status(use.id, "approved", actor="bob", approval_ref=" WA-2026-01 ")
+        store.set_status(
+            use.id, "approved", actor="bob", approval_ref="   ", note="approved as assessed"
+        )
+    approved = store.set_status(
+        use.id, "approved", actor="bob", approval_ref=" WA-2026-01 ", note="approved as assessed"
+    )
     assert (approved.status, approved.approval_ref) == ("approved", "WA-2026-01")
     with pytest.raises(TransitionError, match="needs written approval"):
         store.set_approval_ref(use.id, "", actor="bob")
@@ -223,8 +228,8 @@ def test_approval_reference_is_required_and_recorded(store):
     changes = [(h.field, h.old, h.new, h.note) for h in store.history(use.id)]
     assert changes == [
         ("created", None, "submitted", ""),
-        ("status", "submitted", "approved", ""),
-        ("approval_ref", "", "WA-2026-01", ""),
+        ("status", "submitted", "approved", "approved as assessed"),
+        ("approval_ref", "", "WA-2026-01", "approved as assessed"),
         ("approval_ref", "WA-2026-01", "WA-2026-02", "typo"),
     ]
 
