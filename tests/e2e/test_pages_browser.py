@@ -11,8 +11,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from greenlight.demo import load_demo
+from greenlight.demo import load_demo, seed_demo
 from greenlight.policy import load_guidance
+from greenlight.policy.engine import Engine
+from greenlight.store import UseCaseStore
 from greenlight.ui import pages_for
 from tests.e2e.conftest import assert_no_exception, choose, go_to, save_screenshot, wait_for_app
 
@@ -37,6 +39,15 @@ SIDEWAYS_OVERFLOW_JS = """() => {
   });
   return problems;
 }"""
+
+
+@pytest.fixture(autouse=True)
+def demo_seeded(e2e_database_url: str, streamlit_server: str) -> None:
+    """The demo production, as the app's first start on an empty log makes it. The server is
+    shared with the other browser tests, and one that writes a production before any page
+    has run leaves the log not empty at the first start, so no demo: seeded here if absent
+    (seed_demo leaves one that is there as it is)."""
+    seed_demo(UseCaseStore(e2e_database_url), Engine(load_guidance()))
 
 
 def show_demo_production(page: Page, choose) -> None:
