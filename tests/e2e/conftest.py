@@ -398,22 +398,41 @@ def console_errors(page: Page, streamlit_server: str) -> ConsoleErrors:
     return ConsoleErrors(page, streamlit_server)
 
 
-def choose(page: Page, label: str, option: str) -> None:
+def choose(page: Page, label: str, option: str, attempts: int = 3) -> None:
     """Pick an option of a selectbox: type it to open and filter the list, click the option,
     and check the box holds it once it has lost focus.
 
     Typing opens the list where a click on the box sometimes leaves it closed. While the box
     has focus its text is what was typed, chosen or not (Enter pressed before the filtered
     list settled chose nothing, and a form then sent the old value): so the value is read
-    after the box is left, when it shows only what was chosen.
+    after the box is left, when it shows only what was chosen. A rerun that redraws the box
+    while its list is open closes the list under the click: then the pick starts again, as a
+    person would, and the value is checked all the same.
     """
     box = page.get_by_role("combobox", name=label)
-    box.click()
-    box.fill("")
-    box.press_sequentially(option)
-    page.get_by_role("option", name=option, exact=True).click()
-    expect(page.get_by_role("option")).to_have_count(0)
-    box.blur()
+    for attempt in range(attempts):
+        last = attempt == attempts - 1
+        try:
+            box.click()
+            box.fill("")
+            box.press_sequentially(option)
+            page.get_by_role("option", name=option, exact=True).click(
+                timeout=None if last else 5_000
+            )
+        except PlaywrightTimeoutError:
+            if last:
+                raise
+            page.keyboard.press("Escape")
+            continue
+        expect(page.get_by_role("option")).to_have_count(0)
+        box.blur()
+        if last:
+            break
+        try:
+            expect(box).to_have_value(option, timeout=3_000)
+            return
+        except AssertionError:
+            continue
     expect(box).to_have_value(option)
 
 
