@@ -14,10 +14,9 @@ PORT ?= 8501
 HOST ?= 127.0.0.1
 # Extra pytest arguments, e.g. make test PYTEST_ARGS='-k store -x'
 PYTEST_ARGS ?=
-# make test runs the suite in one process; TEST_WORKERS=2 spreads it over two (pytest-xdist),
-# faster but with two browsers and servers sharing the cores, where timing-bound browser tests
-# failed once in two full runs.
-TEST_WORKERS ?= 0
+# make test spreads the suite over two processes (pytest-xdist), one per core: about 10 minutes
+# where one process takes 14. TEST_WORKERS=0 runs it in this one process.
+TEST_WORKERS ?= 2
 
 # Our own modules compiled to bytecode, as pip does for installed packages: where
 # PYTHONDONTWRITEBYTECODE is set (here, and in many container images) Python would otherwise
