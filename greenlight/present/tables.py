@@ -158,17 +158,13 @@ def reason_text(guidance: Guidance, rule_id: str) -> str:
 
 
 def reasons_in_short(guidance: Guidance, rule_ids: tuple[str, ...]) -> str:
-    """What raised a use, in a few words: the titles of its reasons' guidance sections, each
-    once, in firing order ("" for none; a rule this guidance lacks by its id)."""
+    """What raised a use, in a few words: its reasons' short labels as the guidance declares
+    them (each rule's `short`), each once, in firing order ("" for none; a rule this
+    guidance lacks by its id)."""
     said: list[str] = []
     for rule_id in rule_ids:
         rule = guidance.rules_by_id.get(rule_id)
-        if rule is None:
-            words = rule_id
-        elif rule.section in guidance.sections_by_id:
-            words = guidance.section(rule.section).title
-        else:
-            words = rule.id
+        words = (rule.short or rule.id) if rule is not None else rule_id
         if words not in said:
             said.append(words)
     return "; ".join(said)

@@ -276,9 +276,9 @@ def waiting_table(guidance, desk, days: int, now: datetime, version: int):
                 "Overdue": "⚠ overdue" if waited >= days else "",
                 "Title": item.title,
                 "Level": level_label(guidance, item.level),
-                "Status": workflow.status(item.status).label,
                 "Production": item.production_code,
                 "Why": reasons_in_short(guidance, item.reason_rules),
+                "Status": workflow.status(item.status).label,
                 "Yours": "you wrote it" if item.yours else "",
             }
         )
@@ -294,7 +294,9 @@ def waiting_table(guidance, desk, days: int, now: datetime, version: int):
         on_select="rerun",
         selection_mode="single-row",
         key=f"desk-table-{version}",
-        column_config={"Title": st.column_config.TextColumn(width="large")},
+        # The title at medium width: at 1280 px a large one pushed the production and the
+        # reasons behind a sideways scroll.
+        column_config={"Title": st.column_config.TextColumn(width="medium")},
     )
     more = len(desk.items) < desk.total
     if more and st.button(f"Show {DESK_PAGE} more", icon=":material/expand_more:"):

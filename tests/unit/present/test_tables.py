@@ -10,7 +10,13 @@ import pandas as pd
 import pytest
 
 from greenlight.policy import FIELDS, load_guidance
-from greenlight.present.tables import field_rows, history_table, log_table, shown_time
+from greenlight.present.tables import (
+    field_rows,
+    history_table,
+    log_table,
+    reasons_in_short,
+    shown_time,
+)
 from greenlight.store import HistoryEntry
 
 G = load_guidance()
@@ -132,3 +138,14 @@ def test_field_rows_show_the_uses_times_as_the_tables_do():
     rows = dict(field_rows(record))
     assert rows["Logged"] == "2026-01-05 09:30:15 UTC by Sam"
     assert rows["Last change"] == "2026-01-05 09:30:15 UTC by Ali"
+
+
+def test_reasons_in_short_are_the_rules_short_labels_each_once():
+    """The review desk's Why column: the guidance's short labels in firing order, a label
+    two rules share said once, an unknown rule by its id."""
+    g = load_guidance()
+    rules = ("principle-1-no", "principle-2-no", "principle-2-unsure", "retired-rule")
+    shorts = [g.rules_by_id[r].short for r in rules[:3]]
+    assert reasons_in_short(g, rules) == "; ".join(dict.fromkeys([*shorts, "retired-rule"]))
+    assert reasons_in_short(g, ()) == ""
+    assert "Recreates others' work (P1)" in reasons_in_short(g, ("principle-1-no",))
