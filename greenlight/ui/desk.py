@@ -84,7 +84,7 @@ def outbox_problems(log) -> None:
     """For a studio admin: mail settings that cannot be used, notification e-mails that
     failed, and those not sent yet."""
     from greenlight.store import NotPermitted
-    from greenlight.ui.notices import mail_problems
+    from greenlight.ui.notices import mail_configured, mail_problems
 
     try:
         state = log.outbox_state(viewer())
@@ -118,11 +118,9 @@ def outbox_problems(log) -> None:
                 width="stretch",
             )
     if state.pending:
-        from greenlight.ui.notices import mail_settings
-
         unsent = f"{state.pending:,} notification e-mail(s) not sent yet"
-        if mail_settings() is None and not problems:
-            # Not configured: they wait in the log and go out once settings are added.
+        if not mail_configured():
+            # They wait in the log and go out once settings are added.
             unsent += (
                 ": no `[notifications]` settings in `.streamlit/secrets.toml`, so none is "
                 "sent. Add them (README: Deploying for a studio) and restart, or send them "

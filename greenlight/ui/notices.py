@@ -27,6 +27,11 @@ def _mail_table() -> dict | None:
     return None if table is None else dict(table)
 
 
+def mail_configured() -> bool:
+    """Whether secrets.toml has a `[notifications]` table at all (usable or not)."""
+    return _mail_table() is not None
+
+
 def mail_settings() -> MailSettings | None:
     """The `[notifications]` settings (None: not configured, or not usable, said in the
     server's log and, by mail_problems, to studio admins on the review desk)."""
