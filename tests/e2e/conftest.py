@@ -11,7 +11,6 @@ test leaves a screenshot there by itself.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import socket
@@ -258,6 +257,19 @@ def new_context(browser: Browser, width: int = 1280, **options) -> BrowserContex
     return context
 
 
+def a_run_began(page: Page, timeout_ms: float) -> bool:
+    """Whether a script run newer than the last wait_for_app saw begins within the time (on a
+    page from new_context, which counts its runs)."""
+    try:
+        page.wait_for_function(
+            "() => (window.__greenlightRuns || 0) > (window.__greenlightSeen || 0)",
+            timeout=timeout_ms,
+        )
+    except PlaywrightTimeoutError:
+        return False
+    return True
+
+
 def wait_for_app(page: Page, initial_wait_ms: int = 150) -> None:
     """Wait until Streamlit is connected and has finished the script run the last
     interaction started.
@@ -268,11 +280,7 @@ def wait_for_app(page: Page, initial_wait_ms: int = 150) -> None:
     """
     page.wait_for_timeout(initial_wait_ms)
     # An interaction may run no script, and a page not from new_context counts no runs.
-    with contextlib.suppress(PlaywrightTimeoutError):
-        page.wait_for_function(
-            "() => (window.__greenlightRuns || 0) > (window.__greenlightSeen || 0)",
-            timeout=max(RUN_START_WAIT_MS - initial_wait_ms, 1),
-        )
+    a_run_began(page, max(RUN_START_WAIT_MS - initial_wait_ms, 1))
     # stApp carries the app's own state: the websocket's, and the script run's.
     page.locator("[data-testid='stApp'][data-test-connection-state='CONNECTED']").wait_for(
         state="attached", timeout=APP_RUN_TIMEOUT_MS
